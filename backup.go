@@ -1,0 +1,154 @@
+package dbbackup
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Version is the tool's version, set at build time with
+// -ldflags "-X github.com/dbbackup/dbbackup.Version=…".
+var Version = "dev"
+
+// Sentinel errors that callers test with errors.Is.
+var (
+	// ErrNotFound: the named file or set does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrChecksumMismatch: stored bytes differ from the bytes that were sent.
+	ErrChecksumMismatch = errors.New("checksum mismatch")
+)
+
+// Format is one kind of backup file.
+type Format string
+
+// The formats a run can write.
+const (
+	FormatCSV  Format = "csv"
+	FormatXLSX Format = "xlsx"
+	FormatJSON Format = "json"
+	FormatDump Format = "dump"
+)
+
+// Formats lists every known format in the order a run writes them.
+var Formats = []Format{FormatCSV, FormatXLSX, FormatJSON, FormatDump}
+
+// ParseFormat returns the Format named s (case-insensitive).
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	for _, known := range Formats {
+		if f == known {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q (known: csv, xlsx, json, dump)", s)
+}
+
+// Kind says how a column's values are written. It is derived from the
+// column's type after domains are resolved to their base type.
+type Kind int
+
+// The kinds of column value. KindText covers every type without a kind of
+// its own (enums, money, ranges, geometric types, …): they are written as
+// PostgreSQL's text form.
+const (
+	KindText Kind = iota
+	KindInt
+	KindFloat
+	KindNumeric
+	KindBool
+	KindJSON
+	KindBytea
+	KindDate
+	KindTimestamp
+	KindTimestampTZ
+	KindTime
+	KindTimeTZ
+	KindInterval
+	KindUUID
+	KindArray
+)
+
+var kindNames = [...]string{"text", "int", "float", "numeric", "bool", "json", "bytea",
+	"date", "timestamp", "timestamptz", "time", "timetz", "interval", "uuid", "array"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Column is one column of a table.
+type Column struct {
+	Name string // as in the catalog, unquoted
+	Type string // as format_type prints it, e.g. "numeric(40,10)", "text[]", "public.mood"
+	Kind Kind
+}
+
+// Table is one table in scope of a backup. Partitioned tables appear once,
+// as their parent.
+type Table struct {
+	Schema  string
+	Name    string
+	Columns []Column
+}
+
+// String returns schema.name as a person reads it (not quoted for SQL).
+func (t Table) String() string { return t.Schema + "." + t.Name }
+
+// TableCount is a table's row count as one export saw it.
+type TableCount struct {
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	Rows   int64  `json:"rows"`
+}
+
+// File is one file of a backup set, as written locally or as stored in a
+// Destination.
+type File struct {
+	Name    string    `json:"name"`
+	SetID   string    `json:"-"`
+	Format  Format    `json:"format,omitempty"`
+	Size    int64     `json:"size"`
+	SHA256  string    `json:"sha256,omitempty"`
+	MD5     string    `json:"md5,omitempty"`
+	ID      string    `json:"-"` // the destination's own id (a path, a Drive file id)
+	Link    string    `json:"link,omitempty"`
+	ModTime time.Time `json:"-"`
+}
+
+// setIDPattern matches a set id: backup_YYYYMMDD_HHMMSS, with _N appended
+// when several runs start in the same second.
+var setIDPattern = regexp.MustCompile(`^backup_(\d{8}_\d{6})(?:_([1-9][0-9]*))?`)
+
+// SetIDAt returns the id of a set started at t; seq > 1 tells apart runs that
+// started in the same second.
+func SetIDAt(t time.Time, seq int) string {
+	id := "backup_" + t.Format("20060102_150405")
+	if seq > 1 {
+		id += "_" + strconv.Itoa(seq)
+	}
+	return id
+}
+
+// ParseSetID reads the set id and start time from a file name such as
+// backup_20260210_020000.csv.zip, in location loc. ok is false for a name
+// the tool did not make.
+func ParseSetID(name string, loc *time.Location) (id string, at time.Time, ok bool) {
+	m := setIDPattern.FindStringSubmatch(name)
+	if m == nil {
+		return "", time.Time{}, false
+	}
+	rest := name[len(m[0]):]
+	if rest != "" && rest[0] != '.' {
+		return "", time.Time{}, false
+	}
+	at, err := time.ParseInLocation("20060102_150405", m[1], loc)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return m[0], at, true
+}

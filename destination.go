@@ -1,0 +1,39 @@
+package dbbackup
+
+import (
+	"context"
+	"io"
+)
+
+// Destination is where backup sets are stored: a local folder, a Google
+// Drive folder. Every implementation passes the contract suite in
+// internal/destinationtest.
+type Destination interface {
+	// Put stores the bytes of r as a file named f.Name, tagged with
+	// f.SetID and f.Format. A partially stored file is never visible under
+	// its name: after an error nothing is stored, or the stored file must
+	// be removed by the implementation. When f.MD5 or f.Size is set, Put
+	// compares them with what was stored; on a difference it removes the
+	// stored file and returns an error wrapping ErrChecksumMismatch. It
+	// returns the stored file with ID, Size, MD5 and, where the
+	// destination has one, Link set. Putting a name that already exists
+	// is an error; nothing is ever overwritten.
+	Put(ctx context.Context, f File, r io.Reader) (File, error)
+
+	// List returns every file in the destination, including files that
+	// the tool did not make (SetID empty for those), in no particular
+	// order.
+	List(ctx context.Context) ([]File, error)
+
+	// Open reads a stored file, found by f.ID (as List or Put returned
+	// it). A missing file is an error wrapping ErrNotFound.
+	Open(ctx context.Context, f File) (io.ReadCloser, error)
+
+	// Delete removes a stored file, found by f.ID. A file that is already
+	// gone is not an error.
+	Delete(ctx context.Context, f File) error
+
+	// String names the destination for people, e.g. "local folder
+	// /var/backups/db". It holds no secret.
+	String() string
+}

@@ -1,0 +1,71 @@
+package dbbackup
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Source is one consistent, read-only view of the database: every call reads
+// the same snapshot, so files written from it agree with each other.
+// A Source is not safe for concurrent use.
+type Source interface {
+	// Info describes the database and the snapshot.
+	Info() SnapshotInfo
+
+	// CopyCSV writes table t to w in PostgreSQL's own CSV format (COPY … CSV
+	// HEADER): a header line, NULL as an unquoted empty field, an empty
+	// string as "". It returns the number of rows written.
+	CopyCSV(ctx context.Context, t Table, w io.Writer) (rows int64, err error)
+
+	// Rows calls fn once per row of t, in the order of t.Columns. values[i]
+	// is PostgreSQL's text form of column i (DateStyle ISO, bytea as hex,
+	// floats with full precision) or nil for SQL NULL. The slices are only
+	// valid during the call. An error from fn stops the scan and is
+	// returned as is. It returns the number of rows read.
+	Rows(ctx context.Context, t Table, opt RowsOptions, fn func(values [][]byte) error) (rows int64, err error)
+}
+
+// SnapshotInfo describes the database and the snapshot a Source reads.
+type SnapshotInfo struct {
+	Database      string    // current_database()
+	ServerVersion string    // server_version, e.g. "15.20 (Debian 15.20-0+deb12u1)"
+	ServerMajor   int       // e.g. 15
+	SnapshotID    string    // pg_export_snapshot(), for pg_dump --snapshot
+	SnapshotTime  time.Time // the snapshot transaction's start (now())
+	TimeZone      string    // the session's TimeZone: timestamptz values are printed in it
+}
+
+// RowsOptions changes how Source.Rows renders values.
+type RowsOptions struct {
+	// ArraysAsJSON renders KindArray columns as JSON arrays (PostgreSQL's
+	// to_json) instead of PostgreSQL's array literal.
+	ArraysAsJSON bool
+}
+
+// Exporter writes one format of a backup set.
+type Exporter interface {
+	// Format is the format this exporter writes.
+	Format() Format
+
+	// Extension is the file name extension, with its dot, of the file
+	// Export writes for these tables (".csv" for one table, ".csv.zip"
+	// for several, …).
+	Extension(tables []Table) string
+
+	// Export writes tables, read from src, into a new file at path. The
+	// caller owns path: it is a temporary name that the caller fsyncs,
+	// checksums and renames, or removes when Export fails. Export must
+	// stream: memory may not grow with the number of rows.
+	Export(ctx context.Context, src Source, tables []Table, path string) (ExportResult, error)
+}
+
+// ExportResult is what an export saw.
+type ExportResult struct {
+	// Tables holds the row count of each table written, in order. Formats
+	// that do not count rows (dump) leave it empty.
+	Tables []TableCount
+	// Warnings are facts the user must know about this file, e.g. a cell
+	// cut to the format's limit.
+	Warnings []string
+}

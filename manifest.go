@@ -1,0 +1,53 @@
+package dbbackup
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// ManifestFormat identifies the manifest's schema.
+const ManifestFormat = "dbbackup-manifest/1"
+
+// Manifest describes one backup set, so that every backup can be understood
+// without this program. It is stored last: a set without a manifest is
+// incomplete.
+type Manifest struct {
+	Format        string       `json:"format"`
+	SetID         string       `json:"set_id"`
+	ToolVersion   string       `json:"tool_version"`
+	Database      string       `json:"database"`
+	ServerVersion string       `json:"server_version"`
+	SnapshotTime  time.Time    `json:"snapshot_time"`
+	StartedAt     time.Time    `json:"started_at"`
+	FinishedAt    time.Time    `json:"finished_at"`
+	Tables        []TableCount `json:"tables"`
+	Files         []File       `json:"files"`
+	Warnings      []string     `json:"warnings"`
+}
+
+// ManifestName is the file name of a set's manifest.
+func ManifestName(setID string) string { return setID + ".manifest.json" }
+
+// WriteTo writes m as indented JSON.
+func (m *Manifest) WriteTo(w io.Writer) (int64, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(append(b, '\n'))
+	return int64(n), err
+}
+
+// ReadManifest parses a manifest and checks its format.
+func ReadManifest(r io.Reader) (*Manifest, error) {
+	var m Manifest
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	if m.Format != ManifestFormat {
+		return nil, fmt.Errorf("read manifest: unknown format %q", m.Format)
+	}
+	return &m, nil
+}
