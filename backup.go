@@ -32,6 +32,9 @@ const (
 	FormatDump Format = "dump"
 )
 
+// FormatManifest marks a set's manifest file. It is not an export format.
+const FormatManifest Format = "manifest"
+
 // Formats lists every known format in the order a run writes them.
 var Formats = []Format{FormatCSV, FormatXLSX, FormatJSON, FormatDump}
 
@@ -94,6 +97,9 @@ type Table struct {
 	Schema  string
 	Name    string
 	Columns []Column
+	// Partitioned is true for a partitioned table: reading it reads
+	// every partition.
+	Partitioned bool
 }
 
 // String returns schema.name as a person reads it (not quoted for SQL).
@@ -151,4 +157,26 @@ func ParseSetID(name string, loc *time.Location) (id string, at time.Time, ok bo
 		return "", time.Time{}, false
 	}
 	return m[0], at, true
+}
+
+// ParseFileName reads the set id and format of a file the tool names, such
+// as backup_20260210_020000.csv.zip. ok is false for any other name.
+func ParseFileName(name string) (setID string, format Format, ok bool) {
+	id, _, ok := ParseSetID(name, time.UTC)
+	if !ok {
+		return "", "", false
+	}
+	switch name[len(id):] {
+	case ".csv", ".csv.zip":
+		return id, FormatCSV, true
+	case ".xlsx":
+		return id, FormatXLSX, true
+	case ".json":
+		return id, FormatJSON, true
+	case ".dump":
+		return id, FormatDump, true
+	case ".manifest.json":
+		return id, FormatManifest, true
+	}
+	return "", "", false
 }

@@ -1,0 +1,158 @@
+// Package localdir is a Destination on a local folder. Every file is written
+// under a temporary name, fsynced and then given its name, so a crash or a
+// full disk never leaves a file that looks finished.
+package localdir
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/fsutil"
+)
+
+// Dir is a folder that holds backup sets.
+type Dir struct {
+	path string
+}
+
+var _ dbbackup.Destination = (*Dir)(nil)
+
+// New returns the folder at path, creating it if needed.
+func New(path string) (*Dir, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("create backup folder: %w", err)
+	}
+	return &Dir{path: abs}, nil
+}
+
+// Path is the folder's absolute path.
+func (d *Dir) Path() string { return d.path }
+
+func (d *Dir) String() string { return "local folder " + d.path }
+
+// Put implements dbbackup.Destination.
+func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if err := checkName(f.Name); err != nil {
+		return dbbackup.File{}, err
+	}
+	final := filepath.Join(d.path, f.Name)
+	if _, err := os.Lstat(final); err == nil {
+		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, fs.ErrExist)
+	}
+	tmp, err := fsutil.Create(final, 0o640)
+	if err != nil {
+		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
+	}
+	defer tmp.Abort()
+	sum := md5.New()
+	n, err := io.Copy(io.MultiWriter(tmp, sum), contextReader{ctx, r})
+	if err != nil {
+		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
+	}
+	got := hex.EncodeToString(sum.Sum(nil))
+	if (f.MD5 != "" && f.MD5 != got) || (f.Size != 0 && f.Size != n) {
+		return dbbackup.File{}, fmt.Errorf("put %s: stored %d bytes with md5 %s, expected %d bytes with md5 %s: %w",
+			f.Name, n, got, f.Size, f.MD5, dbbackup.ErrChecksumMismatch)
+	}
+	if err := tmp.Commit(); err != nil {
+		return dbbackup.File{}, err
+	}
+	st, err := os.Stat(final)
+	if err != nil {
+		return dbbackup.File{}, err
+	}
+	f.MD5 = got
+	return d.file(f.Name, st, f), nil
+}
+
+// List implements dbbackup.Destination. Folders, hidden files and files
+// being written are not listed.
+func (d *Dir) List(ctx context.Context) ([]dbbackup.File, error) {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", d.path, err)
+	}
+	var files []dbbackup.File
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		st, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed while listing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", d.path, err)
+		}
+		f := dbbackup.File{Name: e.Name()}
+		f.SetID, f.Format, _ = dbbackup.ParseFileName(f.Name)
+		files = append(files, d.file(f.Name, st, f))
+	}
+	return files, nil
+}
+
+// Open implements dbbackup.Destination.
+func (d *Dir) Open(ctx context.Context, f dbbackup.File) (io.ReadCloser, error) {
+	if err := checkName(f.ID); err != nil {
+		return nil, err
+	}
+	r, err := os.Open(filepath.Join(d.path, f.ID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open %s: %w", f.ID, dbbackup.ErrNotFound)
+	}
+	return r, err
+}
+
+// Delete implements dbbackup.Destination.
+func (d *Dir) Delete(ctx context.Context, f dbbackup.File) error {
+	if err := checkName(f.ID); err != nil {
+		return err
+	}
+	err := os.Remove(filepath.Join(d.path, f.ID))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %s: %w", f.ID, err)
+	}
+	return fsutil.SyncDir(d.path)
+}
+
+func (d *Dir) file(name string, st fs.FileInfo, f dbbackup.File) dbbackup.File {
+	f.ID = name
+	f.Size = st.Size()
+	f.ModTime = st.ModTime()
+	f.Link = "file://" + filepath.ToSlash(filepath.Join(d.path, name))
+	return f
+}
+
+// checkName refuses names that would leave the folder or hide the file.
+func checkName(name string) error {
+	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\`) || name != filepath.Base(name) {
+		return fmt.Errorf("invalid file name %q", name)
+	}
+	return nil
+}
+
+// contextReader stops a copy when ctx is done.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,107 @@
+// Package postgres reads a PostgreSQL database through one consistent,
+// read-only snapshot, with pgx. It never writes to the database.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/jackc/pgx/v5"
+)
+
+// Session settings that fix how values are printed, so every export sees
+// the same text forms whatever the server's defaults are.
+var sessionParams = map[string]string{
+	"application_name":   "dbbackup",
+	"DateStyle":          "ISO, YMD",
+	"IntervalStyle":      "postgres",
+	"bytea_output":       "hex",
+	"extra_float_digits": "1", // shortest text that reads back to the same float
+	"client_encoding":    "UTF8",
+	// A backup reads for a long time: the server's default must not cut it.
+	"statement_timeout": "0",
+}
+
+// DB opens snapshots of one database.
+type DB struct {
+	config *pgx.ConnConfig
+}
+
+var _ dbbackup.Database = (*DB)(nil)
+
+// New parses connString (a URL or key=value string; empty means libpq's
+// PG* environment variables alone).
+func New(connString string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(connString)
+	if err != nil {
+		// pgx's message may quote the connection string: keep only the kind of problem.
+		return nil, fmt.Errorf("parse connection string: %s", redact(err.Error(), connString))
+	}
+	for k, v := range sessionParams {
+		if _, set := cfg.RuntimeParams[k]; !set || k != "application_name" {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+	return &DB{config: cfg}, nil
+}
+
+// Target names the database for people: user@host:port/database, without
+// the password.
+func (db *DB) Target() string {
+	c := db.config
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Snapshot implements dbbackup.Database.
+func (db *DB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
+	conn, err := pgx.ConnectConfig(ctx, db.config)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", db.Target(), err)
+	}
+	s := &Snapshot{conn: conn}
+	if err := s.begin(ctx); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Snapshot) begin(ctx context.Context) error {
+	if _, err := s.conn.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"); err != nil {
+		return fmt.Errorf("begin snapshot transaction: %w", err)
+	}
+	var num string
+	err := s.conn.QueryRow(ctx, `SELECT pg_export_snapshot(), now(), current_database(),
+		current_setting('server_version'), current_setting('server_version_num'),
+		current_setting('TimeZone')`).Scan(&s.info.SnapshotID, &s.info.SnapshotTime,
+		&s.info.Database, &s.info.ServerVersion, &num, &s.info.TimeZone)
+	if err != nil {
+		return fmt.Errorf("export snapshot: %w", err)
+	}
+	n, _ := strconv.Atoi(num)
+	s.info.ServerMajor = n / 10000
+	if s.info.ServerMajor < 10 { // 9.6 is 90600: major 9.6
+		s.info.ServerMajor = n / 100
+	}
+	if loc, err := time.LoadLocation(s.info.TimeZone); err == nil {
+		s.info.SnapshotTime = s.info.SnapshotTime.In(loc)
+	}
+	return nil
+}
+
+// redact removes secret from msg.
+func redact(msg, secret string) string {
+	if secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, secret, "[connection string]")
+}
+
+// quoteTable returns t's schema-qualified name quoted for SQL.
+func quoteTable(t dbbackup.Table) string {
+	return pgx.Identifier{t.Schema, t.Name}.Sanitize()
+}
