@@ -20,6 +20,7 @@ type Manifest struct {
 	Database      string       `json:"database"`
 	ServerVersion string       `json:"server_version"`
 	SnapshotTime  time.Time    `json:"snapshot_time"`
+	TimeZone      string       `json:"time_zone"` // timestamptz values are written in it
 	StartedAt     time.Time    `json:"started_at"`
 	FinishedAt    time.Time    `json:"finished_at"`
 	Tables        []TableCount `json:"tables"`

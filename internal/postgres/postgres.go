@@ -84,9 +84,6 @@ func (s *Snapshot) begin(ctx context.Context) error {
 	}
 	n, _ := strconv.Atoi(num)
 	s.info.ServerMajor = n / 10000
-	if s.info.ServerMajor < 10 { // 9.6 is 90600: major 9.6
-		s.info.ServerMajor = n / 100
-	}
 	if loc, err := time.LoadLocation(s.info.TimeZone); err == nil {
 		s.info.SnapshotTime = s.info.SnapshotTime.In(loc)
 	}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func newRunCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Make one backup set now",
+		Long: `Export the database from one consistent snapshot into every format in
+BACKUP_FORMATS, checksum and store the files, and print a summary.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBackup(cmd.Context(), g, cmd, cmd.OutOrStdout())
+		},
+	}
+}
+
+func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
+	cfg, log, err := g.load(cmd)
+	if err != nil {
+		return err
+	}
+	r, err := newRunner(cfg, log)
+	if err != nil {
+		return err
+	}
+	tty := cfg.LogFormat == "text" && term.IsTerminal(int(os.Stderr.Fd()))
+	r.Progress = progressPrinter(os.Stderr, tty, log)
+	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
+	rep, err := r.Run(ctx)
+	printSummary(out, rep, r.Dest, err)
+	if err != nil {
+		return err
+	}
+	log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+	return nil
+}
+
+// progressPrinter shows one updating line per table on a terminal, and a
+// log line per finished table otherwise (cron, systemd, a pipe).
+func progressPrinter(w io.Writer, tty bool, log interface {
+	Info(string, ...any)
+}) func(dbbackup.Progress) {
+	return func(p dbbackup.Progress) {
+		secs := p.Elapsed.Seconds()
+		if secs <= 0 {
+			secs = 1e-9
+		}
+		amount := fmt.Sprintf("%d rows, %.0f rows/s", p.Rows, float64(p.Rows)/secs)
+		if p.Rows == 0 && p.Bytes > 0 {
+			amount = fmt.Sprintf("%s, %s/s", humanBytes(p.Bytes), humanBytes(int64(float64(p.Bytes)/secs)))
+		}
+		switch {
+		case tty && p.Done:
+			fmt.Fprintf(w, "\r\033[K%-5s %s: %d rows in %s\n", p.Format, p.Table, p.Rows, p.Elapsed.Round(time.Millisecond))
+		case tty:
+			fmt.Fprintf(w, "\r\033[K%-5s %s: %s", p.Format, p.Table, amount)
+		case p.Done:
+			log.Info("table exported", "format", p.Format, "table", p.Table.String(), "rows", p.Rows, "duration", p.Elapsed.Round(time.Millisecond))
+		}
+	}
+}
+
+func printSummary(w io.Writer, rep *dbbackup.Report, dest dbbackup.Destination, err error) {
+	if rep == nil {
+		return
+	}
+	took := rep.Finished.Sub(rep.Started).Round(time.Millisecond)
+	if err != nil {
+		fmt.Fprintf(w, "Backup %s FAILED after %s. Nothing of this run was kept.\n", orDash(rep.SetID), took)
+		return
+	}
+	s := rep.Snapshot
+	fmt.Fprintf(w, "Backup %s OK in %s\n", rep.SetID, took)
+	fmt.Fprintf(w, "Database %s (PostgreSQL %s), snapshot %s\n\n", s.Database, s.ServerVersion, s.SnapshotTime.Format(time.RFC3339))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "TABLE\tROWS\t\n")
+	for _, t := range rep.Tables {
+		rows := fmt.Sprint(t.Rows)
+		if t.Rows < 0 {
+			rows = "(in dump)"
+		}
+		fmt.Fprintf(tw, "%s.%s\t%s\t\n", t.Schema, t.Name, rows)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nFiles in %s:\n", dest)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range rep.Files {
+		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", f.Name, humanBytes(f.Size), f.SHA256)
+	}
+	tw.Flush()
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+	fmt.Fprintf(w, "Total %s in %d files.\n", humanBytes(rep.Size()), len(rep.Files))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// humanBytes prints a size in binary units: 1.2 MiB.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/spf13/cobra"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	envFile string
+}
+
+func newRootCommand() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:           "dbbackup",
+		Short:         "Back up a PostgreSQL database to CSV, XLSX, JSON and pg_dump, and keep it safe",
+		Version:       dbbackup.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&g.envFile, "env-file", config.DefaultEnvFile, "read settings from this file (the environment overrides it)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRunCommand(g))
+	return root
+}
+
+// load reads the configuration and sets up logging to stderr.
+func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(g.envFile, cmd.Flags().Changed("env-file"))
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(os.Stderr, opts)
+	}
+	return cfg, slog.New(h), nil
+}

@@ -1,0 +1,160 @@
+// Package config reads the program's settings from a .env file and the
+// environment (the environment wins) and validates them once. Every
+// problem is a *dbbackup.ConfigError that names the variable or file.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/joho/godotenv"
+)
+
+// DefaultEnvFile is read from the working directory when it exists.
+const DefaultEnvFile = ".env"
+
+// Config is every setting, parsed and checked.
+type Config struct {
+	// EnvFile is the .env file that was read, "" when there was none.
+	EnvFile string
+	// DatabaseURL is DATABASE_URL; empty means libpq's PG* variables.
+	DatabaseURL string
+	BackupDir   string
+	Formats     []dbbackup.Format
+	Scope       dbbackup.Scope
+	// NameLocation is the time zone of set names (BACKUP_NAME_TIMEZONE).
+	NameLocation *time.Location
+	PgDump       string
+	LogFormat    string // "text" or "json"
+	LogLevel     slog.Level
+}
+
+// Load reads envFile into the environment, without overriding variables
+// that are already set, and then parses the environment. A missing
+// envFile is an error only when explicit (--env-file was given).
+func Load(envFile string, explicit bool) (*Config, error) {
+	c := &Config{}
+	if err := loadEnvFile(envFile, explicit); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(envFile); err == nil {
+		c.EnvFile = envFile
+	}
+	return c, c.parse(os.Getenv)
+}
+
+func loadEnvFile(path string, explicit bool) error {
+	vars, err := godotenv.Read(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return &dbbackup.ConfigError{Var: path, Problem: "the env file does not exist",
+			Hint: "check the --env-file path, or leave it out to read .env from the working directory"}
+	case err != nil:
+		return &dbbackup.ConfigError{Var: path, Problem: "cannot read the env file: " + plainError(err),
+			Hint: "make it a readable text file of NAME=value lines (see the README)"}
+	}
+	for k, v := range vars {
+		if _, set := os.LookupEnv(k); !set {
+			os.Setenv(k, v)
+		}
+	}
+	return nil
+}
+
+// plainError drops the Go error chain's file path prefix noise.
+func plainError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (c *Config) parse(get func(string) string) error {
+	v := func(name, def string) string {
+		if s := strings.TrimSpace(get(name)); s != "" {
+			return s
+		}
+		return def
+	}
+	c.DatabaseURL = v("DATABASE_URL", "")
+	c.BackupDir = v("BACKUP_DIR", "./backups")
+	c.PgDump = v("PG_DUMP", "")
+	var err error
+	if c.Formats, err = parseFormats(v("BACKUP_FORMATS", "csv,xlsx,json")); err != nil {
+		return err
+	}
+	c.Scope.Schemas = list(v("BACKUP_SCHEMAS", ""))
+	c.Scope.Tables = list(v("BACKUP_TABLES", ""))
+	c.Scope.Exclude = list(v("BACKUP_EXCLUDE_TABLES", ""))
+	for name, patterns := range map[string][]string{"BACKUP_TABLES": c.Scope.Tables, "BACKUP_EXCLUDE_TABLES": c.Scope.Exclude} {
+		for _, p := range patterns {
+			if !strings.Contains(p, ".") {
+				return &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not schema-qualified", p),
+					Hint: fmt.Sprintf("write schema.table, e.g. public.%s (* matches anything: public.*)", p)}
+			}
+		}
+	}
+	if c.NameLocation, err = parseLocation(v("BACKUP_NAME_TIMEZONE", "Local")); err != nil {
+		return err
+	}
+	if c.LogFormat = strings.ToLower(v("LOG_FORMAT", "text")); c.LogFormat != "text" && c.LogFormat != "json" {
+		return &dbbackup.ConfigError{Var: "LOG_FORMAT", Problem: fmt.Sprintf("unknown log format %q", c.LogFormat), Hint: "use text or json"}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(v("LOG_LEVEL", "info"))); err != nil {
+		return &dbbackup.ConfigError{Var: "LOG_LEVEL", Problem: fmt.Sprintf("unknown log level %q", get("LOG_LEVEL")), Hint: "use debug, info, warn or error"}
+	}
+	return nil
+}
+
+func parseFormats(s string) ([]dbbackup.Format, error) {
+	seen := map[dbbackup.Format]bool{}
+	for _, item := range list(s) {
+		f, err := dbbackup.ParseFormat(item)
+		if err != nil {
+			return nil, &dbbackup.ConfigError{Var: "BACKUP_FORMATS", Problem: err.Error(), Hint: "list formats separated by commas, e.g. csv,xlsx,json,dump"}
+		}
+		seen[f] = true
+	}
+	var formats []dbbackup.Format
+	for _, f := range dbbackup.Formats { // a fixed order, whatever the list's
+		if seen[f] {
+			formats = append(formats, f)
+		}
+	}
+	if len(formats) == 0 {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_FORMATS", Problem: "no format is listed", Hint: "list at least one of csv, xlsx, json, dump"}
+	}
+	return formats, nil
+}
+
+func parseLocation(name string) (*time.Location, error) {
+	if strings.EqualFold(name, "local") {
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_NAME_TIMEZONE", Problem: fmt.Sprintf("unknown time zone %q", name),
+			Hint: "use an IANA name such as Europe/Moscow or UTC, or Local for the machine's zone"}
+	}
+	return loc, nil
+}
+
+// list splits a comma-separated value, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

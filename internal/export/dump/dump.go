@@ -1,0 +1,136 @@
+// Package dump writes the pg_dump custom-format archive of a backup set, the
+// file a DBA restores from with pg_restore. pg_dump reads the run's own
+// snapshot (--snapshot), so the archive agrees with the other formats.
+package dump
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// Exporter runs pg_dump.
+type Exporter struct {
+	// PgDump is the pg_dump to run. Empty: the one matching the server's
+	// major version in /usr/lib/postgresql, else the first on PATH.
+	PgDump string
+	// Env is added to pg_dump's environment: the libpq variables that
+	// reach the database (password included, never on the command line).
+	Env []string
+	// Scoped limits the archive to the tables of the set. Otherwise it is
+	// the whole database: schema, data, sequences, functions, everything.
+	Scoped bool
+}
+
+var _ dbbackup.Exporter = (*Exporter)(nil)
+
+// Format implements dbbackup.Exporter.
+func (e *Exporter) Format() dbbackup.Format { return dbbackup.FormatDump }
+
+// Extension implements dbbackup.Exporter.
+func (e *Exporter) Extension([]dbbackup.Table) string { return ".dump" }
+
+// Export implements dbbackup.Exporter.
+func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	info := src.Info()
+	bin, err := e.Check(ctx, info.ServerMajor, info.ServerVersion)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	args := []string{"--format=custom", "--no-password", "--snapshot=" + info.SnapshotID, "--file=" + path}
+	if e.Scoped {
+		for _, t := range tables {
+			args = append(args, "--table="+pattern(t))
+		}
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(append(os.Environ(), e.Env...), "PGDATABASE="+info.Database)
+	var stderr bytes.Buffer
+	cmd.Stderr = &tail{buf: &stderr, max: 4096}
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return dbbackup.ExportResult{}, ctx.Err()
+		}
+		return dbbackup.ExportResult{}, fmt.Errorf("pg_dump failed (%v): %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return dbbackup.ExportResult{}, nil
+}
+
+// Check finds pg_dump and refuses one older than the server, which cannot
+// dump it faithfully. It returns the path to run.
+func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion string) (string, error) {
+	bin := e.PgDump
+	if bin == "" {
+		bin = find(serverMajor)
+	}
+	if bin == "" {
+		return "", &dbbackup.ConfigError{Var: "PG_DUMP", Problem: "pg_dump was not found on PATH",
+			Hint: fmt.Sprintf("install the PostgreSQL %d client (Debian: apt-get install postgresql-client-%d) or set PG_DUMP to its path, or remove dump from BACKUP_FORMATS", serverMajor, serverMajor)}
+	}
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	if err != nil {
+		return "", &dbbackup.ConfigError{Var: "PG_DUMP", Problem: fmt.Sprintf("%s does not run: %v", bin, err),
+			Hint: "set PG_DUMP to the path of a working pg_dump"}
+	}
+	version, major := parseVersion(string(out))
+	if major < serverMajor {
+		return "", &dbbackup.ConfigError{Var: "PG_DUMP",
+			Problem: fmt.Sprintf("pg_dump %s (%s) is older than the server, PostgreSQL %s", version, bin, serverVersion),
+			Hint:    fmt.Sprintf("pg_dump must be version %d or newer: install postgresql-client-%d and set PG_DUMP to it", serverMajor, serverMajor)}
+	}
+	return bin, nil
+}
+
+// find prefers Debian's versioned pg_dump for the server's major version:
+// /usr/bin/pg_dump is a wrapper that may pick another one.
+func find(serverMajor int) string {
+	versioned := filepath.Join("/usr/lib/postgresql", strconv.Itoa(serverMajor), "bin", "pg_dump")
+	if _, err := os.Stat(versioned); err == nil {
+		return versioned
+	}
+	bin, _ := exec.LookPath("pg_dump")
+	return bin
+}
+
+var versionPattern = regexp.MustCompile(`\b(\d+)(?:\.\d+)*\b`)
+
+// parseVersion reads "pg_dump (PostgreSQL) 15.20 (Debian …)".
+func parseVersion(out string) (version string, major int) {
+	_, after, _ := strings.Cut(out, ")")
+	m := versionPattern.FindStringSubmatch(after)
+	if m == nil {
+		return strings.TrimSpace(out), 0
+	}
+	major, _ = strconv.Atoi(m[1])
+	return m[0], major
+}
+
+// pattern is a --table pattern that matches exactly t: inside double quotes
+// pg_dump takes every character literally.
+func pattern(t dbbackup.Table) string {
+	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	return q(t.Schema) + "." + q(t.Name)
+}
+
+// tail keeps the last max bytes written: pg_dump's final words say why it
+// failed.
+type tail struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf.Write(p)
+	if over := t.buf.Len() - t.max; over > 0 {
+		t.buf.Next(over)
+	}
+	return len(p), nil
+}

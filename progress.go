@@ -1,0 +1,78 @@
+package dbbackup
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Progress is a snapshot of how far the export of one table has come.
+type Progress struct {
+	Format  Format
+	Table   Table
+	Rows    int64 // rows read so far (0 while CSV is copied: see Bytes)
+	Bytes   int64 // bytes of CSV copied so far
+	Elapsed time.Duration
+	Done    bool
+}
+
+// progressEvery is how often progress is reported while a table is read.
+const progressEvery = 500 * time.Millisecond
+
+// progressSource reports the progress of every read through it.
+type progressSource struct {
+	Source
+	report func(Progress)
+	now    func() time.Time
+	format Format
+}
+
+func (p *progressSource) CopyCSV(ctx context.Context, t Table, w io.Writer) (int64, error) {
+	tick := p.start(t)
+	cw := &countingWriter{w: w, tick: tick}
+	n, err := p.Source.CopyCSV(ctx, t, cw)
+	tick(n, cw.n, true)
+	return n, err
+}
+
+func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn func([][]byte) error) (int64, error) {
+	tick := p.start(t)
+	var rows int64
+	n, err := p.Source.Rows(ctx, t, opt, func(v [][]byte) error {
+		rows++
+		if rows&1023 == 0 {
+			tick(rows, 0, false)
+		}
+		return fn(v)
+	})
+	tick(n, 0, true)
+	return n, err
+}
+
+// start returns a function that reports progress at most every
+// progressEvery, and always when done.
+func (p *progressSource) start(t Table) func(rows, bytes int64, done bool) {
+	begin := p.now()
+	last := begin
+	return func(rows, bytes int64, done bool) {
+		now := p.now()
+		if !done && now.Sub(last) < progressEvery {
+			return
+		}
+		last = now
+		p.report(Progress{Format: p.format, Table: t, Rows: rows, Bytes: bytes, Elapsed: now.Sub(begin), Done: done})
+	}
+}
+
+type countingWriter struct {
+	w    io.Writer
+	n    int64
+	tick func(rows, bytes int64, done bool)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.tick(0, c.n, false)
+	return n, err
+}

@@ -1,0 +1,249 @@
+package dbbackup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+)
+
+// Stage names a step of a run, so a failure says where it happened.
+type Stage string
+
+// The stages of a run, in order.
+const (
+	StageConnect Stage = "connect"
+	StageExport  Stage = "export"
+	StageStore   Stage = "store"
+	StageVerify  Stage = "verify"
+)
+
+// StageError is a run's failure with the stage it happened in.
+type StageError struct {
+	Stage Stage
+	Err   error
+}
+
+func (e *StageError) Error() string { return string(e.Stage) + ": " + e.Err.Error() }
+func (e *StageError) Unwrap() error { return e.Err }
+
+// Runner performs backup runs: snapshot → export → checksum → store →
+// verify. Its fields are set once; Run may be called again.
+type Runner struct {
+	DB        Database
+	Exporters []Exporter
+	Dest      Destination
+	Scope     Scope
+	// StagingDir holds the files of a run while they are written. It is
+	// created if missing; a run leaves nothing in it.
+	StagingDir string
+	// Location is the time zone of set names (backup_YYYYMMDD_HHMMSS).
+	Location *time.Location
+	Now      func() time.Time
+	Log      *slog.Logger
+	// Progress, if set, is called while tables are read.
+	Progress func(Progress)
+}
+
+// Report is what a run did. It is complete up to the stage that failed.
+type Report struct {
+	SetID    string
+	Started  time.Time
+	Finished time.Time
+	Snapshot SnapshotInfo
+	Tables   []TableCount
+	Files    []File // stored and verified, manifest last
+	Warnings []string
+}
+
+// Size is the total size of the report's files.
+func (r *Report) Size() int64 {
+	var n int64
+	for _, f := range r.Files {
+		n += f.Size
+	}
+	return n
+}
+
+// Run makes one backup set. On error nothing of the set is left in the
+// destination or the staging folder, and the error is a *StageError.
+func (r *Runner) Run(ctx context.Context) (*Report, error) {
+	rep := &Report{Started: r.Now()}
+	err := r.run(ctx, rep)
+	rep.Finished = r.Now()
+	if err != nil {
+		r.discard(ctx, rep)
+		return rep, err
+	}
+	return rep, nil
+}
+
+func (r *Runner) run(ctx context.Context, rep *Report) error {
+	st, err := r.stage(ctx, rep.Started)
+	if err != nil {
+		return &StageError{StageStore, err}
+	}
+	defer st.remove()
+	rep.SetID = st.setID
+	log := r.Log.With("set", st.setID)
+
+	staged, err := r.export(ctx, rep, st, log)
+	if err != nil {
+		return err
+	}
+	for _, f := range staged {
+		stored, err := r.put(ctx, st, f)
+		if err != nil {
+			return &StageError{StageStore, err}
+		}
+		rep.Files = append(rep.Files, stored)
+		log.Info("stored", "file", stored.Name, "size", stored.Size, "sha256", stored.SHA256)
+	}
+	if err := r.verify(ctx, rep.Files); err != nil {
+		return &StageError{StageVerify, err}
+	}
+	// The manifest goes last: a set without one is incomplete.
+	m, err := st.writeManifest(r.manifest(rep))
+	if err != nil {
+		return &StageError{StageStore, err}
+	}
+	stored, err := r.put(ctx, st, m)
+	if err != nil {
+		return &StageError{StageStore, err}
+	}
+	rep.Files = append(rep.Files, stored)
+	return nil
+}
+
+// export writes every format from one snapshot and seals each file.
+func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog.Logger) ([]File, error) {
+	snap, err := r.DB.Snapshot(ctx)
+	if err != nil {
+		return nil, &StageError{StageConnect, err}
+	}
+	defer snap.Close(ctx)
+	rep.Snapshot = snap.Info()
+	all, err := snap.Tables(ctx)
+	if err != nil {
+		return nil, &StageError{StageConnect, err}
+	}
+	tables, err := r.Scope.Select(all)
+	if err != nil {
+		return nil, &StageError{StageConnect, err}
+	}
+	log.Info("snapshot taken", "database", rep.Snapshot.Database, "server", rep.Snapshot.ServerVersion, "tables", len(tables))
+	src := Source(snap)
+	if r.Progress != nil {
+		src = &progressSource{Source: snap, report: r.Progress, now: r.Now}
+	}
+	var files []File
+	for _, e := range r.Exporters {
+		name := st.setID + e.Extension(tables)
+		if ps, ok := src.(*progressSource); ok {
+			ps.format = e.Format()
+		}
+		started := r.Now()
+		res, err := e.Export(ctx, src, tables, st.path(name))
+		if err != nil {
+			return nil, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
+		}
+		if err := mergeCounts(rep, e.Format(), res.Tables); err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+		rep.Warnings = append(rep.Warnings, res.Warnings...)
+		f, err := st.seal(name, e.Format())
+		if err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+		log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond))
+		files = append(files, f)
+	}
+	if len(rep.Tables) == 0 { // dump alone counts no rows
+		for _, t := range tables {
+			rep.Tables = append(rep.Tables, TableCount{Schema: t.Schema, Name: t.Name, Rows: -1})
+		}
+	}
+	return files, nil
+}
+
+// mergeCounts records row counts; every format read the same snapshot, so
+// they must agree. A difference means a bug, and the set is not trusted.
+func mergeCounts(rep *Report, format Format, counts []TableCount) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	if len(rep.Tables) == 0 {
+		rep.Tables = counts
+		return nil
+	}
+	for i, c := range counts {
+		if i >= len(rep.Tables) || rep.Tables[i] != c {
+			return fmt.Errorf("%s wrote %d rows of %s.%s, another format wrote a different count", format, c.Rows, c.Schema, c.Name)
+		}
+	}
+	return nil
+}
+
+func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
+	in, err := os.Open(st.path(f.Name))
+	if err != nil {
+		return File{}, err
+	}
+	defer in.Close()
+	stored, err := r.Dest.Put(ctx, f, in)
+	if err != nil {
+		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
+	}
+	stored.SHA256 = f.SHA256
+	return stored, nil
+}
+
+// verify lists the destination anew and checks that every file is there
+// with its size and, where the destination reports one, its md5.
+func (r *Runner) verify(ctx context.Context, files []File) error {
+	listed, err := r.Dest.List(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]File, len(listed))
+	for _, f := range listed {
+		byID[f.ID] = f
+	}
+	for _, f := range files {
+		got, ok := byID[f.ID]
+		switch {
+		case !ok:
+			return fmt.Errorf("%s is missing from %s after upload", f.Name, r.Dest)
+		case got.Size != f.Size:
+			return fmt.Errorf("%s: %s holds %d bytes, %d were written: %w", f.Name, r.Dest, got.Size, f.Size, ErrChecksumMismatch)
+		case got.MD5 != "" && got.MD5 != f.MD5:
+			return fmt.Errorf("%s: md5 in %s is %s, the file's is %s: %w", f.Name, r.Dest, got.MD5, f.MD5, ErrChecksumMismatch)
+		}
+	}
+	return nil
+}
+
+func (r *Runner) manifest(rep *Report) *Manifest {
+	return &Manifest{
+		Format: ManifestFormat, SetID: rep.SetID, ToolVersion: Version,
+		Database: rep.Snapshot.Database, ServerVersion: rep.Snapshot.ServerVersion,
+		SnapshotTime: rep.Snapshot.SnapshotTime, TimeZone: rep.Snapshot.TimeZone,
+		StartedAt: rep.Started, FinishedAt: r.Now(),
+		Tables: rep.Tables, Files: rep.Files, Warnings: append([]string{}, rep.Warnings...),
+	}
+}
+
+// discard removes what a failed run stored, so that nothing of it looks
+// like a backup. It works on even when ctx was canceled.
+func (r *Runner) discard(ctx context.Context, rep *Report) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	for _, f := range rep.Files {
+		if err := r.Dest.Delete(ctx, f); err != nil && !errors.Is(err, ErrNotFound) {
+			r.Log.Error("could not remove a file of the failed run", "file", f.Name, "err", err)
+		}
+	}
+	rep.Files = nil
+}

@@ -1,0 +1,318 @@
+package dbbackup_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/localdir"
+)
+
+// fakeDB serves two small tables from memory.
+type fakeDB struct{ openErr error }
+
+func (d fakeDB) Snapshot(context.Context) (dbbackup.Snapshot, error) {
+	if d.openErr != nil {
+		return nil, d.openErr
+	}
+	return &fakeSnapshot{}, nil
+}
+
+type fakeSnapshot struct{ closed bool }
+
+var fakeTables = []dbbackup.Table{
+	{Schema: "public", Name: "a", Columns: []dbbackup.Column{{Name: "x", Type: "integer", Kind: dbbackup.KindInt}}},
+	{Schema: "public", Name: "b", Columns: []dbbackup.Column{{Name: "y", Type: "text", Kind: dbbackup.KindText}}},
+}
+
+func (s *fakeSnapshot) Info() dbbackup.SnapshotInfo {
+	return dbbackup.SnapshotInfo{Database: "shop", ServerVersion: "15.20", ServerMajor: 15, TimeZone: "UTC"}
+}
+func (s *fakeSnapshot) Tables(context.Context) ([]dbbackup.Table, error) { return fakeTables, nil }
+func (s *fakeSnapshot) Close(context.Context) error                      { s.closed = true; return nil }
+func (s *fakeSnapshot) CopyCSV(_ context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
+	_, err := fmt.Fprintf(w, "%s\n1\n2\n", t.Columns[0].Name)
+	return 2, err
+}
+func (s *fakeSnapshot) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+	for i := 1; i <= 2; i++ {
+		if err := fn([][]byte{[]byte(fmt.Sprint(i))}); err != nil {
+			return int64(i - 1), err
+		}
+	}
+	return 2, nil
+}
+
+// lineExporter writes every row as a line. fail, if set, is returned after
+// half the output was written, like a disk that fills up.
+type lineExporter struct {
+	format dbbackup.Format
+	fail   error
+	rows   int64 // rows to claim per table; 0: the real count
+}
+
+func (e *lineExporter) Format() dbbackup.Format           { return e.format }
+func (e *lineExporter) Extension([]dbbackup.Table) string { return "." + string(e.format) }
+func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	defer f.Close()
+	var res dbbackup.ExportResult
+	for _, t := range tables {
+		n, err := src.Rows(ctx, t, dbbackup.RowsOptions{}, func(v [][]byte) error {
+			_, err := fmt.Fprintf(f, "%s\t%s\n", t, v[0])
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+		if e.fail != nil {
+			return res, e.fail
+		}
+		if e.rows != 0 {
+			n = e.rows
+		}
+		res.Tables = append(res.Tables, dbbackup.TableCount{Schema: t.Schema, Name: t.Name, Rows: n})
+	}
+	return res, nil
+}
+
+func newRunner(t *testing.T, exporters ...dbbackup.Exporter) (*dbbackup.Runner, *localdir.Dir) {
+	t.Helper()
+	dir := t.TempDir()
+	dest, err := localdir.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exporters) == 0 {
+		exporters = []dbbackup.Exporter{&lineExporter{format: "csv"}, &lineExporter{format: "json"}}
+	}
+	return &dbbackup.Runner{
+		DB: fakeDB{}, Exporters: exporters, Dest: dest,
+		StagingDir: filepath.Join(dir, ".partial"),
+		Location:   time.UTC,
+		Now:        func() time.Time { return time.Date(2026, 2, 10, 2, 0, 0, 0, time.UTC) },
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, dest
+}
+
+func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
+	r, dest := newRunner(t)
+	rep, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if rep.SetID != "backup_20260210_020000" {
+		t.Fatalf("set id %q", rep.SetID)
+	}
+	var names []string
+	for _, f := range rep.Files {
+		names = append(names, f.Name)
+	}
+	want := "backup_20260210_020000.csv backup_20260210_020000.json backup_20260210_020000.manifest.json"
+	if strings.Join(names, " ") != want {
+		t.Fatalf("files %v, want %s", names, want)
+	}
+	m := readManifest(t, dest, rep.SetID)
+	if len(m.Files) != 2 || len(m.Tables) != 2 || m.Tables[0].Rows != 2 || m.Database != "shop" {
+		t.Fatalf("manifest %+v", m)
+	}
+	for _, f := range m.Files {
+		b, err := os.ReadFile(filepath.Join(dest.Path(), f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(b)) != f.Size {
+			t.Errorf("%s: manifest says %d bytes sha256 %s; file has %d bytes", f.Name, f.Size, f.SHA256, len(b))
+		}
+	}
+	assertStagingEmpty(t, r)
+}
+
+func TestRunInTheSameSecondGetsADistinctName(t *testing.T) {
+	r, _ := newRunner(t)
+	first, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.SetID == second.SetID || second.SetID != "backup_20260210_020000_2" {
+		t.Fatalf("ids %q and %q", first.SetID, second.SetID)
+	}
+}
+
+func TestFailedRunLeavesNothing(t *testing.T) {
+	diskFull := &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}
+	tests := []struct {
+		name      string
+		db        dbbackup.Database
+		exporters []dbbackup.Exporter
+		stage     dbbackup.Stage
+		cause     error
+	}{
+		{"database down", fakeDB{openErr: errors.New("connection refused")}, nil, dbbackup.StageConnect, nil},
+		{"disk full in the second format", nil, []dbbackup.Exporter{&lineExporter{format: "csv"}, &lineExporter{format: "json", fail: diskFull}},
+			dbbackup.StageExport, syscall.ENOSPC},
+		{"formats disagree on a row count", nil, []dbbackup.Exporter{&lineExporter{format: "csv"}, &lineExporter{format: "json", rows: 3}},
+			dbbackup.StageExport, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, dest := newRunner(t, tt.exporters...)
+			if tt.db != nil {
+				r.DB = tt.db
+			}
+			_, err := r.Run(context.Background())
+			var se *dbbackup.StageError
+			if !errors.As(err, &se) || se.Stage != tt.stage {
+				t.Fatalf("got %v, want a failure in stage %s", err, tt.stage)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Fatalf("got %v, want it to wrap %v", err, tt.cause)
+			}
+			assertDestEmpty(t, dest)
+			assertStagingEmpty(t, r)
+		})
+	}
+}
+
+// failingDest fails the Put of one file after storing the others.
+type failingDest struct {
+	*localdir.Dir
+	failOn string
+}
+
+func (d failingDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if strings.HasSuffix(f.Name, d.failOn) {
+		return dbbackup.File{}, errors.New("503 service unavailable")
+	}
+	return d.Dir.Put(ctx, f, r)
+}
+
+func TestFailedStoreRemovesWhatWasStored(t *testing.T) {
+	for _, failOn := range []string{".json", ".manifest.json"} {
+		t.Run(failOn, func(t *testing.T) {
+			r, dest := newRunner(t)
+			r.Dest = failingDest{dest, failOn}
+			_, err := r.Run(context.Background())
+			var se *dbbackup.StageError
+			if !errors.As(err, &se) || se.Stage != dbbackup.StageStore {
+				t.Fatalf("got %v, want a store failure", err)
+			}
+			assertDestEmpty(t, dest)
+			assertStagingEmpty(t, r)
+		})
+	}
+}
+
+func TestCanceledRunLeavesNothing(t *testing.T) {
+	r, dest := newRunner(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.Progress = func(dbbackup.Progress) { cancel() }
+	r.Exporters = []dbbackup.Exporter{&lineExporter{format: "csv"}, &ctxExporter{}}
+	if _, err := r.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	assertDestEmpty(t, dest)
+	assertStagingEmpty(t, r)
+}
+
+type ctxExporter struct{ lineExporter }
+
+func (e *ctxExporter) Format() dbbackup.Format           { return "json" }
+func (e *ctxExporter) Extension([]dbbackup.Table) string { return ".json" }
+func (e *ctxExporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	if _, err := e.lineExporter.Export(ctx, src, tables, path); err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	return dbbackup.ExportResult{}, ctx.Err()
+}
+
+// TestRealFullDisk runs out of space on a real (tmpfs) file system.
+func TestRealFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	r, dest := newRunner(t, &bigExporter{})
+	r.StagingDir = filepath.Join(dir, ".partial")
+	_, err := r.Run(context.Background())
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("got %v, want ENOSPC", err)
+	}
+	assertDestEmpty(t, dest)
+	assertStagingEmpty(t, r)
+}
+
+// bigExporter writes more than the small disk holds.
+type bigExporter struct{}
+
+func (bigExporter) Format() dbbackup.Format           { return "csv" }
+func (bigExporter) Extension([]dbbackup.Table) string { return ".csv" }
+func (bigExporter) Export(_ context.Context, _ dbbackup.Source, _ []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, io.LimitReader(zeroReader{}, 1<<20))
+	return dbbackup.ExportResult{}, err
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func readManifest(t *testing.T, dest *localdir.Dir, setID string) *dbbackup.Manifest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dest.Path(), dbbackup.ManifestName(setID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := dbbackup.ReadManifest(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func assertDestEmpty(t *testing.T, dest dbbackup.Destination) {
+	t.Helper()
+	files, err := dest.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) > 0 {
+		t.Fatalf("a failed run left %d files, e.g. %s", len(files), files[0].Name)
+	}
+}
+
+func assertStagingEmpty(t *testing.T, r *dbbackup.Runner) {
+	t.Helper()
+	entries, err := os.ReadDir(r.StagingDir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if len(entries) > 0 {
+		t.Fatalf("staging folder keeps %s", entries[0].Name())
+	}
+}

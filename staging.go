@@ -1,0 +1,94 @@
+package dbbackup
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// staging is the private folder of one run: files are written there, sealed
+// (fsynced and checksummed), stored, and the folder is removed at the end.
+type staging struct {
+	setID string
+	dir   string
+}
+
+// stage reserves a set id that no other run, finished or running, has: the
+// staging folder is created exclusively, and the destination must not hold
+// the id yet. Runs started in the same second get backup_…_2, _3, ….
+func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
+	if err := os.MkdirAll(r.StagingDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create staging folder: %w", err)
+	}
+	existing, err := r.Dest.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", r.Dest, err)
+	}
+	taken := map[string]bool{}
+	for _, f := range existing {
+		taken[f.SetID] = true
+	}
+	for seq := 1; seq < 1000; seq++ {
+		id := SetIDAt(start.In(r.Location), seq)
+		if taken[id] {
+			continue
+		}
+		dir := filepath.Join(r.StagingDir, id)
+		err := os.Mkdir(dir, 0o750)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("create staging folder: %w", err)
+		}
+		return &staging{setID: id, dir: dir}, nil
+	}
+	return nil, errors.New("no free set name: 999 runs started in the same second")
+}
+
+func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
+
+// seal fsyncs a written file and checksums the bytes that are on disk.
+func (s *staging) seal(name string, format Format) (File, error) {
+	f, err := os.Open(s.path(name))
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return File{}, fmt.Errorf("sync %s: %w", name, err)
+	}
+	sha, sum := sha256.New(), md5.New()
+	n, err := io.Copy(io.MultiWriter(sha, sum), f)
+	if err != nil {
+		return File{}, fmt.Errorf("checksum %s: %w", name, err)
+	}
+	return File{Name: name, SetID: s.setID, Format: format, Size: n,
+		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil))}, nil
+}
+
+func (s *staging) writeManifest(m *Manifest) (File, error) {
+	name := ManifestName(s.setID)
+	f, err := os.Create(s.path(name))
+	if err != nil {
+		return File{}, err
+	}
+	_, err = m.WriteTo(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("write %s: %w", name, err)
+	}
+	return s.seal(name, FormatManifest)
+}
+
+func (s *staging) remove() { os.RemoveAll(s.dir) }
