@@ -36,37 +36,43 @@ type Config struct {
 }
 
 // Load reads envFile into the environment, without overriding variables
-// that are already set, and then parses the environment. A missing
-// envFile is an error only when explicit (--env-file was given).
+// that are already set (libpq's PG* variables then work from .env too),
+// and parses the environment. A missing envFile is an error only when
+// explicit (--env-file was given).
 func Load(envFile string, explicit bool) (*Config, error) {
-	c := &Config{}
-	if err := loadEnvFile(envFile, explicit); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(envFile); err == nil {
-		c.EnvFile = envFile
-	}
-	return c, c.parse(os.Getenv)
+	return load(envFile, explicit, osEnv{})
 }
 
-func loadEnvFile(path string, explicit bool) error {
-	vars, err := godotenv.Read(path)
+// env is the process environment, replaceable in tests.
+type env interface {
+	LookupEnv(string) (string, bool)
+	Setenv(string, string) error
+}
+
+type osEnv struct{}
+
+func (osEnv) LookupEnv(k string) (string, bool) { return os.LookupEnv(k) }
+func (osEnv) Setenv(k, v string) error          { return os.Setenv(k, v) }
+
+func load(envFile string, explicit bool, e env) (*Config, error) {
+	vars, err := godotenv.Read(envFile)
+	c := &Config{EnvFile: envFile}
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return nil
+		c.EnvFile = ""
 	case errors.Is(err, fs.ErrNotExist):
-		return &dbbackup.ConfigError{Var: path, Problem: "the env file does not exist",
+		return nil, &dbbackup.ConfigError{Var: envFile, Problem: "the env file does not exist",
 			Hint: "check the --env-file path, or leave it out to read .env from the working directory"}
 	case err != nil:
-		return &dbbackup.ConfigError{Var: path, Problem: "cannot read the env file: " + plainError(err),
+		return nil, &dbbackup.ConfigError{Var: envFile, Problem: "cannot read the env file: " + plainError(err),
 			Hint: "make it a readable text file of NAME=value lines (see the README)"}
 	}
 	for k, v := range vars {
-		if _, set := os.LookupEnv(k); !set {
-			os.Setenv(k, v)
+		if _, set := e.LookupEnv(k); !set {
+			e.Setenv(k, v)
 		}
 	}
-	return nil
+	return c, c.parse(func(k string) string { v, _ := e.LookupEnv(k); return v })
 }
 
 // plainError drops the Go error chain's file path prefix noise.
@@ -95,8 +101,12 @@ func (c *Config) parse(get func(string) string) error {
 	c.Scope.Schemas = list(v("BACKUP_SCHEMAS", ""))
 	c.Scope.Tables = list(v("BACKUP_TABLES", ""))
 	c.Scope.Exclude = list(v("BACKUP_EXCLUDE_TABLES", ""))
-	for name, patterns := range map[string][]string{"BACKUP_TABLES": c.Scope.Tables, "BACKUP_EXCLUDE_TABLES": c.Scope.Exclude} {
-		for _, p := range patterns {
+	for _, vp := range []struct {
+		name     string
+		patterns []string
+	}{{"BACKUP_TABLES", c.Scope.Tables}, {"BACKUP_EXCLUDE_TABLES", c.Scope.Exclude}} {
+		name := vp.name
+		for _, p := range vp.patterns {
 			if !strings.Contains(p, ".") {
 				return &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not schema-qualified", p),
 					Hint: fmt.Sprintf("write schema.table, e.g. public.%s (* matches anything: public.*)", p)}

@@ -1,0 +1,97 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// mapEnv is an environment for tests.
+type mapEnv map[string]string
+
+func (m mapEnv) LookupEnv(k string) (string, bool) { v, ok := m[k]; return v, ok }
+func (m mapEnv) Setenv(k, v string) error          { m[k] = v; return nil }
+
+func writeEnv(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(filepath.Join(t.TempDir(), ".env"), false, mapEnv{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BackupDir != "./backups" || c.EnvFile != "" || c.LogFormat != "text" || c.NameLocation != time.Local {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if got := c.Formats; len(got) != 3 || got[0] != "csv" || got[1] != "xlsx" || got[2] != "json" {
+		t.Fatalf("default formats %v", got)
+	}
+}
+
+func TestEnvironmentOverridesEnvFile(t *testing.T) {
+	p := writeEnv(t, "BACKUP_DIR=/from/file\nBACKUP_FORMATS=dump, CSV\nPGHOST=db.local\n")
+	e := mapEnv{"BACKUP_DIR": "/from/env"}
+	c, err := load(p, true, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BackupDir != "/from/env" || c.EnvFile != p {
+		t.Fatalf("BACKUP_DIR %q, env file %q", c.BackupDir, c.EnvFile)
+	}
+	if len(c.Formats) != 2 || c.Formats[0] != "csv" || c.Formats[1] != "dump" {
+		t.Fatalf("formats %v", c.Formats)
+	}
+	if e["PGHOST"] != "db.local" {
+		t.Fatal("PGHOST from .env did not reach the environment libpq reads")
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	tests := []struct {
+		env     mapEnv
+		wantVar string
+		words   string
+	}{
+		{mapEnv{"BACKUP_FORMATS": "csv,xml"}, "BACKUP_FORMATS", `"xml"`},
+		{mapEnv{"BACKUP_FORMATS": " , "}, "BACKUP_FORMATS", "no format"},
+		{mapEnv{"BACKUP_TABLES": "orders"}, "BACKUP_TABLES", "public.orders"},
+		{mapEnv{"BACKUP_EXCLUDE_TABLES": "public.x,logs"}, "BACKUP_EXCLUDE_TABLES", `"logs"`},
+		{mapEnv{"BACKUP_NAME_TIMEZONE": "Mars/Olympus"}, "BACKUP_NAME_TIMEZONE", "Mars/Olympus"},
+		{mapEnv{"LOG_FORMAT": "xml"}, "LOG_FORMAT", "xml"},
+		{mapEnv{"LOG_LEVEL": "loud"}, "LOG_LEVEL", "loud"},
+	}
+	for _, tt := range tests {
+		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env)
+		var ce *dbbackup.ConfigError
+		if !errors.As(err, &ce) || ce.Var != tt.wantVar || ce.Hint == "" {
+			t.Errorf("%v: got %v, want a ConfigError naming %s with a hint", tt.env, err, tt.wantVar)
+			continue
+		}
+		if !strings.Contains(ce.Problem+ce.Hint, tt.words) {
+			t.Errorf("%v: %q / %q does not mention %s", tt.env, ce.Problem, ce.Hint, tt.words)
+		}
+	}
+}
+
+func TestEnvFileProblems(t *testing.T) {
+	var ce *dbbackup.ConfigError
+	missing := filepath.Join(t.TempDir(), "prod.env")
+	if _, err := load(missing, true, mapEnv{}); !errors.As(err, &ce) || ce.Var != missing {
+		t.Errorf("missing --env-file: got %v", err)
+	}
+	dir := t.TempDir() // a folder where a file should be: unreadable
+	if _, err := load(dir, false, mapEnv{}); !errors.As(err, &ce) || ce.Var != dir {
+		t.Errorf("unreadable .env: got %v", err)
+	}
+}
