@@ -35,8 +35,10 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	if err != nil {
 		return err
 	}
-	tty := cfg.LogFormat == "text" && term.IsTerminal(int(os.Stderr.Fd()))
-	r.Progress = progressPrinter(os.Stderr, tty, log)
+	stderr := cmd.ErrOrStderr()
+	f, isFile := stderr.(*os.File)
+	tty := cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))
+	r.Progress = progressPrinter(stderr, tty, log)
 	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
 	rep, err := r.Run(ctx)
 	printSummary(out, rep, r.Dest, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"os"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
@@ -36,9 +35,9 @@ func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error)
 		return nil, nil, err
 	}
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
+	var h slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), opts)
 	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(os.Stderr, opts)
+		h = slog.NewJSONHandler(cmd.ErrOrStderr(), opts)
 	}
 	return cfg, slog.New(h), nil
 }

@@ -1,0 +1,147 @@
+// Command bench measures dbbackup against PostgreSQL's own \copy on one
+// table of 1,000,000 (and 3,000,000) rows × 10 mixed columns: throughput per
+// format as a ratio to \copy, and the peak memory (RSS) of each run.
+//
+//	go run ./bench                      # 1M and 3M rows
+//	go run ./bench -rows 1000000        # one size
+//	go run ./bench -formats csv,json    # some formats
+//
+// It needs a PostgreSQL server (BENCH_DATABASE_URL, default the local one),
+// psql, and pg_dump. It creates the database dbbackup_bench and drops it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const tableSQL = `
+DROP TABLE IF EXISTS bench;
+CREATE UNLOGGED TABLE bench AS
+SELECT g::bigint AS id,
+  'Имя, "клиент" №' || g || E'\nвторая строка; tab\there' AS name,
+  CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 10000000) / 100.0 END::numeric(12,2) AS amount,
+  timestamptz '2020-01-01 00:00:00+00' + g * interval '17 seconds' AS created_at,
+  CASE WHEN g % 10 = 1 THEN NULL ELSE date '2020-01-01' + (g % 3650)::int END AS day,
+  CASE WHEN g % 10 = 2 THEN NULL ELSE jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b'), 'ok', g % 2 = 0) END AS payload,
+  CASE WHEN g % 10 = 3 THEN NULL ELSE g % 3 = 0 END AS flag,
+  g * 1.25::float8 AS score,
+  md5(g::text)::uuid AS code,
+  CASE WHEN g % 10 = 4 THEN NULL ELSE 'note ' || md5(g::text) END AS note
+FROM generate_series(1, $1::bigint) g;
+ANALYZE bench;`
+
+func main() {
+	rowsFlag := flag.String("rows", "1000000,3000000", "table sizes to measure, comma-separated")
+	formatsFlag := flag.String("formats", "csv,json,xlsx,dump", "formats to measure")
+	flag.Parse()
+	log.SetFlags(0)
+	ctx := context.Background()
+
+	admin := os.Getenv("BENCH_DATABASE_URL")
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	conn, err := pgx.Connect(ctx, admin)
+	must(err)
+	conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
+	_, err = conn.Exec(ctx, "CREATE DATABASE dbbackup_bench")
+	must(err)
+	defer conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
+	cfg, err := pgx.ParseConfig(admin)
+	must(err)
+	url := fmt.Sprintf("postgres://%s@%s:%d/dbbackup_bench?sslmode=disable", cfg.User, cfg.Host, cfg.Port)
+
+	work, err := os.MkdirTemp("", "dbbackup-bench-")
+	must(err)
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "dbbackup")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
+	build.Stderr = os.Stderr
+	must(build.Run())
+
+	fmt.Printf("machine: %d cores, %s\n\n", numCPU(), goVersion())
+	fmt.Println("| rows | format | seconds | rows/s | MB/s | × \\copy | peak RSS | file |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|")
+	for _, s := range strings.Split(*rowsFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		must(err)
+		db, err := pgx.Connect(ctx, url)
+		must(err)
+		_, err = db.Exec(ctx, strings.ReplaceAll(tableSQL, "$1", strconv.Itoa(n)))
+		must(err)
+		db.Close(ctx)
+
+		out := filepath.Join(work, "copy.csv")
+		copySecs, copyRSS := measure(exec.Command("psql", url, "-q", "-c", `\copy bench TO '`+out+`' CSV HEADER`))
+		st, err := os.Stat(out)
+		must(err)
+		os.Remove(out)
+		copyRate := float64(n) / copySecs
+		row(n, `psql \copy CSV`, copySecs, copyRate, st.Size(), 1, copyRSS)
+
+		for _, f := range strings.Split(*formatsFlag, ",") {
+			dir := filepath.Join(work, "backups-"+f)
+			cmd := exec.Command(bin, "run", "--env-file", filepath.Join(work, "none"))
+			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
+				"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.bench", "LOG_LEVEL=warn")
+			secs, rss := measure(cmd)
+			size := dirSize(dir)
+			os.RemoveAll(dir)
+			row(n, f, secs, float64(n)/secs, size, float64(n)/secs/copyRate, rss)
+		}
+	}
+}
+
+func row(n int, what string, secs, rate float64, size int64, ratio float64, rss int64) {
+	fmt.Printf("| %d | %s | %.2f | %.0f | %.1f | %.2f | %d MiB | %d MiB |\n",
+		n, what, secs, rate, float64(size)/secs/1e6, ratio, rss>>20, size>>20)
+}
+
+// measure runs cmd and returns its wall time and peak resident memory.
+func measure(cmd *exec.Cmd) (float64, int64) {
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	must(cmd.Run())
+	secs := time.Since(start).Seconds()
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return secs, ru.Maxrss << 10 // Linux reports KiB
+}
+
+func dirSize(dir string) int64 {
+	var total int64
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && info.Mode().IsRegular() && !strings.HasSuffix(p, ".manifest.json") {
+			total += info.Size()
+		}
+		return nil
+	})
+	return total
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func goVersion() string {
+	out, _ := exec.Command("go", "version").Output()
+	return strings.TrimSpace(string(out))
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}

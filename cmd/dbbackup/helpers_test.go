@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/jackc/pgx/v5"
+)
+
+// settings are every variable the program reads; runCLI clears the ones a
+// test does not set, so the machine's environment cannot leak in.
+var settings = []string{"DATABASE_URL", "BACKUP_DIR", "BACKUP_FORMATS", "BACKUP_SCHEMAS", "BACKUP_TABLES",
+	"BACKUP_EXCLUDE_TABLES", "BACKUP_NAME_TIMEZONE", "LOG_FORMAT", "LOG_LEVEL", "PG_DUMP", "PGTZ"}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runCLI runs the command line in-process, as main does.
+func runCLI(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	for _, k := range settings {
+		t.Setenv(k, env[k])
+	}
+	var out, errOut bytes.Buffer
+	cmd := newRootCommand()
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	err := cmd.ExecuteContext(context.Background())
+	code := report(&errOut, err)
+	return result{out.String(), errOut.String(), code}
+}
+
+// setFiles lists the backup folder, hidden files included.
+func setFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() == stagingDirName {
+			if sub, _ := os.ReadDir(filepath.Join(dir, e.Name())); len(sub) > 0 {
+				t.Errorf("staging folder not empty: %s", sub[0].Name())
+			}
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// only returns the one file whose name ends in suffix.
+func only(t *testing.T, dir, suffix string) string {
+	t.Helper()
+	var found []string
+	for _, n := range setFiles(t, dir) {
+		if strings.HasSuffix(n, suffix) {
+			found = append(found, n)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one *%s in %s, have %v", suffix, dir, found)
+	}
+	return filepath.Join(dir, found[0])
+}
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// fingerprint is a table's row count and a digest of its rows' text forms,
+// in a stable order: equal fingerprints mean equal contents.
+func fingerprint(t *testing.T, conn *pgx.Conn, schema, name string) string {
+	t.Helper()
+	q := fmt.Sprintf(`SELECT count(*), coalesce(md5(string_agg(r::text, E'\n' ORDER BY r::text)), '')
+		FROM (SELECT * FROM ONLY %s) r`, pgx.Identifier{schema, name}.Sanitize())
+	var n int64
+	var sum string
+	if err := conn.QueryRow(context.Background(), q).Scan(&n, &sum); err != nil {
+		t.Fatalf("fingerprint %s.%s: %v", schema, name, err)
+	}
+	return fmt.Sprintf("%d rows %s", n, sum)
+}
+
+// tables lists the user tables of a database, partitions included.
+func tables(t *testing.T, conn *pgx.Conn) []dbbackup.Table {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), `SELECT n.nspname, c.relname FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+		ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []dbbackup.Table
+	for rows.Next() {
+		var tb dbbackup.Table
+		if err := rows.Scan(&tb.Schema, &tb.Name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tb)
+	}
+	return out
+}
+
+// restoreDump loads a pg_dump archive into a new database and returns its
+// connection string.
+func restoreDump(t *testing.T, path, newURL string) {
+	t.Helper()
+	cmd := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+newURL, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore %s: %v\n%s", path, err, out)
+	}
+}

@@ -1,0 +1,94 @@
+package fsutil
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// failAfter fails like a full disk after n bytes.
+type failAfter struct{ n int }
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, syscall.ENOSPC
+	}
+	if len(p) > f.n {
+		p = p[:f.n]
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestWriteFileFailingMidwayLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	_, err := WriteFile(filepath.Join(dir, "token.json"), &failAfter{50}, 0o600)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("got %v, want ENOSPC", err)
+	}
+	if got := entries(t, dir); len(got) != 0 {
+		t.Fatalf("left behind %v", got)
+	}
+}
+
+func TestWriteFileNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if _, err := WriteFile(p, strings.NewReader("one"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteFile(p, strings.NewReader("two"), 0o640); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second write: got %v, want ErrExist", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "one" {
+		t.Fatalf("file now holds %q", b)
+	}
+	if got := entries(t, dir); len(got) != 1 {
+		t.Fatalf("left behind %v", got)
+	}
+}
+
+func TestReplaceKeepsTheOldFileOnFailureAndSetsTheMode(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "token.json")
+	if err := Replace(p, strings.NewReader("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Replace(p, io.MultiReader(strings.NewReader("new, half"), &failAfter{0}), 0o600); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("got %v, want ENOSPC", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("a failed replace changed the file to %q", b)
+	}
+	if err := Replace(p, strings.NewReader("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" || st.Mode().Perm() != 0o600 {
+		t.Fatalf("after replace: %q mode %v", b, st.Mode().Perm())
+	}
+	if got := entries(t, dir); len(got) != 1 {
+		t.Fatalf("left behind %v", got)
+	}
+}
