@@ -180,3 +180,17 @@ func ParseFileName(name string) (setID string, format Format, ok bool) {
 	}
 	return "", "", false
 }
+
+// HumanSize prints a byte count for people, in binary units: "1.2 MiB".
+func HumanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -61,7 +61,7 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 		}
 		amount := fmt.Sprintf("%d rows, %.0f rows/s", p.Rows, float64(p.Rows)/secs)
 		if p.Rows == 0 && p.Bytes > 0 {
-			amount = fmt.Sprintf("%s, %s/s", humanBytes(p.Bytes), humanBytes(int64(float64(p.Bytes)/secs)))
+			amount = fmt.Sprintf("%s, %s/s", dbbackup.HumanSize(p.Bytes), dbbackup.HumanSize(int64(float64(p.Bytes)/secs)))
 		}
 		switch {
 		case tty && p.Done:
@@ -99,13 +99,13 @@ func printSummary(w io.Writer, rep *dbbackup.Report, dest dbbackup.Destination, 
 	fmt.Fprintf(w, "\nFiles in %s:\n", dest)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range rep.Files {
-		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", f.Name, humanBytes(f.Size), f.SHA256)
+		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", f.Name, dbbackup.HumanSize(f.Size), f.SHA256)
 	}
 	tw.Flush()
 	for _, warn := range rep.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
-	fmt.Fprintf(w, "Total %s in %d files.\n", humanBytes(rep.Size()), len(rep.Files))
+	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
 }
 
 func orDash(s string) string {
@@ -113,18 +113,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// humanBytes prints a size in binary units: 1.2 MiB.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -1,12 +1,19 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
 // script writes an executable shell script that stands in for pg_dump.
@@ -125,5 +132,68 @@ func TestNoSecretInOutput(t *testing.T) {
 		if strings.Contains(all, secret) {
 			t.Errorf("the password appears in the output (exit %d):\n%s", res.code, all)
 		}
+	}
+}
+
+// killingSnapshot ends the backup's own connection from the server side
+// when the second table is read: the database going away mid-export.
+type killingSnapshot struct {
+	dbbackup.Snapshot
+	admin *pgx.Conn
+	reads *int
+}
+
+func (s killingSnapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
+	if *s.reads++; *s.reads == 2 {
+		_, err := s.admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = $1 AND application_name = 'dbbackup'`, s.Info().Database)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return s.Snapshot.CopyCSV(ctx, t, w)
+}
+
+type killingDB struct {
+	dbbackup.Database
+	admin *pgx.Conn
+}
+
+func (d killingDB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
+	s, err := d.Database.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return killingSnapshot{s, d.admin, new(int)}, nil
+}
+
+func TestDatabaseGoneMidExport(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	dir := t.TempDir()
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("BACKUP_DIR", dir)
+	t.Setenv("BACKUP_FORMATS", "csv,json")
+	cfg, err := config.Load(filepath.Join(dir, "none"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRunner(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.DB = killingDB{r.DB, connect(t, pgtest.AdminURL())}
+	_, err = r.Run(context.Background())
+	var se *dbbackup.StageError
+	if !errors.As(err, &se) || se.Stage != dbbackup.StageExport {
+		t.Fatalf("got %v, want an export failure", err)
+	}
+	if !strings.Contains(err.Error(), "terminat") && !strings.Contains(err.Error(), "closed") && !strings.Contains(err.Error(), "EOF") {
+		t.Errorf("the error does not say the connection went away: %v", err)
+	}
+	if files := setFiles(t, dir); len(files) != 0 {
+		t.Errorf("a failed run left %v", files)
+	}
+	if code := report(io.Discard, err); code != exitFailed {
+		t.Errorf("exit code %d, want %d", code, exitFailed)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +34,22 @@ type Config struct {
 	PgDump       string
 	LogFormat    string // "text" or "json"
 	LogLevel     slog.Level
+	Google       Google
 }
+
+// Google is the Google Drive and OAuth configuration.
+type Google struct {
+	CredentialsFile string   // GOOGLE_CREDENTIALS_FILE: the OAuth client (credentials.json)
+	TokenFile       string   // GOOGLE_TOKEN_FILE: the authorized user's refresh token
+	Scopes          []string // GOOGLE_SCOPES
+	FolderID        string   // DRIVE_BACKUP_FOLDER_ID; empty: no Drive, backups stay local
+	APIEndpoint     string   // GOOGLE_API_ENDPOINT; empty: Google's
+	ChunkSize       int      // BACKUP_UPLOAD_CHUNK_MB, in bytes
+	KeepLocal       bool     // BACKUP_KEEP_LOCAL: keep local copies after a verified upload
+}
+
+// DriveEnabled reports whether backups go to Google Drive.
+func (c *Config) DriveEnabled() bool { return c.Google.FolderID != "" }
 
 // Load reads envFile into the environment, without overriding variables
 // that are already set (libpq's PG* variables then work from .env too),
@@ -119,6 +135,9 @@ func (c *Config) parse(get func(string) string) error {
 	if c.LogFormat = strings.ToLower(v("LOG_FORMAT", "text")); c.LogFormat != "text" && c.LogFormat != "json" {
 		return &dbbackup.ConfigError{Var: "LOG_FORMAT", Problem: fmt.Sprintf("unknown log format %q", c.LogFormat), Hint: "use text or json"}
 	}
+	if err := c.parseGoogle(v); err != nil {
+		return err
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(v("LOG_LEVEL", "info"))); err != nil {
 		return &dbbackup.ConfigError{Var: "LOG_LEVEL", Problem: fmt.Sprintf("unknown log level %q", get("LOG_LEVEL")), Hint: "use debug, info, warn or error"}
 	}
@@ -167,4 +186,57 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// DefaultScope reaches every file of the user's Drive, so that a folder
+// made in the Drive web interface can be used; drive.file reaches only
+// the files the app made.
+const DefaultScope = "https://www.googleapis.com/auth/drive"
+
+func (c *Config) parseGoogle(v func(name, def string) string) error {
+	g := &c.Google
+	g.CredentialsFile = v("GOOGLE_CREDENTIALS_FILE", "credentials.json")
+	g.TokenFile = v("GOOGLE_TOKEN_FILE", "token.json")
+	g.Scopes = list(v("GOOGLE_SCOPES", DefaultScope))
+	for _, s := range g.Scopes {
+		if !strings.HasPrefix(s, "https://") {
+			return &dbbackup.ConfigError{Var: "GOOGLE_SCOPES", Problem: fmt.Sprintf("%q is not a scope URL", s),
+				Hint: "use " + DefaultScope + " (or …/auth/drive.file), comma-separated"}
+		}
+	}
+	g.FolderID = v("DRIVE_BACKUP_FOLDER_ID", "")
+	if strings.ContainsAny(g.FolderID, "/?' ") {
+		return &dbbackup.ConfigError{Var: "DRIVE_BACKUP_FOLDER_ID", Problem: fmt.Sprintf("%q is not a folder id", g.FolderID),
+			Hint: "use only the id, the last part of the folder's address: https://drive.google.com/drive/folders/<id>"}
+	}
+	g.APIEndpoint = v("GOOGLE_API_ENDPOINT", "")
+	if g.APIEndpoint != "" && !strings.HasPrefix(g.APIEndpoint, "http://") && !strings.HasPrefix(g.APIEndpoint, "https://") {
+		return &dbbackup.ConfigError{Var: "GOOGLE_API_ENDPOINT", Problem: fmt.Sprintf("%q is not an http(s) URL", g.APIEndpoint),
+			Hint: "leave it empty for Google, or give the API root, e.g. http://127.0.0.1:8080/"}
+	}
+	mb, err := number("BACKUP_UPLOAD_CHUNK_MB", v("BACKUP_UPLOAD_CHUNK_MB", "16"), 1, 1024)
+	if err != nil {
+		return err
+	}
+	g.ChunkSize = mb << 20
+	g.KeepLocal, err = boolean("BACKUP_KEEP_LOCAL", v("BACKUP_KEEP_LOCAL", "false"))
+	return err
+}
+
+// number parses a whole number in [min, max].
+func number(name, s string, min, max int) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > max {
+		return 0, &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not a whole number from %d to %d", s, min, max),
+			Hint: fmt.Sprintf("set %s to a number from %d to %d, or remove it for the default", name, min, max)}
+	}
+	return n, nil
+}
+
+func boolean(name, s string) (bool, error) {
+	b, err := strconv.ParseBool(strings.ToLower(s))
+	if err != nil {
+		return false, &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not true or false", s), Hint: "use true or false"}
+	}
+	return b, nil
 }

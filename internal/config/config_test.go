@@ -34,6 +34,10 @@ func TestDefaults(t *testing.T) {
 	if c.BackupDir != "./backups" || c.EnvFile != "" || c.LogFormat != "text" || c.NameLocation != time.Local {
 		t.Fatalf("defaults: %+v", c)
 	}
+	if g := c.Google; g.CredentialsFile != "credentials.json" || g.TokenFile != "token.json" || g.ChunkSize != 16<<20 ||
+		g.KeepLocal || len(g.Scopes) != 1 || g.Scopes[0] != DefaultScope || c.DriveEnabled() {
+		t.Fatalf("Google defaults: %+v", g)
+	}
 	if got := c.Formats; len(got) != 3 || got[0] != "csv" || got[1] != "xlsx" || got[2] != "json" {
 		t.Fatalf("default formats %v", got)
 	}
@@ -70,6 +74,12 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"BACKUP_NAME_TIMEZONE": "Mars/Olympus"}, "BACKUP_NAME_TIMEZONE", "Mars/Olympus"},
 		{mapEnv{"LOG_FORMAT": "xml"}, "LOG_FORMAT", "xml"},
 		{mapEnv{"LOG_LEVEL": "loud"}, "LOG_LEVEL", "loud"},
+		{mapEnv{"BACKUP_UPLOAD_CHUNK_MB": "-4"}, "BACKUP_UPLOAD_CHUNK_MB", `"-4"`},
+		{mapEnv{"BACKUP_UPLOAD_CHUNK_MB": "lots"}, "BACKUP_UPLOAD_CHUNK_MB", "1 to 1024"},
+		{mapEnv{"BACKUP_KEEP_LOCAL": "maybe"}, "BACKUP_KEEP_LOCAL", "true or false"},
+		{mapEnv{"DRIVE_BACKUP_FOLDER_ID": "https://drive.google.com/drive/folders/abc"}, "DRIVE_BACKUP_FOLDER_ID", "last part"},
+		{mapEnv{"GOOGLE_API_ENDPOINT": "localhost:8080"}, "GOOGLE_API_ENDPOINT", "http"},
+		{mapEnv{"GOOGLE_SCOPES": "drive"}, "GOOGLE_SCOPES", `"drive"`},
 	}
 	for _, tt := range tests {
 		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env)

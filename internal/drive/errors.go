@@ -1,0 +1,73 @@
+package drive
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/retry"
+	"google.golang.org/api/googleapi"
+)
+
+// explain turns an error of the Drive client into one that says what to
+// do, marking the ones worth retrying temporary.
+func (d *Dest) explain(what string, err error) error {
+	wrapped := fmt.Errorf("%s: %w", what, err)
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		if isNetwork(err) {
+			return retry.Temporary(wrapped, 0)
+		}
+		return wrapped
+	}
+	reason := ""
+	if len(ge.Errors) > 0 {
+		reason = ge.Errors[0].Reason
+	}
+	switch {
+	case ge.Code == http.StatusTooManyRequests || ge.Code >= 500 || ge.Code == http.StatusRequestTimeout ||
+		(ge.Code == http.StatusForbidden && (reason == "rateLimitExceeded" || reason == "userRateLimitExceeded")):
+		return retry.Temporary(wrapped, retryAfter(ge.Header))
+	case reason == "storageQuotaExceeded":
+		return &dbbackup.HintError{Err: fmt.Errorf("%s: the Google Drive storage quota is exceeded", what),
+			Hint: "free space in Google Drive and empty its trash. If GOOGLE_TOKEN_FILE holds a service account's key: a service account has no storage quota of its own; authorize a real user with `dbbackup token` (OAuth client of type \"Desktop app\")"}
+	case ge.Code == http.StatusNotFound:
+		return &dbbackup.ConfigError{Var: "DRIVE_BACKUP_FOLDER_ID",
+			Problem: fmt.Sprintf("%s: Google Drive has no file or folder %s that the authorized account can see", what, d.folder),
+			Hint:    "check the id (the last part of the folder's address in Drive) and that the folder belongs to, or is shared with, the account in GOOGLE_TOKEN_FILE; with GOOGLE_SCOPES=…/drive.file only folders made by dbbackup are visible: create one with `dbbackup drive mkdir Backups`"}
+	case ge.Code == http.StatusUnauthorized:
+		return &dbbackup.HintError{Err: wrapped, Hint: "the Google token is not accepted: run `dbbackup token` to authorize again"}
+	case ge.Code == http.StatusForbidden:
+		return &dbbackup.HintError{Err: wrapped, Hint: "the authorized account may not do this in DRIVE_BACKUP_FOLDER_ID: use a folder it owns, or check GOOGLE_SCOPES"}
+	}
+	return wrapped
+}
+
+func isNotFound(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == http.StatusNotFound
+}
+
+// isNetwork reports a cut or refused connection, or a timeout.
+func isNetwork(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
+}
+
+func retryAfter(h http.Header) time.Duration {
+	if h == nil {
+		return 0
+	}
+	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil {
+		return time.Duration(s) * time.Second
+	}
+	return 0
+}

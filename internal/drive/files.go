@@ -1,0 +1,139 @@
+package drive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/googleapi"
+)
+
+// Put implements dbbackup.Destination. The upload is resumable, in chunks
+// of the configured size, so memory stays flat for any file size. When a
+// file of this name is already in the folder — an earlier attempt whose
+// answer was lost — and it has the expected md5, it is taken as stored;
+// otherwise Put refuses to add a second file of the same name.
+func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	existing, err := d.find(ctx, f.Name)
+	if err != nil {
+		return dbbackup.File{}, err
+	}
+	if existing != nil {
+		if f.MD5 != "" && existing.Md5Checksum == f.MD5 && existing.Size == f.Size {
+			return d.file(existing), nil
+		}
+		return dbbackup.File{}, fmt.Errorf("put %s: a different file of that name is already in the folder", f.Name)
+	}
+	meta := &drive.File{
+		Name:          f.Name,
+		Parents:       []string{d.folder},
+		MimeType:      mimeType(f.Name),
+		AppProperties: map[string]string{propTool: dbbackup.Version, propSet: f.SetID, propFormat: string(f.Format)},
+	}
+	created, err := d.svc.Files.Create(meta).
+		Media(r, googleapi.ChunkSize(d.chunk), googleapi.ContentType(meta.MimeType)).
+		Fields(fileFields).Context(ctx).Do()
+	if err != nil {
+		return dbbackup.File{}, d.explain("upload "+f.Name, err)
+	}
+	stored := d.file(created)
+	if (f.MD5 != "" && created.Md5Checksum != f.MD5) || (f.Size != 0 && created.Size != f.Size) {
+		// A file that is not what was sent must not stay: it would look
+		// like a backup.
+		delErr := d.Delete(context.WithoutCancel(ctx), stored)
+		return dbbackup.File{}, errors.Join(fmt.Errorf("put %s: Google Drive stored %d bytes with md5 %s, %d bytes with md5 %s were sent: %w",
+			f.Name, created.Size, created.Md5Checksum, f.Size, f.MD5, dbbackup.ErrChecksumMismatch), delErr)
+	}
+	return stored, nil
+}
+
+// find returns the untrashed file called name in the folder, if any.
+func (d *Dest) find(ctx context.Context, name string) (*drive.File, error) {
+	q := fmt.Sprintf("'%s' in parents and name = '%s' and trashed = false", escape(d.folder), escape(name))
+	res, err := d.svc.Files.List().Q(q).Fields(googleapi.Field("files(" + fileFields + ")")).PageSize(10).Context(ctx).Do()
+	if err != nil {
+		return nil, d.explain("look for "+name, err)
+	}
+	if len(res.Files) == 0 {
+		return nil, nil
+	}
+	return res.Files[0], nil
+}
+
+// List implements dbbackup.Destination: every file in the folder that is
+// not in the trash. Files without the tool's appProperties are listed with
+// an empty SetID.
+func (d *Dest) List(ctx context.Context) ([]dbbackup.File, error) {
+	q := fmt.Sprintf("'%s' in parents and trashed = false", escape(d.folder))
+	var files []dbbackup.File
+	err := d.svc.Files.List().Q(q).PageSize(1000).OrderBy("createdTime").
+		Fields(googleapi.Field("nextPageToken,files("+fileFields+")")).
+		Pages(ctx, func(page *drive.FileList) error {
+			for _, f := range page.Files {
+				files = append(files, d.file(f))
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, d.explain("list the backup folder", err)
+	}
+	return files, nil
+}
+
+// Open implements dbbackup.Destination.
+func (d *Dest) Open(ctx context.Context, f dbbackup.File) (io.ReadCloser, error) {
+	res, err := d.svc.Files.Get(f.ID).Context(ctx).Download()
+	if err != nil {
+		return nil, d.explain("download "+f.Name, err)
+	}
+	return res.Body, nil
+}
+
+// Delete implements dbbackup.Destination: the file is deleted for good
+// (trashed files still count against the quota).
+func (d *Dest) Delete(ctx context.Context, f dbbackup.File) error {
+	err := d.svc.Files.Delete(f.ID).Context(ctx).Do()
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return d.explain("delete "+f.Name, err)
+	}
+	return nil
+}
+
+func (d *Dest) file(f *drive.File) dbbackup.File {
+	out := dbbackup.File{Name: f.Name, ID: f.Id, Size: f.Size, MD5: f.Md5Checksum, Link: f.WebViewLink}
+	if _, ok := f.AppProperties[propTool]; ok {
+		out.SetID = f.AppProperties[propSet]
+		out.Format = dbbackup.Format(f.AppProperties[propFormat])
+	}
+	if t, err := time.Parse(time.RFC3339, f.CreatedTime); err == nil {
+		out.ModTime = t
+	}
+	return out
+}
+
+// escape quotes a value for a Drive query string.
+func escape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s)
+}
+
+func mimeType(name string) string {
+	switch {
+	case strings.HasSuffix(name, ".csv"):
+		return "text/csv"
+	case strings.HasSuffix(name, ".zip"):
+		return "application/zip"
+	case strings.HasSuffix(name, ".xlsx"):
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case strings.HasSuffix(name, ".json"):
+		return "application/json"
+	}
+	return "application/octet-stream"
+}
