@@ -61,7 +61,7 @@ func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.Rows
 // inheritance children out: each child is a table of its own in the set.
 func selectSQL(t dbbackup.Table, opt dbbackup.RowsOptions) string {
 	var b strings.Builder
-	b.WriteString("SELECT ")
+	b.WriteString("SELECT ") // an empty list is valid: a table without columns still has rows
 	for i, c := range t.Columns {
 		if i > 0 {
 			b.WriteString(", ")
@@ -71,9 +71,6 @@ func selectSQL(t dbbackup.Table, opt dbbackup.RowsOptions) string {
 			col = "to_json(" + col + ")"
 		}
 		b.WriteString(col)
-	}
-	if len(t.Columns) == 0 {
-		b.WriteString("NULL") // a table without columns still has rows
 	}
 	b.WriteString(" FROM ")
 	if !t.Partitioned {
