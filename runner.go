@@ -14,6 +14,7 @@ type Stage string
 
 // The stages of a run, in order.
 const (
+	StageCheck   Stage = "check"
 	StageConnect Stage = "connect"
 	StageExport  Stage = "export"
 	StageStore   Stage = "store"
@@ -45,6 +46,12 @@ type Runner struct {
 	Log      *slog.Logger
 	// Progress, if set, is called while tables are read.
 	Progress func(Progress)
+	// Preflight, if set, is called before the snapshot is taken with the
+	// size of the newest set in Dest, to check that Dest can take another.
+	Preflight func(ctx context.Context, need int64) error
+	// Copy, if set, also receives every file of a stored set (a local
+	// copy beside Google Drive). A failed copy is a warning.
+	Copy Destination
 }
 
 // Report is what a run did. It is complete up to the stage that failed.
@@ -83,11 +90,16 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 func (r *Runner) run(ctx context.Context, rep *Report) error {
 	st, err := r.stage(ctx, rep.Started)
 	if err != nil {
-		return &StageError{StageStore, err}
+		return &StageError{StageCheck, err}
 	}
 	defer st.remove()
 	rep.SetID = st.setID
 	log := r.Log.With("set", st.setID)
+	if r.Preflight != nil {
+		if err := r.Preflight(ctx, st.lastSize); err != nil {
+			return &StageError{StageCheck, err}
+		}
+	}
 
 	staged, err := r.export(ctx, rep, st, log)
 	if err != nil {
@@ -114,7 +126,24 @@ func (r *Runner) run(ctx context.Context, rep *Report) error {
 		return &StageError{StageStore, err}
 	}
 	rep.Files = append(rep.Files, stored)
+	if r.Copy != nil {
+		r.copy(ctx, rep, st, append(staged, m))
+	}
 	return nil
+}
+
+// copy stores the set in the Copy destination as well.
+func (r *Runner) copy(ctx context.Context, rep *Report, st *staging, files []File) {
+	for _, f := range files {
+		in, err := os.Open(st.path(f.Name))
+		if err == nil {
+			_, err = r.Copy.Put(ctx, f, in)
+			in.Close()
+		}
+		if err != nil {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the copy of %s in %s failed: %v", f.Name, r.Copy, err))
+		}
+	}
 }
 
 // export writes every format from one snapshot and seals each file.

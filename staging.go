@@ -17,8 +17,9 @@ import (
 // staging is the private folder of one run: files are written there, sealed
 // (fsynced and checksummed), stored, and the folder is removed at the end.
 type staging struct {
-	setID string
-	dir   string
+	setID    string
+	dir      string
+	lastSize int64 // size of the newest set already in the destination
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -36,6 +37,10 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 	for _, f := range existing {
 		taken[f.SetID] = true
 	}
+	var lastSize int64
+	if sets := Sets(existing, r.Location); len(sets) > 0 {
+		lastSize = sets[0].Size()
+	}
 	for seq := 1; seq < 1000; seq++ {
 		id := SetIDAt(start.In(r.Location), seq)
 		if taken[id] {
@@ -49,7 +54,7 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
-		return &staging{setID: id, dir: dir}, nil
+		return &staging{setID: id, dir: dir, lastSize: lastSize}, nil
 	}
 	return nil, errors.New("no free set name: 999 runs started in the same second")
 }

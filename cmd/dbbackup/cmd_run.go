@@ -31,7 +31,7 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	if err != nil {
 		return err
 	}
-	r, err := newRunner(cfg, log)
+	r, err := newRunner(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -177,7 +177,7 @@ func TestDatabaseGoneMidExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRunner(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := newRunner(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

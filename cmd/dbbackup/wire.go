@@ -1,32 +1,42 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/drive"
 	"github.com/dbbackup/dbbackup/internal/export/csv"
 	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/export/json"
 	"github.com/dbbackup/dbbackup/internal/export/xlsx"
+	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/localdir"
 	"github.com/dbbackup/dbbackup/internal/postgres"
+	"github.com/dbbackup/dbbackup/internal/retry"
+	"golang.org/x/oauth2"
 )
 
 // stagingDirName is the folder inside BACKUP_DIR where runs write their
 // files before they are stored. Listings skip hidden names.
 const stagingDirName = ".partial"
 
+// retryPolicy is how Google calls are retried; tests shorten it.
+var retryPolicy = retry.DefaultPolicy
+
 // newRunner wires the adapters the configuration asks for.
-func newRunner(cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
+func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
 	db, err := postgres.New(cfg.DatabaseURL)
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
 			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}
 	}
-	dest, err := localdir.New(cfg.BackupDir)
+	local, err := localdir.New(cfg.BackupDir)
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
 	}
@@ -47,14 +57,87 @@ func newRunner(cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
 			exporters = append(exporters, &dump.Exporter{PgDump: cfg.PgDump, Env: env, Scoped: cfg.Scope.IsSet()})
 		}
 	}
-	return &dbbackup.Runner{
+	r := &dbbackup.Runner{
 		DB:         db,
 		Exporters:  exporters,
-		Dest:       dest,
+		Dest:       local,
 		Scope:      cfg.Scope,
-		StagingDir: filepath.Join(dest.Path(), stagingDirName),
+		StagingDir: filepath.Join(local.Path(), stagingDirName),
 		Location:   cfg.NameLocation,
 		Now:        time.Now,
 		Log:        log,
-	}, nil
+	}
+	if cfg.DriveEnabled() {
+		d, dest, err := newDrive(ctx, cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		r.Dest = dest
+		r.Preflight = func(ctx context.Context, need int64) error {
+			return retryPolicy.Do(ctx, log, "check the backup folder", func() error {
+				q, err := d.Check(ctx, need)
+				if err == nil {
+					log.Info("google drive ready", "folder", cfg.Google.FolderID, "account", q.User,
+						"used", dbbackup.HumanSize(q.Usage), "free", freeText(q.Free()))
+				}
+				return err
+			})
+		}
+		if cfg.Google.KeepLocal {
+			r.Copy = local
+		}
+	}
+	return r, nil
+}
+
+// newDestination is where the sets are: Google Drive when configured, else
+// the local folder.
+func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (dbbackup.Destination, error) {
+	if cfg.DriveEnabled() {
+		_, dest, err := newDrive(ctx, cfg, log)
+		return dest, err
+	}
+	d, err := localdir.New(cfg.BackupDir)
+	if err != nil {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+	}
+	return d, nil
+}
+
+// newDrive is the Drive folder, reached with the saved token, every call
+// retried on temporary failures.
+func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive.Dest, dbbackup.Destination, error) {
+	g := cfg.Google
+	tok, err := googleauth.ReadToken(g.TokenFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	base := &http.Client{Transport: transport(), Timeout: 2 * time.Minute}
+	ctx = context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, base)
+	ts := googleauth.TokenSource(ctx, tok.Config(g.Scopes), tok, g.TokenFile, log)
+	// No overall timeout on API calls: a chunk of an upload may take long
+	// on a slow line; the transport bounds each step instead.
+	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: transport()}}
+	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize, HTTPClient: client})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, &retry.Destination{Destination: d, Policy: retryPolicy, Log: log.WithGroup("drive")}, nil
+}
+
+func freeText(n int64) string {
+	if n < 0 {
+		return "unlimited"
+	}
+	return dbbackup.HumanSize(n)
+}
+
+// transport bounds connecting and waiting for an answer, never the
+// transfer of a body.
+func transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 30 * time.Second
+	t.ResponseHeaderTimeout = 5 * time.Minute
+	return t
 }

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/spf13/cobra"
+)
+
+func newListCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the backup sets in the destination",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, log, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			dest, err := newDestination(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			files, err := dest.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			sets := dbbackup.Sets(files, cfg.NameLocation)
+			out := cmd.OutOrStdout()
+			if len(sets) == 0 {
+				fmt.Fprintf(out, "No backup sets in %s.\n", dest)
+				return nil
+			}
+			fmt.Fprintf(out, "%d backup sets in %s, newest first:\n\n", len(sets), dest)
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			for _, s := range sets {
+				state := "complete"
+				if !s.Complete {
+					state = "INCOMPLETE (no manifest)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d files\t%s\t%s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"), len(s.Files), dbbackup.HumanSize(s.Size()), state)
+				for _, f := range s.Files {
+					fmt.Fprintf(tw, "  %s\t\t\t%s\t%s\n", f.Name, dbbackup.HumanSize(f.Size), f.Link)
+				}
+			}
+			return tw.Flush()
+		},
+	}
+}
