@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -100,6 +101,9 @@ func printSummary(w io.Writer, rep *dbbackup.Report, dest dbbackup.Destination, 
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range rep.Files {
 		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", f.Name, dbbackup.HumanSize(f.Size), f.SHA256)
+		if f.Link != "" && !strings.HasPrefix(f.Link, "file://") {
+			fmt.Fprintf(tw, "    %s\t\t\n", f.Link)
+		}
 	}
 	tw.Flush()
 	for _, warn := range rep.Warnings {

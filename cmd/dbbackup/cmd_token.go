@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/spf13/cobra"
+)
+
+func newTokenCommand(g *globals) *cobra.Command {
+	var listen string
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Authorize dbbackup to your Google Drive and save the refresh token",
+		Long: `Opens Google's consent page for the OAuth client in GOOGLE_CREDENTIALS_FILE
+(type "Desktop app"), receives the answer on a loopback address, and saves
+the refresh token to GOOGLE_TOKEN_FILE (mode 0600). On a server without a
+browser, open the printed address on any computer and paste back the address
+the browser was sent to.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, _, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			gc := cfg.Google
+			oc, err := googleauth.LoadClient(gc.CredentialsFile, gc.Scopes)
+			if err != nil {
+				return err
+			}
+			tok, err := googleauth.Authorize(cmd.Context(), oc, listen, cmd.InOrStdin(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			saved := &googleauth.Token{ClientID: oc.ClientID, ClientSecret: oc.ClientSecret, RefreshToken: tok.RefreshToken,
+				TokenURI: oc.Endpoint.TokenURL, Scopes: gc.Scopes, AccessToken: tok.AccessToken, Expiry: tok.Expiry.UTC()}
+			if err := googleauth.WriteToken(gc.TokenFile, saved); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Authorized. The refresh token is saved in %s (readable by you alone).\n", gc.TokenFile)
+			if !cfg.DriveEnabled() {
+				fmt.Fprintln(cmd.OutOrStdout(), "Next: set DRIVE_BACKUP_FOLDER_ID in .env (or create a folder with `dbbackup drive mkdir Backups`).")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to receive Google's redirect on (port 0: any free port)")
+	cmd.AddCommand(newTokenImportCommand(g))
+	return cmd
+}
+
+func newTokenImportCommand(g *globals) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Convert a Python token.pickle (or another token file) into GOOGLE_TOKEN_FILE",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, _, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			tok, err := googleauth.ReadToken(args[0])
+			if err != nil {
+				var ce *dbbackup.ConfigError
+				if errors.As(err, &ce) {
+					ce.Var = args[0]
+				}
+				return err
+			}
+			target := cfg.Google.TokenFile
+			if _, err := os.Stat(target); err == nil && !force {
+				return &dbbackup.ConfigError{Var: "GOOGLE_TOKEN_FILE", Problem: target + " exists already",
+					Hint: "add --force to replace it, or set GOOGLE_TOKEN_FILE to another file"}
+			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			if err := googleauth.WriteToken(target, tok); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Imported %s into %s (mode 0600).\n", args[0], target)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace GOOGLE_TOKEN_FILE if it exists")
+	return cmd
+}
