@@ -175,7 +175,7 @@ var wantJSON = map[string]string{
 		"n": "NaN", "n_scaled": 0.0000000000, "f4": "NaN", "f8": "-Infinity", "b": false,
 		"d": "infinity", "ts": "-infinity", "tstz": "infinity", "tm": "00:00:00", "tmtz": "00:00:00-05:00", "iv": "-1 days",
 		"by": "", "j": [], "jb": {}, "arr_i": [], "arr_t": [], "arr_2d": [], "mt": ""}`,
-	"4": `{"t": "=1+1", "vc": "@SUM(A1)", "ch": "+cmd  ", "n": "Infinity", "n_scaled": -0.0000000001, "f4": "Infinity", "f8": 1e+100,
+	"4": `{"t": "=1+1", "vc": "@SUM(A1)", "ch": "+cmd ", "n": "Infinity", "n_scaled": -0.0000000001, "f4": "Infinity", "f8": 1e+100,
 		"d": "-0043-03-15", "ts": "-0043-03-15T12:00:00", "tm": "24:00:00",
 		"by": "DQo=", "j": "just a string", "jb": null, "arr_t": ["NULL"], "arr_2d": [[null, 1], [2, null]]}`,
 	"5": `{"t": "control chars: \u0001\b\u001b _x0041_ end", "vc": "NULL", "ch": "null ", "i8": 9007199254740993,
