@@ -100,7 +100,7 @@ func find(serverMajor int) string {
 	return bin
 }
 
-var versionPattern = regexp.MustCompile(`\b(\d+)(?:\.\d+)*\b`)
+var versionPattern = regexp.MustCompile(`\b(\d+)(?:\.\d+)*`)
 
 // parseVersion reads "pg_dump (PostgreSQL) 15.20 (Debian …)".
 func parseVersion(out string) (version string, major int) {

@@ -1,0 +1,130 @@
+// Package csv writes the csv format. One table is a plain .csv file holding
+// exactly PostgreSQL's own COPY … (FORMAT csv, HEADER) output, so that
+// \copy … FROM … CSV HEADER reads it back unchanged. Several tables are a
+// .csv.zip holding one such file per table.
+package csv
+
+import (
+	"archive/zip"
+	"bufio"
+	"compress/flate"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// deflateLevel is chosen by measurement on a 2-core machine: a 1M-row,
+// 10-column table (251 MB of CSV) from psql's \copy took 3.4-3.6 s alone,
+// 3.65 s piped through BestSpeed (0.95x, to 21% of the size) and 5.2-7.3 s
+// through DefaultCompression (0.5-0.7x, to 19%). Only BestSpeed keeps
+// compression from being the bottleneck; 2 points of size do not pay for
+// halving throughput. BenchmarkDeflateLevel repeats the in-process part.
+const deflateLevel = flate.BestSpeed
+
+// bufferSize batches the small writes a COPY stream makes (one per row).
+const bufferSize = 128 << 10
+
+// Exporter writes FormatCSV. The zero value is ready to use.
+type Exporter struct{}
+
+var _ dbbackup.Exporter = Exporter{}
+
+// Format returns dbbackup.FormatCSV.
+func (Exporter) Format() dbbackup.Format { return dbbackup.FormatCSV }
+
+// Extension is ".csv" for exactly one table and ".csv.zip" otherwise (an
+// empty set of tables makes an empty zip).
+func (Exporter) Extension(tables []dbbackup.Table) string {
+	if len(tables) == 1 {
+		return ".csv"
+	}
+	return ".csv.zip"
+}
+
+// Export writes tables to a new file at path. It neither syncs nor renames
+// it: the caller does.
+func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	w := bufio.NewWriterSize(f, bufferSize)
+	var counts []dbbackup.TableCount
+	if e.Extension(tables) == ".csv" {
+		var c dbbackup.TableCount
+		c, err = copyTable(ctx, src, tables[0], w)
+		counts = []dbbackup.TableCount{c}
+	} else {
+		counts, err = writeZip(ctx, src, tables, w)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	return dbbackup.ExportResult{Tables: counts}, nil
+}
+
+// copyTable streams one table's COPY output to w.
+func copyTable(ctx context.Context, src dbbackup.Source, t dbbackup.Table, w io.Writer) (dbbackup.TableCount, error) {
+	// A Source may not notice a cancelled context before its first row.
+	if err := ctx.Err(); err != nil {
+		return dbbackup.TableCount{}, err
+	}
+	n, err := src.CopyCSV(ctx, t, w)
+	if err != nil {
+		return dbbackup.TableCount{}, fmt.Errorf("table %s: %w", t, err)
+	}
+	return dbbackup.TableCount{Schema: t.Schema, Name: t.Name, Rows: n}, nil
+}
+
+func writeZip(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, w io.Writer) ([]dbbackup.TableCount, error) {
+	zw := zip.NewWriter(w)
+	// Entries are written one after another, so one compressor serves
+	// them all instead of allocating its large state per table.
+	var fw *flate.Writer
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		if fw == nil {
+			var err error
+			fw, err = flate.NewWriter(w, deflateLevel)
+			return fw, err
+		}
+		fw.Reset(w)
+		return fw, nil
+	})
+	// The entries' time is the data's time: the snapshot, in the
+	// server's zone (a zip stores local time).
+	modified := src.Info().SnapshotTime
+	if modified.IsZero() {
+		modified = time.Now()
+	}
+	counts := make([]dbbackup.TableCount, 0, len(tables))
+	async := newAsyncWriter()
+	for i, name := range entryNames(tables) {
+		entry, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified})
+		if err != nil {
+			return nil, fmt.Errorf("zip entry %s: %w", name, err)
+		}
+		async.start(entry)
+		c, err := copyTable(ctx, src, tables[i], async)
+		if werr := async.finish(); werr != nil {
+			err = fmt.Errorf("zip entry %s: %w", name, werr) // the cause of a failed copy
+		}
+		if err != nil {
+			return nil, err
+		}
+		counts = append(counts, c)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("zip: %w", err)
+	}
+	return counts, nil
+}
