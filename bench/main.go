@@ -66,6 +66,8 @@ func main() {
 	work, err := os.MkdirTemp("", "dbbackup-bench-")
 	must(err)
 	defer os.RemoveAll(work)
+	envFile := filepath.Join(work, "empty.env") // nothing from a .env in the working directory
+	must(os.WriteFile(envFile, nil, 0o600))
 	bin := filepath.Join(work, "dbbackup")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
 	build.Stderr = os.Stderr
@@ -93,7 +95,7 @@ func main() {
 
 		for _, f := range strings.Split(*formatsFlag, ",") {
 			dir := filepath.Join(work, "backups-"+f)
-			cmd := exec.Command(bin, "run", "--env-file", filepath.Join(work, "none"))
+			cmd := exec.Command(bin, "run", "--env-file", envFile)
 			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
 				"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.bench", "LOG_LEVEL=warn")
 			secs, rss := measure(cmd)
