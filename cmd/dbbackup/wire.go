@@ -118,7 +118,8 @@ func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive
 	// No overall timeout on API calls: a chunk of an upload may take long
 	// on a slow line; the transport bounds each step instead.
 	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: transport()}}
-	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize, HTTPClient: client})
+	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize,
+		HTTPClient: client, Unauthorized: ts.Invalidate})
 	if err != nil {
 		return nil, nil, err
 	}

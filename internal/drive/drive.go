@@ -41,13 +41,17 @@ type Options struct {
 	ChunkSize int
 	// HTTPClient carries the OAuth token source.
 	HTTPClient *http.Client
+	// Unauthorized, if set, is called when Drive answers 401; the call is
+	// then retried (with a refreshed token).
+	Unauthorized func()
 }
 
 // Dest is a Google Drive folder.
 type Dest struct {
-	svc    *drive.Service
-	folder string
-	chunk  int
+	svc          *drive.Service
+	folder       string
+	chunk        int
+	unauthorized func()
 }
 
 var _ dbbackup.Destination = (*Dest)(nil)
@@ -67,7 +71,7 @@ func New(ctx context.Context, o Options) (*Dest, error) {
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = googleapi.DefaultUploadChunkSize
 	}
-	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize}, nil
+	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize, unauthorized: o.Unauthorized}, nil
 }
 
 func (d *Dest) String() string { return "Google Drive folder " + d.folder }

@@ -3,6 +3,7 @@ package drive
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +20,10 @@ import (
 // do, marking the ones worth retrying temporary.
 func (d *Dest) explain(what string, err error) error {
 	wrapped := fmt.Errorf("%s: %w", what, err)
+	var hint *dbbackup.HintError
+	if errors.As(err, &hint) { // the token source explained it: a refused refresh token
+		return wrapped
+	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
 		if isNetwork(err) {
@@ -41,6 +46,11 @@ func (d *Dest) explain(what string, err error) error {
 		return &dbbackup.ConfigError{Var: "DRIVE_BACKUP_FOLDER_ID",
 			Problem: fmt.Sprintf("%s: Google Drive has no file or folder %s that the authorized account can see", what, d.folder),
 			Hint:    "check the id (the last part of the folder's address in Drive) and that the folder belongs to, or is shared with, the account in GOOGLE_TOKEN_FILE; with GOOGLE_SCOPES=…/drive.file only folders made by dbbackup are visible: create one with `dbbackup drive mkdir Backups`"}
+	case ge.Code == http.StatusUnauthorized && d.unauthorized != nil:
+		// The access token was refused before its time: get a new one
+		// and try again. A refresh token that no longer works fails then.
+		d.unauthorized()
+		return retry.Temporary(wrapped, 0)
 	case ge.Code == http.StatusUnauthorized:
 		return &dbbackup.HintError{Err: wrapped, Hint: "the Google token is not accepted: run `dbbackup token` to authorize again"}
 	case ge.Code == http.StatusForbidden:
@@ -56,10 +66,14 @@ func isNotFound(err error) bool {
 
 // isNetwork reports a cut or refused connection, or a timeout.
 func isNetwork(err error) bool {
+	var ue *url.Error // a net.Error itself, whatever it wraps: look inside
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
 	var ne net.Error
-	var ue *url.Error
-	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
+	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 func retryAfter(h http.Header) time.Duration {

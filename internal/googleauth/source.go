@@ -14,22 +14,39 @@ import (
 // token whenever it is about to expire, so uploads that outlast one access
 // token go on, and saves the token file at path when the token changes.
 // ctx carries the HTTP client for the token endpoint (oauth2.HTTPClient).
-func TokenSource(ctx context.Context, cfg *oauth2.Config, tok *Token, path string, log *slog.Logger) oauth2.TokenSource {
-	return &savingSource{base: cfg.TokenSource(ctx, tok.OAuth2()), tok: *tok, path: path, log: log, last: tok.AccessToken}
+func TokenSource(ctx context.Context, cfg *oauth2.Config, tok *Token, path string, log *slog.Logger) *Source {
+	return &Source{ctx: ctx, cfg: cfg, base: cfg.TokenSource(ctx, tok.OAuth2()), tok: *tok, path: path, log: log, last: tok.AccessToken}
 }
 
-type savingSource struct {
-	base oauth2.TokenSource
+// Source is an oauth2.TokenSource that saves the token file when the token
+// changes.
+type Source struct {
+	ctx  context.Context
+	cfg  *oauth2.Config
 	path string
 	log  *slog.Logger
 
 	mu   sync.Mutex
+	base oauth2.TokenSource
 	tok  Token
 	last string
 }
 
-func (s *savingSource) Token() (*oauth2.Token, error) {
-	t, err := s.base.Token()
+// Invalidate drops the access token, so that the next call refreshes it:
+// for when an API answers 401 although the token has not expired by the
+// clock (it was revoked, or the clocks differ).
+func (s *Source) Invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.base = s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken})
+}
+
+// Token implements oauth2.TokenSource.
+func (s *Source) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	base := s.base
+	s.mu.Unlock()
+	t, err := base.Token()
 	if err != nil {
 		return nil, Explain(err)
 	}

@@ -52,6 +52,9 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 	if _, err := os.Lstat(final); err == nil {
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, fs.ErrExist)
 	}
+	if stored, ok := d.link(f, r, final); ok {
+		return stored, nil
+	}
 	tmp, err := fsutil.Create(final, 0o640)
 	if err != nil {
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
@@ -76,6 +79,30 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 	}
 	f.MD5 = got
 	return d.file(f.Name, st, f), nil
+}
+
+// link stores a sealed file — fsynced, its size and md5 computed from the
+// disk by the caller — by giving it a second name, when it is an *os.File on
+// the same file system. The bytes are the very ones that were checksummed,
+// so they are not read again. ok is false when linking is not possible and
+// Put must copy.
+func (d *Dir) link(f dbbackup.File, r io.Reader, final string) (dbbackup.File, bool) {
+	src, isFile := r.(*os.File)
+	if !isFile || f.MD5 == "" {
+		return dbbackup.File{}, false
+	}
+	st, err := src.Stat()
+	if err != nil || st.Size() != f.Size || !st.Mode().IsRegular() {
+		return dbbackup.File{}, false
+	}
+	if err := os.Link(src.Name(), final); err != nil {
+		return dbbackup.File{}, false
+	}
+	if err := os.Chmod(final, 0o640); err != nil || fsutil.SyncDir(d.path) != nil {
+		os.Remove(final)
+		return dbbackup.File{}, false
+	}
+	return d.file(f.Name, st, f), true
 }
 
 // List implements dbbackup.Destination. Folders, hidden files and files

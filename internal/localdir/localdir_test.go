@@ -44,3 +44,36 @@ func TestRefusesPathsOutsideTheFolder(t *testing.T) {
 		}
 	}
 }
+
+func TestPutOfASealedFileLinksIt(t *testing.T) {
+	dir := t.TempDir()
+	d, err := localdir.New(filepath.Join(dir, "backups"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "staged")
+	data := []byte("id,name\n1,x\n")
+	os.WriteFile(src, data, 0o600)
+	f, _ := os.Open(src)
+	defer f.Close()
+	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: "b5e1b6c5b6b0a3c0e1a5b2f1a0f3e2d1"}
+	stored, err := d.Put(context.Background(), in, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.Stat(src)
+	b, _ := os.Stat(filepath.Join(d.Path(), stored.Name))
+	if !os.SameFile(a, b) {
+		t.Fatal("the sealed file was copied, not linked")
+	}
+	os.Remove(src) // the run removes its staging folder
+	if got, _ := os.ReadFile(filepath.Join(d.Path(), stored.Name)); string(got) != string(data) {
+		t.Fatalf("stored file reads %q", got)
+	}
+	// A second Put of the name is refused, by link as by copy.
+	g, _ := os.Open(filepath.Join(d.Path(), stored.Name))
+	defer g.Close()
+	if _, err := d.Put(context.Background(), in, g); err == nil {
+		t.Fatal("a second Put of the same name succeeded")
+	}
+}
