@@ -117,7 +117,7 @@ func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive
 	ts := googleauth.TokenSource(ctx, tok.Config(g.Scopes), tok, g.TokenFile, log)
 	// No overall timeout on API calls: a chunk of an upload may take long
 	// on a slow line; the transport bounds each step instead.
-	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: transport()}}
+	client := ts.Client(transport())
 	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize,
 		HTTPClient: client, Unauthorized: ts.Invalidate})
 	if err != nil {

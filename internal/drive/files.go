@@ -88,6 +88,9 @@ func (d *Dest) List(ctx context.Context) ([]dbbackup.File, error) {
 // Open implements dbbackup.Destination.
 func (d *Dest) Open(ctx context.Context, f dbbackup.File) (io.ReadCloser, error) {
 	res, err := d.svc.Files.Get(f.ID).Context(ctx).Download()
+	if isNotFound(err) {
+		return nil, fmt.Errorf("download %s: %w", f.Name, dbbackup.ErrNotFound)
+	}
 	if err != nil {
 		return nil, d.explain("download "+f.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 
 	"github.com/dbbackup/dbbackup"
@@ -87,4 +88,11 @@ func Explain(err error) error {
 	}
 	return &dbbackup.HintError{Err: errors.New("the Google token endpoint refused: " + re.ErrorCode),
 		Hint: "run `dbbackup token` to authorize again"}
+}
+
+// Client returns an HTTP client that authorizes every request with s.
+// Unlike oauth2.NewClient it adds no cache of its own, so Invalidate takes
+// effect at once. base may be nil for http.DefaultTransport.
+func (s *Source) Client(base http.RoundTripper) *http.Client {
+	return &http.Client{Transport: &oauth2.Transport{Source: s, Base: base}}
 }

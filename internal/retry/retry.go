@@ -94,19 +94,19 @@ type Destination struct {
 func (d *Destination) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
 	seeker, rewindable := r.(io.Seeker)
 	var stored dbbackup.File
-	first := true
+	var last error
 	err := d.Policy.Do(ctx, d.Log, "upload "+f.Name, func() error {
-		if !first {
+		if last != nil {
 			if !rewindable {
-				return errors.New("cannot retry: the data cannot be read again")
+				return fmt.Errorf("cannot retry, the data cannot be read again: %w", errors.Unwrap(last))
 			}
 			if _, err := seeker.Seek(0, io.SeekStart); err != nil {
 				return err
 			}
 		}
-		first = false
 		var err error
 		stored, err = d.Destination.Put(ctx, f, r)
+		last = err
 		return err
 	})
 	return stored, err
