@@ -18,7 +18,9 @@ import (
 // settings are every variable the program reads; runCLI clears the ones a
 // test does not set, so the machine's environment cannot leak in.
 var settings = []string{"DATABASE_URL", "BACKUP_DIR", "BACKUP_FORMATS", "BACKUP_SCHEMAS", "BACKUP_TABLES",
-	"BACKUP_EXCLUDE_TABLES", "BACKUP_NAME_TIMEZONE", "LOG_FORMAT", "LOG_LEVEL", "PG_DUMP", "PGTZ"}
+	"BACKUP_EXCLUDE_TABLES", "BACKUP_NAME_TIMEZONE", "LOG_FORMAT", "LOG_LEVEL", "PG_DUMP", "PGTZ",
+	"GOOGLE_CREDENTIALS_FILE", "GOOGLE_TOKEN_FILE", "GOOGLE_SCOPES", "DRIVE_BACKUP_FOLDER_ID", "GOOGLE_API_ENDPOINT",
+	"BACKUP_UPLOAD_CHUNK_MB", "BACKUP_KEEP_LOCAL"}
 
 type result struct {
 	stdout, stderr string

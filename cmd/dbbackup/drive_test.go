@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/dbbackup/dbbackup/internal/googlefake"
+	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/dbbackup/dbbackup/internal/retry"
+)
+
+func init() {
+	// Retries as in production, but in milliseconds.
+	retryPolicy = retry.Policy{Tries: 5, Base: time.Millisecond, Max: 10 * time.Millisecond}
+}
+
+// google is a fake Google with a backup folder, and the settings that
+// point the program at it.
+type google struct {
+	fake   *googlefake.Server
+	folder string
+	env    map[string]string
+}
+
+func newGoogle(t *testing.T, dbURL string) *google {
+	t.Helper()
+	fake, srv := googlefake.NewTestServer(t)
+	dir := t.TempDir()
+	creds, token := filepath.Join(dir, "credentials.json"), filepath.Join(dir, "token.json")
+	os.WriteFile(creds, fake.CredentialsJSON(srv.URL), 0o600)
+	os.WriteFile(token, fake.AuthorizedUserJSON(srv.URL), 0o600)
+	g := &google{fake: fake, folder: fake.AddFolder("Backups").ID}
+	g.env = map[string]string{"DATABASE_URL": dbURL, "BACKUP_DIR": t.TempDir(), "BACKUP_FORMATS": "csv,json,dump",
+		"GOOGLE_CREDENTIALS_FILE": creds, "GOOGLE_TOKEN_FILE": token, "DRIVE_BACKUP_FOLDER_ID": g.folder,
+		"GOOGLE_API_ENDPOINT": srv.URL + "/", "BACKUP_UPLOAD_CHUNK_MB": "1"}
+	return g
+}
+
+func (g *google) with(kv ...string) map[string]string {
+	env := map[string]string{}
+	for k, v := range g.env {
+		env[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
+	return env
+}
+
+// stored lists the files in the backup folder, by name.
+func (g *google) stored() map[string]googlefake.File {
+	out := map[string]googlefake.File{}
+	for _, f := range g.fake.Files() {
+		if len(f.Parents) > 0 && f.Parents[0] == g.folder {
+			out[f.Name] = f
+		}
+	}
+	return out
+}
+
+func TestRunStoresTheSetInDrive(t *testing.T) {
+	g := newGoogle(t, pgtest.NewDatabase(t, pgtest.Chinook(t)))
+	res := runCLI(t, g.env, "run")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	stored := g.stored()
+	if len(stored) != 4 {
+		t.Fatalf("Drive holds %v, want csv.zip, json, dump and the manifest", stored)
+	}
+	var manifest googlefake.File
+	for name, f := range stored {
+		if strings.HasSuffix(name, ".manifest.json") {
+			manifest = f
+		}
+		if f.AppProperties["dbbackup_set"] == "" || f.AppProperties["dbbackup_format"] == "" {
+			t.Errorf("%s is not tagged: %v", name, f.AppProperties)
+		}
+	}
+	b, _ := g.fake.Content(manifest.ID)
+	var m struct {
+		Files []struct{ Name, MD5 string }
+	}
+	if err := json.Unmarshal(b, &m); err != nil || len(m.Files) != 3 {
+		t.Fatalf("manifest in Drive: %v %s", err, b)
+	}
+	for _, f := range m.Files {
+		if stored[f.Name].MD5Checksum != f.MD5 {
+			t.Errorf("%s: Drive md5 %s, manifest %s", f.Name, stored[f.Name].MD5Checksum, f.MD5)
+		}
+	}
+	if !strings.Contains(res.stdout, "https://drive.google.com/file/d/") {
+		t.Errorf("the summary has no Drive links:\n%s", res.stdout)
+	}
+	if files := setFiles(t, g.env["BACKUP_DIR"]); len(files) != 0 {
+		t.Errorf("local copies were kept without BACKUP_KEEP_LOCAL: %v", files)
+	}
+	st, err := os.Stat(g.env["GOOGLE_TOKEN_FILE"])
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("token file after the run: %v %v", err, st.Mode())
+	}
+
+	list := runCLI(t, g.env, "list")
+	if list.code != 0 || !strings.Contains(list.stdout, "1 backup sets") || !strings.Contains(list.stdout, "complete") {
+		t.Errorf("list:\n%s\n%s", list.stdout, list.stderr)
+	}
+
+	keep := runCLI(t, g.with("BACKUP_KEEP_LOCAL", "true"), "run")
+	if keep.code != 0 || len(setFiles(t, g.env["BACKUP_DIR"])) != 4 {
+		t.Errorf("BACKUP_KEEP_LOCAL=true: exit %d, local %v", keep.code, setFiles(t, g.env["BACKUP_DIR"]))
+	}
+}
+
+func TestDriveFailures(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	tests := []struct {
+		name  string
+		setup func(g *google) map[string]string
+		code  int
+		want  []string
+	}{
+		{"storage quota exceeded", func(g *google) map[string]string {
+			g.fake.SetStorageQuota(15<<30, 15<<30-100)
+			return g.env
+		}, exitFailed, []string{"storage quota", "service account"}},
+		{"revoked refresh token", func(g *google) map[string]string {
+			g.fake.RevokeRefreshToken(googlefake.DefaultRefreshToken)
+			return g.env
+		}, exitFailed, []string{"invalid_grant", "dbbackup token", "7 days"}},
+		{"wrong md5 from Drive", func(g *google) map[string]string {
+			g.fake.CorruptNextMD5()
+			return g.env
+		}, exitFailed, []string{"checksum mismatch"}},
+		{"Drive down for good", func(g *google) map[string]string {
+			g.fake.FailNext(googlefake.KindCreate, 100, googlefake.ServiceUnavailable())
+			return g.env
+		}, exitFailed, []string{"gave up after 5 attempts", "503"}},
+		{"trashed folder", func(g *google) map[string]string {
+			g.fake.SetTrashed(g.folder, true)
+			return g.env
+		}, exitConfig, []string{"DRIVE_BACKUP_FOLDER_ID", "trash"}},
+		{"folder id of a file", func(g *google) map[string]string {
+			f := g.fake.AddFile(googlefake.FileSpec{Name: "notes.txt", Content: []byte("x")})
+			return g.with("DRIVE_BACKUP_FOLDER_ID", f.ID)
+		}, exitConfig, []string{"DRIVE_BACKUP_FOLDER_ID", "not a folder"}},
+		{"folder not shared with the account", func(g *google) map[string]string {
+			f := g.fake.AddFile(googlefake.FileSpec{Name: "Theirs", MimeType: googlefake.FolderMimeType, Hidden: true})
+			return g.with("DRIVE_BACKUP_FOLDER_ID", f.ID)
+		}, exitConfig, []string{"DRIVE_BACKUP_FOLDER_ID", "can see"}},
+		{"missing token file", func(g *google) map[string]string {
+			return g.with("GOOGLE_TOKEN_FILE", "/nonexistent/token.json")
+		}, exitConfig, []string{"GOOGLE_TOKEN_FILE", "dbbackup token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGoogle(t, url)
+			env := tt.setup(g)
+			res := runCLI(t, env, "run")
+			if res.code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s", res.code, tt.code, res.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(res.stderr, w) {
+					t.Errorf("stderr does not say %q:\n%s", w, res.stderr)
+				}
+			}
+			for name := range g.stored() {
+				if strings.HasPrefix(name, "backup_") {
+					t.Errorf("a failed run left %s in Drive", name)
+				}
+			}
+			if files := setFiles(t, env["BACKUP_DIR"]); len(files) != 0 {
+				t.Errorf("a failed run left %v locally", files)
+			}
+		})
+	}
+}
+
+func TestTokenCommand(t *testing.T) {
+	g := newGoogle(t, "")
+	tokenFile := filepath.Join(t.TempDir(), "new-token.json")
+	env := g.with("GOOGLE_TOKEN_FILE", tokenFile)
+	for _, k := range settings {
+		t.Setenv(k, env[k])
+	}
+	stderrR, stderrW := io.Pipe()
+	cmd := newRootCommand()
+	cmd.SetArgs([]string{"token"})
+	cmd.SetErr(stderrW)
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetIn(strings.NewReader(""))
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(context.Background()); stderrW.Close() }()
+
+	// Play the browser: open the consent address the command prints; the
+	// fake consents and redirects to the command's loopback address.
+	sc := bufio.NewScanner(stderrR)
+	var consent string
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http") && strings.Contains(line, "/o/oauth2/auth") {
+			consent = line
+			break
+		}
+	}
+	go io.Copy(io.Discard, stderrR)
+	if consent == "" {
+		t.Fatal("no consent address printed")
+	}
+	resp, err := http.Get(consent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	q := g.fake.AuthRequests()[0]
+	if q.Get("access_type") != "offline" || q.Get("prompt") != "consent" || q.Get("code_challenge_method") != "S256" || q.Get("state") == "" {
+		t.Errorf("consent request %v", q)
+	}
+	tok, err := googleauth.ReadToken(tokenFile)
+	if err != nil || tok.RefreshToken == "" || tok.Type != "authorized_user" {
+		t.Fatalf("saved token %+v, %v", tok, err)
+	}
+	if st, _ := os.Stat(tokenFile); st.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode %v", st.Mode().Perm())
+	}
+	// The new token works for a run.
+	if res := runCLI(t, g.with("GOOGLE_TOKEN_FILE", tokenFile, "DATABASE_URL", pgtest.NewDatabase(t, ordersSQL)), "run"); res.code != 0 {
+		t.Fatalf("run with the new token: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+func TestTokenCommandRefusesWrongCredentials(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"service account": `{"type": "service_account", "client_email": "x@y.iam.gserviceaccount.com"}`,
+		"web client":      `{"web": {"client_id": "x", "client_secret": "y"}}`,
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".json")
+		os.WriteFile(p, []byte(content), 0o600)
+		res := runCLI(t, map[string]string{"GOOGLE_CREDENTIALS_FILE": p}, "token")
+		if res.code != exitConfig || !strings.Contains(res.stderr, "GOOGLE_CREDENTIALS_FILE") || !strings.Contains(res.stderr, "Desktop app") {
+			t.Errorf("%s: exit %d\n%s", name, res.code, res.stderr)
+		}
+	}
+}
+
+func TestTokenImportOfBothPickles(t *testing.T) {
+	var saved []string
+	for _, p := range []string{"token.pickle", "token_protocol2.pickle"} {
+		target := filepath.Join(t.TempDir(), "token.json")
+		res := runCLI(t, map[string]string{"GOOGLE_TOKEN_FILE": target}, "token", "import", filepath.Join("..", "..", "testdata", p))
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d\n%s", p, res.code, res.stderr)
+		}
+		b, _ := os.ReadFile(target)
+		saved = append(saved, string(b))
+		if strings.Contains(res.stdout+res.stderr, "fixture-secret") || strings.Contains(res.stdout+res.stderr, "fixture-refresh") {
+			t.Errorf("import printed a secret:\n%s%s", res.stdout, res.stderr)
+		}
+	}
+	if saved[0] != saved[1] || !strings.Contains(saved[0], `"refresh_token": "1//fixture-refresh-token-abc"`) {
+		t.Fatalf("the pickles import differently:\n%s\n%s", saved[0], saved[1])
+	}
+}
+
+func TestDriveMkdir(t *testing.T) {
+	g := newGoogle(t, "")
+	res := runCLI(t, g.with("DRIVE_BACKUP_FOLDER_ID", ""), "drive", "mkdir", "DB Backups")
+	if res.code != 0 || !strings.Contains(res.stdout, "DRIVE_BACKUP_FOLDER_ID=") {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	id := strings.TrimSpace(res.stdout[strings.LastIndex(res.stdout, "=")+1:])
+	if f, ok := g.fake.File(id); !ok || f.Name != "DB Backups" || f.MimeType != googlefake.FolderMimeType {
+		t.Fatalf("folder %s: %+v", id, f)
+	}
+}
+
+// TestNoGoogleSecretInOutput runs commands that succeed and fail with
+// recognisable secrets and looks for them in everything printed.
+func TestNoGoogleSecretInOutput(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	g := newGoogle(t, url)
+	secrets := []string{googlefake.DefaultClientSecret, googlefake.DefaultRefreshToken}
+	var all strings.Builder
+	for _, step := range []func(){
+		func() {},
+		func() { g.fake.ExpireAccessTokens() },
+		func() { g.fake.FailNext(googlefake.KindChunk, 2, googlefake.ServiceUnavailable()) },
+		func() { g.fake.RevokeRefreshToken(googlefake.DefaultRefreshToken) },
+	} {
+		step()
+		for _, args := range [][]string{{"run"}, {"list"}} {
+			res := runCLI(t, g.with("LOG_LEVEL", "debug"), args...)
+			all.WriteString(res.stdout + res.stderr)
+		}
+		if tok, err := googleauth.ReadToken(g.env["GOOGLE_TOKEN_FILE"]); err == nil && tok.AccessToken != "" {
+			secrets = append(secrets, tok.AccessToken)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(all.String(), s) {
+			t.Errorf("a secret (%.8s…) appears in the output", s)
+		}
+	}
+	if !strings.Contains(all.String(), "invalid_grant") {
+		t.Error("the revoked token was never reported")
+	}
+}
