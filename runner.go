@@ -182,11 +182,13 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 			return nil, &StageError{StageExport, err}
 		}
 		rep.Warnings = append(rep.Warnings, res.Warnings...)
+		exported := r.Now()
 		f, err := st.seal(name, e.Format())
 		if err != nil {
 			return nil, &StageError{StageExport, err}
 		}
-		log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond))
+		log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond),
+			"sealed_in", r.Now().Sub(exported).Round(time.Millisecond))
 		files = append(files, f)
 	}
 	if len(rep.Tables) == 0 { // dump alone counts no rows

@@ -61,18 +61,22 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
-// seal fsyncs a written file and checksums the bytes that are on disk.
+// seal fsyncs a written file and checksums its bytes. The checksums are
+// computed while the disk writes the file back, as both take a while for
+// a large file and need different resources.
 func (s *staging) seal(name string, format Format) (File, error) {
 	f, err := os.Open(s.path(name))
 	if err != nil {
 		return File{}, err
 	}
 	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return File{}, fmt.Errorf("sync %s: %w", name, err)
-	}
+	synced := make(chan error, 1)
+	go func() { synced <- f.Sync() }()
 	sha, sum := sha256.New(), md5.New()
 	n, err := io.Copy(parallelWriter{sha, sum}, f)
+	if serr := <-synced; serr != nil {
+		return File{}, fmt.Errorf("sync %s: %w", name, serr)
+	}
 	if err != nil {
 		return File{}, fmt.Errorf("checksum %s: %w", name, err)
 	}

@@ -5,6 +5,7 @@
 //	go run ./bench                      # 1M and 3M rows
 //	go run ./bench -rows 1000000        # one size
 //	go run ./bench -formats csv,json    # some formats
+//	go run ./bench -repeat 5            # the median of 5 runs each (default 3)
 //
 // It needs a PostgreSQL server (BENCH_DATABASE_URL, default the local one),
 // psql, and pg_dump. It creates the database dbbackup_bench and drops it.
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,6 +47,7 @@ ANALYZE bench;`
 func main() {
 	rowsFlag := flag.String("rows", "1000000,3000000", "table sizes to measure, comma-separated")
 	formatsFlag := flag.String("formats", "csv,json,xlsx,dump", "formats to measure")
+	repeat := flag.Int("repeat", 3, "runs of each measurement; the median is reported")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
@@ -86,7 +89,9 @@ func main() {
 		db.Close(ctx)
 
 		out := filepath.Join(work, "copy.csv")
-		copySecs, copyRSS := measure(exec.Command("psql", url, "-q", "-c", `\copy bench TO '`+out+`' CSV HEADER`))
+		copySecs, copyRSS := median(*repeat, func() (float64, int64) {
+			return measure(exec.Command("psql", url, "-q", "-c", `\copy bench TO '`+out+`' CSV HEADER`))
+		})
 		st, err := os.Stat(out)
 		must(err)
 		os.Remove(out)
@@ -95,11 +100,16 @@ func main() {
 
 		for _, f := range strings.Split(*formatsFlag, ",") {
 			dir := filepath.Join(work, "backups-"+f)
-			cmd := exec.Command(bin, "run", "--env-file", envFile)
-			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
-				"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.bench", "LOG_LEVEL=warn")
-			secs, rss := measure(cmd)
-			size := dirSize(dir)
+			var size int64
+			secs, rss := median(*repeat, func() (float64, int64) {
+				os.RemoveAll(dir)
+				cmd := exec.Command(bin, "run", "--env-file", envFile)
+				cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
+					"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.bench", "LOG_LEVEL=warn")
+				secs, rss := measure(cmd)
+				size = dirSize(dir)
+				return secs, rss
+			})
 			os.RemoveAll(dir)
 			row(n, f, secs, float64(n)/secs, size, float64(n)/secs/copyRate, rss)
 		}
@@ -109,6 +119,20 @@ func main() {
 func row(n int, what string, secs, rate float64, size int64, ratio float64, rss int64) {
 	fmt.Printf("| %d | %s | %.2f | %.0f | %.1f | %.2f | %d MiB | %d MiB |\n",
 		n, what, secs, rate, float64(size)/secs/1e6, ratio, rss>>20, size>>20)
+}
+
+// median runs fn n times and returns the median time and the largest RSS:
+// one machine's noise moves single runs by ±20 %.
+func median(n int, fn func() (float64, int64)) (float64, int64) {
+	times := make([]float64, n)
+	var rss int64
+	for i := range times {
+		var r int64
+		times[i], r = fn()
+		rss = max(rss, r)
+	}
+	sort.Float64s(times)
+	return times[n/2], rss
 }
 
 // measure runs cmd and returns its wall time and peak resident memory.
