@@ -1,0 +1,40 @@
+package dbbackup
+
+import "context"
+
+// Notifier tells the owner what a run did: the report email.
+type Notifier interface {
+	// Notify sends the report of one run. An error means the report did
+	// not reach the server; the backup's own result stands.
+	Notify(ctx context.Context, o *Outcome) error
+}
+
+// Outcome is everything the report of one run tells.
+type Outcome struct {
+	Report *Report // what the run did; never nil
+	// Err is why the run failed, nil on success; Stage is where, Hint is
+	// what to do.
+	Err   error
+	Stage Stage
+	Hint  string
+	// Destination names where the sets are kept, e.g. "Google Drive
+	// folder 1AbC…".
+	Destination string
+	// Previous holds the row counts and size of the previous successful
+	// run, for the change columns; nil when there is none.
+	Previous     []TableCount
+	PreviousSize int64
+	// Retention is what retention did; nil when it did not run (it runs
+	// only after a stored and verified set).
+	Retention *RetentionResult
+	// Quota is the destination's storage, when known.
+	Quota *Quota
+}
+
+// Quota is a destination's storage. Limit is 0 when unlimited.
+type Quota struct {
+	Used, Limit int64
+}
+
+// OK reports whether the run succeeded.
+func (o *Outcome) OK() bool { return o.Err == nil }
