@@ -1,0 +1,59 @@
+package dbbackup
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Prune lists dest, applies the policy and, unless dryRun, deletes the sets
+// it says to remove: whole sets only, the manifest last, so a set whose
+// files could not all be deleted still looks like a set and the next prune
+// finishes the job. A file that is already gone counts as deleted.
+func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *time.Location, dryRun bool, log *slog.Logger) (*RetentionResult, error) {
+	files, err := dest.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, Sets(files, loc))}
+	if dryRun {
+		return res, nil
+	}
+	for _, d := range res.Decisions {
+		if !d.Remove {
+			continue
+		}
+		if err := deleteSet(ctx, dest, d.Set); err != nil {
+			res.Failed = append(res.Failed, SetError{Set: d.Set, Err: err.Error()})
+			log.Warn("could not remove an expired set; the next run tries again", "set", d.Set.ID, "err", err)
+			continue
+		}
+		res.Removed = append(res.Removed, d.Set)
+		log.Info("removed expired set", "set", d.Set.ID, "reason", d.Reason)
+	}
+	return res, nil
+}
+
+func deleteSet(ctx context.Context, dest Destination, s Set) error {
+	var manifest []File
+	var errs []error
+	for _, f := range s.Files {
+		if f.Format == FormatManifest {
+			manifest = append(manifest, f)
+			continue
+		}
+		if err := dest.Delete(ctx, f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for _, f := range manifest {
+		if err := dest.Delete(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}

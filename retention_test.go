@@ -1,0 +1,138 @@
+package dbbackup_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/localdir"
+)
+
+var day0 = time.Date(2026, 2, 10, 2, 0, 0, 0, time.UTC)
+
+// daily makes n complete sets, one a day, the newest on day0 - offset days.
+func daily(n, offset int) []dbbackup.Set {
+	var sets []dbbackup.Set
+	for i := 0; i < n; i++ {
+		at := day0.AddDate(0, 0, -offset-i)
+		sets = append(sets, dbbackup.Set{ID: dbbackup.SetIDAt(at, 1), Time: at, Complete: true})
+	}
+	return sets
+}
+
+// removed lists the ids the policy removes, as "days ago" numbers.
+func removed(ds []dbbackup.Decision) string {
+	var out []string
+	for _, d := range ds {
+		if d.Remove {
+			out = append(out, fmt.Sprint(int(day0.Sub(d.Set.Time).Hours()/24)))
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func TestPolicyApply(t *testing.T) {
+	future := day0.AddDate(0, 0, 3)
+	incomplete := dbbackup.Set{ID: "x", Time: day0.AddDate(0, 0, -90)}
+	tests := []struct {
+		name   string
+		policy dbbackup.Policy
+		sets   []dbbackup.Set
+		want   string // days-ago of the removed sets
+	}{
+		{"a month and ten days of daily sets", dbbackup.Policy{Days: 30, MinKeep: 3}, daily(40, 0), "31,32,33,34,35,36,37,38,39"},
+		{"exactly 30 days old is kept", dbbackup.Policy{Days: 30, MinKeep: 3}, daily(31, 0), ""},
+		{"after a week of failed runs nothing is removed that min-keep protects",
+			dbbackup.Policy{Days: 3, MinKeep: 3}, daily(5, 7), "10,11"},
+		{"all sets old: the newest min-keep stay", dbbackup.Policy{Days: 30, MinKeep: 3}, daily(5, 60), "63,64"},
+		{"only two sets, both ancient", dbbackup.Policy{Days: 30, MinKeep: 3}, daily(2, 400), ""},
+		{"incomplete and future sets are kept and do not count", dbbackup.Policy{Days: 30, MinKeep: 1},
+			append([]dbbackup.Set{{ID: "f", Time: future, Complete: true}}, append(daily(2, 40), incomplete)...), "41"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := tt.policy.Apply(day0, tt.sets)
+			if got := removed(ds); got != tt.want {
+				t.Errorf("removed %q, want %q", got, tt.want)
+			}
+			for _, d := range ds {
+				if d.Reason == "" {
+					t.Errorf("%s has no reason", d.Set.ID)
+				}
+			}
+		})
+	}
+}
+
+// flakyDelete fails to delete one file once.
+type flakyDelete struct {
+	*localdir.Dir
+	failName string
+}
+
+func (f *flakyDelete) Delete(ctx context.Context, file dbbackup.File) error {
+	if file.Name == f.failName {
+		f.failName = ""
+		return errors.New("500 backend error")
+	}
+	return f.Dir.Delete(ctx, file)
+}
+
+func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
+	dir, err := localdir.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	put := func(name string) {
+		f := dbbackup.File{Name: name}
+		f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
+		if _, err := dir.Put(ctx, f, strings.NewReader("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range daily(5, 40) {
+		put(s.ID + ".csv")
+		put(s.ID + ".json")
+		put(dbbackup.ManifestName(s.ID))
+	}
+	put("notes.txt")                  // a foreign file
+	put("backup_20200101_000000.csv") // named like ours, without a manifest
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	policy := dbbackup.Policy{Days: 30, MinKeep: 3}
+	old := daily(5, 40)[3].ID
+
+	dry, err := dbbackup.Prune(ctx, dir, policy, day0, time.UTC, true, quiet)
+	if err != nil || len(dry.Removed) != 0 {
+		t.Fatalf("dry run: %v %+v", err, dry)
+	}
+	dest := &flakyDelete{Dir: dir, failName: old + ".json"}
+	res, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, false, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Removed) != 1 || len(res.Failed) != 1 || res.Failed[0].Set.ID != old {
+		t.Fatalf("removed %d, failed %+v", len(res.Removed), res.Failed)
+	}
+	if removed(res.Decisions) != removed(dry.Decisions) {
+		t.Fatalf("the dry run said %s, the real run did %s", removed(dry.Decisions), removed(res.Decisions))
+	}
+	again, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, false, quiet)
+	if err != nil || len(again.Removed) != 1 || again.Removed[0].ID != old || len(again.Failed) != 0 {
+		t.Fatalf("the next prune did not finish the job: %v %+v", err, again)
+	}
+	files, _ := dir.List(ctx)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	if len(files) != 3*3+2 {
+		t.Fatalf("left %v", names)
+	}
+}
