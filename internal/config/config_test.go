@@ -38,6 +38,10 @@ func TestDefaults(t *testing.T) {
 		g.KeepLocal || len(g.Scopes) != 1 || g.Scopes[0] != DefaultScope || c.DriveEnabled() {
 		t.Fatalf("Google defaults: %+v", g)
 	}
+	if c.Retention.Days != 30 || c.Retention.MinKeep != 3 || c.StateDir != "./data" || c.Timeout != 6*time.Hour ||
+		c.Email.Host != "localhost" || c.Email.Port != 25 || c.Email.On != "always" || len(c.Email.To) != 0 {
+		t.Fatalf("run defaults: %+v %+v", c.Retention, c.Email)
+	}
 	if got := c.Formats; len(got) != 3 || got[0] != "csv" || got[1] != "xlsx" || got[2] != "json" {
 		t.Fatalf("default formats %v", got)
 	}
@@ -80,6 +84,14 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"DRIVE_BACKUP_FOLDER_ID": "https://drive.google.com/drive/folders/abc"}, "DRIVE_BACKUP_FOLDER_ID", "last part"},
 		{mapEnv{"GOOGLE_API_ENDPOINT": "localhost:8080"}, "GOOGLE_API_ENDPOINT", "http"},
 		{mapEnv{"GOOGLE_SCOPES": "drive"}, "GOOGLE_SCOPES", `"drive"`},
+		{mapEnv{"BACKUP_RETENTION_DAYS": "-1"}, "BACKUP_RETENTION_DAYS", `"-1"`},
+		{mapEnv{"BACKUP_RETENTION_MIN_KEEP": "0"}, "BACKUP_RETENTION_MIN_KEEP", "from 1"},
+		{mapEnv{"BACKUP_TIMEOUT": "6 hours"}, "BACKUP_TIMEOUT", "6h"},
+		{mapEnv{"BACKUP_TIMEOUT": "-5m"}, "BACKUP_TIMEOUT", "positive"},
+		{mapEnv{"SMTP_PORT": "99999"}, "SMTP_PORT", "65535"},
+		{mapEnv{"SMTP_TLS": "ssl"}, "SMTP_TLS", "starttls"},
+		{mapEnv{"EMAIL_TO": "admin"}, "EMAIL_TO", `"admin"`},
+		{mapEnv{"EMAIL_ON": "sometimes"}, "EMAIL_ON", "failure"},
 	}
 	for _, tt := range tests {
 		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env)
