@@ -1,0 +1,77 @@
+// Package lock keeps two runs from overlapping (a cron run and a manual
+// one) with an advisory file lock. The kernel releases it when the process
+// ends, however it ends, so a killed run never leaves it stuck.
+package lock
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// HeldError says that another process holds the lock.
+type HeldError struct {
+	PID   int
+	Since time.Time
+	Path  string
+}
+
+func (e *HeldError) Error() string {
+	if e.PID == 0 {
+		return "another backup is running (lock " + e.Path + ")"
+	}
+	return fmt.Sprintf("another backup is running (pid %d since %s)", e.PID, e.Since.Format("2006-01-02 15:04:05"))
+}
+
+// Lock is a held lock.
+type Lock struct {
+	fl *flock.Flock
+}
+
+// Acquire takes the lock at path without waiting, and writes this
+// process's pid and start time into it for the next one to read.
+func Acquire(path string) (*Lock, error) {
+	fl := flock.New(path, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if !ok {
+		return nil, holder(path)
+	}
+	// The lock is on the file, not its content: writing it is safe.
+	info := fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))
+	if err := os.WriteFile(path, []byte(info), 0o600); err != nil {
+		fl.Unlock()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &Lock{fl: fl}, nil
+}
+
+// Release gives the lock up.
+func (l *Lock) Release() error { return l.fl.Unlock() }
+
+func holder(path string) error {
+	e := &HeldError{Path: path}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return e
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 2 {
+		e.PID, _ = strconv.Atoi(fields[0])
+		e.Since, _ = time.Parse(time.RFC3339, fields[1])
+	}
+	return e
+}
+
+// IsHeld reports whether err says the lock is held elsewhere.
+func IsHeld(err error) bool {
+	var he *HeldError
+	return errors.As(err, &he)
+}
