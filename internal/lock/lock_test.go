@@ -39,7 +39,7 @@ func TestSecondHolderIsRefusedWithPidAndTime(t *testing.T) {
 // SIGKILL, the way a crash or kill -9 ends a run.
 func TestKilledHolderFreesTheLock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".dbbackup.lock")
-	cmd := exec.Command("flock", "--exclusive", path, "sleep", "60")
+	cmd := exec.Command("flock", "--exclusive", "--close", path, "sleep", "60") // only flock(1) holds it
 	if err := cmd.Start(); err != nil {
 		t.Skipf("flock(1) not available: %v", err)
 	}
