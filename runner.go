@@ -48,7 +48,8 @@ type Runner struct {
 	Progress func(Progress)
 	// Preflight, if set, is called before the snapshot is taken with the
 	// size of the newest set in Dest, to check that Dest can take another.
-	Preflight func(ctx context.Context, need int64) error
+	// It returns the destination's storage quota when it knows it.
+	Preflight func(ctx context.Context, need int64) (*Quota, error)
 	// Copy, if set, also receives every file of a stored set (a local
 	// copy beside Google Drive). A failed copy is a warning.
 	Copy Destination
@@ -63,6 +64,7 @@ type Report struct {
 	Tables   []TableCount
 	Files    []File // stored and verified, manifest last
 	Warnings []string
+	Quota    *Quota // the destination's storage before the run, when known
 }
 
 // Size is the total size of the report's files.
@@ -96,9 +98,11 @@ func (r *Runner) run(ctx context.Context, rep *Report) error {
 	rep.SetID = st.setID
 	log := r.Log.With("set", st.setID)
 	if r.Preflight != nil {
-		if err := r.Preflight(ctx, st.lastSize); err != nil {
+		q, err := r.Preflight(ctx, st.lastSize)
+		if err != nil {
 			return &StageError{StageCheck, err}
 		}
+		rep.Quota = q
 	}
 
 	staged, err := r.export(ctx, rep, st, log)

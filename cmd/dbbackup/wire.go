@@ -73,15 +73,19 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 			return nil, err
 		}
 		r.Dest = dest
-		r.Preflight = func(ctx context.Context, need int64) error {
-			return retryPolicy.Do(ctx, log, "check the backup folder", func() error {
-				q, err := d.Check(ctx, need)
-				if err == nil {
-					log.Info("google drive ready", "folder", cfg.Google.FolderID, "account", q.User,
-						"used", dbbackup.HumanSize(q.Usage), "free", freeText(q.Free()))
-				}
+		r.Preflight = func(ctx context.Context, need int64) (*dbbackup.Quota, error) {
+			var q drive.Quota
+			err := retryPolicy.Do(ctx, log, "check the backup folder", func() error {
+				var err error
+				q, err = d.Check(ctx, need)
 				return err
 			})
+			if err != nil {
+				return nil, err
+			}
+			log.Info("google drive ready", "folder", cfg.Google.FolderID, "account", q.User,
+				"used", dbbackup.HumanSize(q.Usage), "free", freeText(q.Free()))
+			return &dbbackup.Quota{Used: q.Usage, Limit: q.Limit}, nil
 		}
 		if cfg.Google.KeepLocal {
 			r.Copy = local
