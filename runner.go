@@ -14,6 +14,7 @@ type Stage string
 
 // The stages of a run, in order.
 const (
+	StageConfig  Stage = "config"
 	StageCheck   Stage = "check"
 	StageConnect Stage = "connect"
 	StageExport  Stage = "export"

@@ -1,0 +1,148 @@
+package dbbackup_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/localdir"
+)
+
+type memHistory struct {
+	finished []*dbbackup.Outcome
+	reports  []string
+	sent     []bool
+}
+
+func (h *memHistory) Begin(context.Context, time.Time) (int64, error) {
+	return int64(len(h.finished) + 1), nil
+}
+func (h *memHistory) Finish(_ context.Context, _ int64, o *dbbackup.Outcome) error {
+	h.finished = append(h.finished, o)
+	return nil
+}
+func (h *memHistory) SetReport(_ context.Context, _ int64, subject, _, _ string, sent bool, _ string) error {
+	h.reports = append(h.reports, subject)
+	h.sent = append(h.sent, sent)
+	return nil
+}
+func (h *memHistory) LastSuccessful(context.Context) ([]dbbackup.TableCount, int64, bool, error) {
+	for i := len(h.finished) - 1; i >= 0; i-- {
+		if o := h.finished[i]; o.OK() {
+			return o.Report.Tables, o.Report.Size(), true, nil
+		}
+	}
+	return nil, 0, false, nil
+}
+
+type memReporter struct {
+	sent []*dbbackup.Outcome
+	down bool
+}
+
+func (m *memReporter) Render(o *dbbackup.Outcome) (string, string, string, error) {
+	status := "OK"
+	if !o.OK() {
+		status = "FAILED at " + string(o.Stage)
+	}
+	return status, "", "", nil
+}
+func (m *memReporter) Notify(_ context.Context, o *dbbackup.Outcome) error {
+	if m.down {
+		return errors.New("dial tcp 127.0.0.1:25: connection refused")
+	}
+	m.sent = append(m.sent, o)
+	return nil
+}
+
+// seedSets puts n complete old sets, one a day, in dest.
+func seedSets(t *testing.T, dest *localdir.Dir, n int, newest time.Time) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		id := dbbackup.SetIDAt(newest.AddDate(0, 0, -i), 1)
+		for _, name := range []string{id + ".csv", dbbackup.ManifestName(id)} {
+			f := dbbackup.File{Name: name}
+			f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
+			if _, err := dest.Put(context.Background(), f, strings.NewReader("x")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func countSets(t *testing.T, dest dbbackup.Destination) int {
+	files, err := dest.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(dbbackup.Sets(files, time.UTC))
+}
+
+func TestJobRetentionOnlyAfterAStoredSet(t *testing.T) {
+	r, dest := newRunner(t)
+	now := time.Date(2026, 2, 10, 2, 0, 0, 0, time.UTC)
+	seedSets(t, dest, 10, now.AddDate(0, 0, -35)) // all older than 30 days
+	hist, rep := &memHistory{}, &memReporter{}
+	job := &dbbackup.Job{Runner: r, Retention: dbbackup.Policy{Days: 30, MinKeep: 3}, Reporter: rep, History: hist,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+
+	// A week of failed runs: nothing is deleted, every failure is reported.
+	r.DB = fakeDB{openErr: errors.New("connection refused")}
+	for day := 0; day < 7; day++ {
+		r.Now = func() time.Time { return now.AddDate(0, 0, day-7) }
+		o, err := job.Run(context.Background())
+		if err == nil || o.Retention != nil {
+			t.Fatalf("day %d: a failed run returned %v and ran retention %v", day, err, o.Retention)
+		}
+	}
+	if n := countSets(t, dest); n != 10 {
+		t.Fatalf("failed runs deleted sets: %d left of 10", n)
+	}
+	if len(rep.sent) != 7 || rep.sent[0].Stage != dbbackup.StageConnect || len(hist.finished) != 7 {
+		t.Fatalf("reports %d, histories %d", len(rep.sent), len(hist.finished))
+	}
+
+	// Then a good run: its set is stored, and only then do old sets go.
+	r.DB = fakeDB{}
+	r.Now = func() time.Time { return now }
+	o, err := job.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Retention == nil || len(o.Retention.Removed) != 8 {
+		t.Fatalf("retention: %+v", o.Retention)
+	}
+	if n := countSets(t, dest); n != 3 { // today's and the two newest old ones (min-keep 3)
+		t.Fatalf("%d sets left, want 3", n)
+	}
+	if !o.OK() || hist.reports[len(hist.reports)-1] != "OK" {
+		t.Fatalf("the good run was not reported OK: %v", hist.reports)
+	}
+
+	// The next run compares with this one.
+	o, _ = job.Run(context.Background())
+	if len(o.Previous) != 2 || o.Previous[0].Rows != 2 {
+		t.Fatalf("previous counts %+v", o.Previous)
+	}
+}
+
+func TestJobReportNotSentKeepsTheBackup(t *testing.T) {
+	r, dest := newRunner(t)
+	hist, rep := &memHistory{}, &memReporter{down: true}
+	job := &dbbackup.Job{Runner: r, Reporter: rep, History: hist, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o, err := job.Run(context.Background())
+	if !errors.Is(err, dbbackup.ErrReportNotSent) || !o.OK() {
+		t.Fatalf("got %v", err)
+	}
+	if n := countSets(t, dest); n != 1 {
+		t.Fatalf("the backup is gone: %d sets", n)
+	}
+	if len(hist.sent) != 1 || hist.sent[0] || hist.reports[0] != "OK" {
+		t.Fatalf("the history does not keep the unsent report: %v %v", hist.reports, hist.sent)
+	}
+}
