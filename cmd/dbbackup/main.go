@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata" // BACKUP_NAME_TIMEZONE works on machines without zoneinfo
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/lock"
 )
 
 // Exit codes, as documented in the README.
@@ -46,6 +47,10 @@ func report(w io.Writer, err error) int {
 		code, hint = exitConfig, cfgErr.Hint
 	case errors.As(err, &usageError{}):
 		code = exitConfig
+	case lock.IsHeld(err):
+		code, hint = exitLocked, "wait for it to finish (a run that was killed frees the lock by itself)"
+	case errors.Is(err, dbbackup.ErrReportNotSent):
+		code, hint = exitNoReport, "the backup is stored; check SMTP_HOST and SMTP_PORT (is the mail server running?): `dbbackup check` tests it, `dbbackup history` shows the report"
 	case errors.As(err, &hintErr):
 		hint = hintErr.Hint
 	case errors.Is(err, context.Canceled):

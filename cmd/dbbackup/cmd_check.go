@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/export/dump"
+	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/dbbackup/dbbackup/internal/postgres"
+	"github.com/spf13/cobra"
+)
+
+// check is one line of `dbbackup check`: what it looked at, and what it
+// found (detail) or what is wrong (err).
+type check struct {
+	name string
+	run  func(ctx context.Context) (detail string, err error)
+}
+
+func newCheckCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check the whole setup: settings, database, pg_dump, Google, SMTP",
+		Long: `Walks the setup a backup needs and prints one line per check with OK or FAIL
+and, for a failure, what to do. It changes nothing (a Google access token may
+be refreshed). Exit code 0 only when every check passes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			cfg, log, err := g.load(cmd)
+			if err != nil {
+				fmt.Fprintf(out, "FAIL  settings: %v\n", err)
+				return err
+			}
+			env := "environment only (no .env file)"
+			if cfg.EnvFile != "" {
+				env = "read " + cfg.EnvFile + " and the environment"
+			}
+			fmt.Fprintf(out, "OK    settings: %s\n", env)
+			failed := 0
+			checks := setupChecks(cfg, log)
+			for _, c := range checks {
+				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+				detail, err := c.run(ctx)
+				cancel()
+				if err != nil {
+					failed++
+					fmt.Fprintf(out, "FAIL  %s: %v\n", c.name, err)
+					if hint := hintOf(err); hint != "" {
+						fmt.Fprintf(out, "      Try: %s\n", hint)
+					}
+					continue
+				}
+				fmt.Fprintf(out, "OK    %s: %s\n", c.name, detail)
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d of %d checks failed", failed, len(checks)+1)
+			}
+			fmt.Fprintf(out, "All %d checks passed.\n", len(checks)+1)
+			return nil
+		},
+	}
+}
+
+func hintOf(err error) string {
+	var ce *dbbackup.ConfigError
+	var he *dbbackup.HintError
+	switch {
+	case errors.As(err, &ce):
+		return ce.Hint
+	case errors.As(err, &he):
+		return he.Hint
+	}
+	return ""
+}
+
+func setupChecks(cfg *config.Config, log *slog.Logger) []check {
+	checks := []check{
+		{"backup folder", func(context.Context) (string, error) { return checkFolder(cfg.BackupDir) }},
+		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg) }},
+	}
+	if contains(cfg.Formats, dbbackup.FormatDump) {
+		checks = append(checks, check{"pg_dump", func(ctx context.Context) (string, error) { return checkPgDump(ctx, cfg) }})
+	}
+	if cfg.DriveEnabled() {
+		checks = append(checks,
+			check{"Google credentials", func(context.Context) (string, error) { return checkCredentials(cfg) }},
+			check{"Google Drive", func(ctx context.Context) (string, error) { return checkDrive(ctx, cfg, log) }})
+	}
+	if len(cfg.Email.To) > 0 {
+		checks = append(checks, check{"SMTP server", func(ctx context.Context) (string, error) { return checkSMTP(ctx, cfg) }})
+	}
+	return checks
+}
+
+func contains(formats []dbbackup.Format, f dbbackup.Format) bool {
+	for _, x := range formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func checkFolder(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+	}
+	f, err := os.CreateTemp(dir, ".check-*")
+	if err != nil {
+		return "", &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: "cannot write in " + dir + ": " + err.Error(), Hint: "give this user write access to BACKUP_DIR"}
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return dir + " is writable", nil
+}
+
+// checkDatabase opens a snapshot as a run would and checks read access to
+// every table in scope.
+func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
+	db, err := postgres.New(cfg.DatabaseURL)
+	if err != nil {
+		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string"}
+	}
+	snap, err := db.Snapshot(ctx)
+	if err != nil {
+		return "", dbbackup.WithHint(err, "check DATABASE_URL (or PGHOST, PGPORT, PGUSER, PGPASSWORD) and that PostgreSQL runs: pg_isready -h HOST -p PORT")
+	}
+	defer snap.Close(ctx)
+	all, err := snap.Tables(ctx)
+	if err != nil {
+		return "", err
+	}
+	tables, err := cfg.Scope.Select(all)
+	if err != nil {
+		return "", err
+	}
+	var denied []string
+	for _, t := range tables {
+		if err := snap.(*postgres.Snapshot).CanRead(ctx, t); err != nil {
+			denied = append(denied, t.String())
+		}
+	}
+	if len(denied) > 0 {
+		return "", dbbackup.WithHint(fmt.Errorf("%s may not read %d tables: %s", db.Target(), len(denied), strings.Join(denied, ", ")),
+			"GRANT pg_read_all_data TO the backup role (PostgreSQL 14+), or GRANT SELECT on those tables and USAGE on their schemas")
+	}
+	info := snap.Info()
+	return fmt.Sprintf("%s, PostgreSQL %s, %d tables in scope, all readable", db.Target(), info.ServerVersion, len(tables)), nil
+}
+
+func checkPgDump(ctx context.Context, cfg *config.Config) (string, error) {
+	db, err := postgres.New(cfg.DatabaseURL)
+	if err != nil {
+		return "", err
+	}
+	snap, err := db.Snapshot(ctx)
+	if err != nil {
+		return "", errors.New("needs the database (see above)")
+	}
+	info := snap.Info()
+	snap.Close(ctx)
+	bin, err := (&dump.Exporter{PgDump: cfg.PgDump}).Check(ctx, info.ServerMajor, info.ServerVersion)
+	if err != nil {
+		return "", err
+	}
+	return bin + " matches PostgreSQL " + strconv.Itoa(info.ServerMajor), nil
+}
+
+func checkCredentials(cfg *config.Config) (string, error) {
+	path := cfg.Google.CredentialsFile
+	if _, err := os.Stat(path); err != nil {
+		return path + " not present: only `dbbackup token` needs it", nil
+	}
+	if _, err := googleauth.LoadClient(path, cfg.Google.Scopes); err != nil {
+		return "", err
+	}
+	return path + " is a Desktop app OAuth client", nil
+}
+
+// checkDrive refreshes the token and checks the folder and the quota.
+func checkDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (string, error) {
+	tok, err := googleauth.ReadToken(cfg.Google.TokenFile)
+	if err != nil {
+		return "", err
+	}
+	fresh := *tok
+	fresh.AccessToken = "" // so that a refresh is tried now
+	if _, err := googleauth.TokenSource(ctx, tok.Config(cfg.Google.Scopes), &fresh, cfg.Google.TokenFile, log).Token(); err != nil {
+		return "", err
+	}
+	d, _, err := newDrive(ctx, cfg, log)
+	if err != nil {
+		return "", err
+	}
+	q, err := d.Check(ctx, 0)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("token valid for %s; folder %s is writable; %s used, %s free", orDash(q.User), cfg.Google.FolderID,
+		dbbackup.HumanSize(q.Usage), freeText(q.Free())), nil
+}
+
+// checkSMTP connects and reads the server's greeting.
+func checkSMTP(ctx context.Context, cfg *config.Config) (string, error) {
+	addr := net.JoinHostPort(cfg.Email.Host, strconv.Itoa(cfg.Email.Port))
+	conn, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return "", dbbackup.WithHint(fmt.Errorf("cannot reach %s: %w", addr, err),
+			"start the mail server (e.g. postfix) or set SMTP_HOST and SMTP_PORT to one that runs")
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	greeting, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("%s sent no greeting: %w", addr, err)
+	}
+	if !strings.HasPrefix(greeting, "220") {
+		return "", fmt.Errorf("%s answered %q, not an SMTP greeting", addr, strings.TrimSpace(greeting))
+	}
+	fmt.Fprintf(conn, "QUIT\r\n")
+	return fmt.Sprintf("%s answers; reports go to %s", addr, strings.Join(cfg.Email.To, ", ")), nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/spf13/cobra"
+)
+
+func newPruneCommand(g *globals) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Delete backup sets older than BACKUP_RETENTION_DAYS (run does this after every good backup)",
+		Long: `Applies the retention policy to the sets in the destination: sets older than
+BACKUP_RETENTION_DAYS are deleted, except the newest BACKUP_RETENTION_MIN_KEEP
+complete sets, incomplete sets, sets dated in the future and files the tool
+did not make. With --dry-run it prints what it would delete and why every
+other set is kept, and deletes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, log, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			if cfg.Retention.Days == 0 {
+				return &dbbackup.ConfigError{Var: "BACKUP_RETENTION_DAYS", Problem: "is 0: retention is off, every set is kept",
+					Hint: "set BACKUP_RETENTION_DAYS to the number of days to keep sets (the default is 30)"}
+			}
+			unlock, err := lockRun(cfg)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			dest, err := newDestination(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			res, err := dbbackup.Prune(cmd.Context(), dest, cfg.Retention, time.Now(), cfg.NameLocation, dryRun, log)
+			if err != nil {
+				return err
+			}
+			printRetention(cmd, res, dest)
+			if len(res.Failed) > 0 {
+				return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", len(res.Failed))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be deleted, delete nothing")
+	return cmd
+}
+
+func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbbackup.Destination) {
+	out := cmd.OutOrStdout()
+	if res.DryRun {
+		fmt.Fprintf(out, "Dry run: nothing is deleted from %s.\n\n", dest)
+	}
+	if len(res.Decisions) == 0 {
+		fmt.Fprintf(out, "No backup sets in %s.\n", dest)
+		return
+	}
+	failed := map[string]string{}
+	for _, f := range res.Failed {
+		failed[f.Set.ID] = f.Err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, d := range res.Decisions {
+		action := "keep"
+		switch {
+		case d.Remove && res.DryRun:
+			action = "would delete"
+		case d.Remove && failed[d.Set.ID] != "":
+			action = "FAILED to delete"
+		case d.Remove:
+			action = "deleted"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", action, d.Set.ID, dbbackup.HumanSize(d.Set.Size()), d.Reason)
+		if e := failed[d.Set.ID]; e != "" {
+			fmt.Fprintf(tw, "\t\t\t%s\n", e)
+		}
+	}
+	tw.Flush()
+}
