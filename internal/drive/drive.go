@@ -44,6 +44,9 @@ type Options struct {
 	// Unauthorized, if set, is called when Drive answers 401; the call is
 	// then retried (with a refreshed token).
 	Unauthorized func()
+	// Trash makes Delete move files to the trash (BACKUP_RETENTION_TRASH)
+	// instead of deleting them for good. Trashed files still use quota.
+	Trash bool
 }
 
 // Dest is a Google Drive folder.
@@ -52,6 +55,7 @@ type Dest struct {
 	folder       string
 	chunk        int
 	unauthorized func()
+	trash        bool
 }
 
 var _ dbbackup.Destination = (*Dest)(nil)
@@ -71,7 +75,7 @@ func New(ctx context.Context, o Options) (*Dest, error) {
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = googleapi.DefaultUploadChunkSize
 	}
-	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize, unauthorized: o.Unauthorized}, nil
+	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize, unauthorized: o.Unauthorized, trash: o.Trash}, nil
 }
 
 func (d *Dest) String() string { return "Google Drive folder " + d.folder }

@@ -205,3 +205,26 @@ func TestListTellsTheToolsFilesFromOthers(t *testing.T) {
 		t.Fatalf("listed %+v: want 2 files, 1 of them the tool's", files)
 	}
 }
+
+func TestTrashInsteadOfDelete(t *testing.T) {
+	fx := newFixture(t)
+	data, f := payload(1000)
+	stored, err := fx.put(t, data, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := drive.New(ctx, drive.Options{FolderID: fx.folder, Endpoint: fx.root, HTTPClient: fx.ts.Client(nil), Trash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Delete(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if meta, ok := fx.fake.File(stored.ID); !ok || !meta.Trashed {
+		t.Fatalf("the file was not moved to the trash: %+v %v", meta, ok)
+	}
+	if files, _ := d.List(ctx); len(files) != 0 {
+		t.Fatalf("a trashed file is still listed: %+v", files)
+	}
+}

@@ -98,9 +98,15 @@ func (d *Dest) Open(ctx context.Context, f dbbackup.File) (io.ReadCloser, error)
 }
 
 // Delete implements dbbackup.Destination: the file is deleted for good
-// (trashed files still count against the quota).
+// (trashed files still count against the quota), or moved to the trash when
+// the destination was made with Trash.
 func (d *Dest) Delete(ctx context.Context, f dbbackup.File) error {
-	err := d.svc.Files.Delete(f.ID).Context(ctx).Do()
+	var err error
+	if d.trash {
+		_, err = d.svc.Files.Update(f.ID, &drive.File{Trashed: true}).Fields("id").Context(ctx).Do()
+	} else {
+		err = d.svc.Files.Delete(f.ID).Context(ctx).Do()
+	}
 	if isNotFound(err) {
 		return nil
 	}
