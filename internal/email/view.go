@@ -1,0 +1,237 @@
+package email
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// view is the report as the templates show it: every value already in
+// words, so the two templates hold layout only and cannot disagree.
+type view struct {
+	OK                          bool
+	Status, Database, Server    string
+	SetID, Destination, Version string
+	Snapshot, Started, Finished string
+	Duration                    string
+	Failure                     *failure
+	Alerts                      []string // the data looks wrong: rows lost, set shrank, disk full
+	Tables                      []tableRow
+	NameWidth, RowsWidth        int // columns of the plain-text part
+	Files                       []fileRow
+	FilesLabel                  string // "4 files"
+	TotalSize, FilesNote        string
+	Retention                   []retentionRow
+	RetentionNote               string
+	Quota                       *quota
+	Warnings                    []string
+}
+
+type failure struct {
+	Stage, Error, Hint string
+	// ErrorLines is Error cut at its newlines: Outlook ignores the CSS
+	// that would keep them.
+	ErrorLines []string
+}
+
+type tableRow struct {
+	Name, Rows, Change string
+	Lost               bool // lost more than half its rows
+}
+
+type fileRow struct {
+	Name, Format, Size, SHA256, Link string
+	// Href is Link when its scheme is one a backup link has; any other
+	// is left out, so html/template never writes it into an attribute.
+	Href htmltemplate.URL
+}
+
+type retentionRow struct {
+	Set, Size, Action, Reason string
+	Removed, Failed           bool
+}
+
+type quota struct{ Used, Free, Limit, Percent string }
+
+const timeLayout = "2006-01-02 15:04:05 MST"
+
+func newView(o *dbbackup.Outcome) *view {
+	r := o.Report
+	v := &view{
+		OK: o.OK(), Status: "OK", Database: or(r.Snapshot.Database, "database"),
+		Server: or(r.Snapshot.ServerVersion, "—"), SetID: or(r.SetID, "—"),
+		Destination: or(o.Destination, "—"), Version: dbbackup.Version,
+		Snapshot: when(r.Snapshot.SnapshotTime), Started: when(r.Started), Finished: when(r.Finished),
+		Duration: "—", Warnings: r.Warnings,
+	}
+	if !r.Started.IsZero() && !r.Finished.IsZero() {
+		v.Duration = duration(r.Finished.Sub(r.Started))
+	}
+	if !v.OK {
+		v.Status = "FAILED"
+		msg := o.Err.Error()
+		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: hint(o), ErrorLines: strings.Split(msg, "\n")}
+	}
+	v.tables(o)
+	v.files(o)
+	v.retention(o)
+	v.quota(o)
+	return v
+}
+
+func (v *view) tables(o *dbbackup.Outcome) {
+	prev := make(map[string]int64, len(o.Previous))
+	for _, t := range o.Previous {
+		prev[t.Schema+"."+t.Name] = t.Rows
+	}
+	v.NameWidth, v.RowsWidth = len("Table"), len("Rows")
+	seen := map[string]bool{}
+	for _, t := range o.Report.Tables {
+		name := t.Schema + "." + t.Name
+		seen[name] = true
+		row := tableRow{Name: name, Rows: "in dump", Change: "—"}
+		if t.Rows >= 0 {
+			row.Rows = count(t.Rows)
+		}
+		if p, ok := prev[name]; !ok && len(o.Previous) > 0 {
+			row.Change = "new"
+		} else if ok && p >= 0 && t.Rows >= 0 {
+			row.Change = change(p, t.Rows)
+			if t.Rows*2 < p {
+				row.Lost = true
+				v.Alerts = append(v.Alerts, fmt.Sprintf("%s has %s rows, %s at the previous run: it lost more than half of them.", name, count(t.Rows), count(p)))
+			}
+		}
+		v.NameWidth = max(v.NameWidth, utf8.RuneCountInString(name))
+		v.RowsWidth = max(v.RowsWidth, len(row.Rows))
+		v.Tables = append(v.Tables, row)
+	}
+	// A table that disappeared lost all its rows; a run that failed before
+	// counting any table says nothing about the tables, though.
+	for _, t := range o.Previous {
+		if name := t.Schema + "." + t.Name; len(o.Report.Tables) > 0 && !seen[name] {
+			was := ""
+			if t.Rows >= 0 {
+				was = " (" + count(t.Rows) + " rows)"
+			}
+			v.Alerts = append(v.Alerts, fmt.Sprintf("%s was in the previous backup%s and is not in this one.", name, was))
+		}
+	}
+	size := o.Report.Size()
+	if o.OK() && o.PreviousSize > 0 && size*2 < o.PreviousSize {
+		v.Alerts = append(v.Alerts, fmt.Sprintf("this backup is %s, the previous one was %s: it shrank by more than half.",
+			dbbackup.HumanSize(size), dbbackup.HumanSize(o.PreviousSize)))
+	}
+}
+
+func (v *view) files(o *dbbackup.Outcome) {
+	for _, f := range o.Report.Files {
+		row := fileRow{Name: f.Name, Format: string(f.Format), Size: dbbackup.HumanSize(f.Size), SHA256: or(f.SHA256, "—"), Link: f.Link}
+		if u, err := url.Parse(f.Link); err == nil && (u.Scheme == "https" || u.Scheme == "http" || u.Scheme == "file") {
+			row.Href = htmltemplate.URL(f.Link)
+		}
+		v.Files = append(v.Files, row)
+	}
+	v.FilesLabel = fmt.Sprintf("%d %s", len(v.Files), plural(len(v.Files), "file"))
+	v.TotalSize = dbbackup.HumanSize(o.Report.Size())
+	if !o.OK() {
+		v.FilesNote = "No file of this run was kept: a failed run removes what it stored, so nothing half-written looks like a backup."
+	}
+}
+
+func (v *view) retention(o *dbbackup.Outcome) {
+	res := o.Retention
+	if res == nil {
+		v.RetentionNote = "Retention did not run, so no backup set was deleted."
+		if !o.OK() {
+			v.RetentionNote = "Retention did not run: nothing is deleted after a failed run."
+		}
+		return
+	}
+	removed := map[string]bool{}
+	for _, s := range res.Removed {
+		removed[s.ID] = true
+	}
+	failed := map[string]string{}
+	for _, f := range res.Failed {
+		failed[f.Set.ID] = f.Err
+	}
+	var kept, deleted int
+	for _, d := range res.Decisions {
+		row := retentionRow{Set: d.Set.ID, Size: dbbackup.HumanSize(d.Set.Size()), Action: "kept", Reason: d.Reason}
+		switch err, isFailed := failed[d.Set.ID]; {
+		case !d.Remove:
+			kept++
+		case res.DryRun:
+			row.Action = "would delete"
+			deleted++
+		case isFailed:
+			row.Action, row.Failed = "delete failed", true
+			row.Reason += "; delete failed: " + err
+		case removed[d.Set.ID]:
+			row.Action, row.Removed = "deleted", true
+			deleted++
+		default:
+			row.Action = "to delete"
+		}
+		v.Retention = append(v.Retention, row)
+	}
+	verb := "Deleted"
+	if res.DryRun {
+		verb = "Dry run: would delete"
+	}
+	v.RetentionNote = fmt.Sprintf("%s %d %s, kept %d.", verb, deleted, plural(deleted, "set"), kept)
+	if len(res.Failed) > 0 {
+		v.RetentionNote += fmt.Sprintf(" %d %s could not be deleted; the next run tries again.", len(res.Failed), plural(len(res.Failed), "set"))
+	}
+}
+
+func (v *view) quota(o *dbbackup.Outcome) {
+	q := o.Quota
+	if q == nil {
+		return
+	}
+	v.Quota = &quota{Used: dbbackup.HumanSize(q.Used), Free: "unlimited", Limit: "unlimited"}
+	if q.Limit <= 0 {
+		return
+	}
+	free := max(q.Limit-q.Used, 0)
+	v.Quota.Free, v.Quota.Limit = dbbackup.HumanSize(free), dbbackup.HumanSize(q.Limit)
+	v.Quota.Percent = strconv.FormatFloat(100*float64(q.Used)/float64(q.Limit), 'f', 0, 64) + "%"
+	need := max(o.Report.Size(), o.PreviousSize)
+	if free < need {
+		v.Alerts = append(v.Alerts, fmt.Sprintf("only %s of storage is free, and a backup takes about %s: the next run may not fit.",
+			dbbackup.HumanSize(free), dbbackup.HumanSize(need)))
+	}
+}
+
+func stage(o *dbbackup.Outcome) string {
+	var se *dbbackup.StageError
+	switch {
+	case o.Stage != "":
+		return string(o.Stage)
+	case errors.As(o.Err, &se):
+		return string(se.Stage)
+	}
+	return "before the backup started"
+}
+
+func hint(o *dbbackup.Outcome) string {
+	var he *dbbackup.HintError
+	var ce *dbbackup.ConfigError
+	switch {
+	case o.Hint != "":
+		return o.Hint
+	case errors.As(o.Err, &he):
+		return he.Hint
+	case errors.As(o.Err, &ce) && ce.Hint != "":
+		return ce.Hint
+	}
+	return "Run `dbbackup check` to test every part of the setup, then `dbbackup run` to try again."
+}
