@@ -26,6 +26,8 @@ type Reporter interface {
 	Notifier
 	// Render returns the report's subject and bodies without sending it.
 	Render(o *Outcome) (subject, text, html string, err error)
+	// Wants reports whether this outcome is to be sent at all (EMAIL_ON).
+	Wants(o *Outcome) bool
 }
 
 // ErrReportNotSent: the backup's result stands, but its report could not be
@@ -118,15 +120,19 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 	}
 	subject, text, html, rerr := j.Reporter.Render(o)
 	sendErr := rerr
-	if rerr == nil {
+	wanted := j.Reporter.Wants(o)
+	if rerr == nil && wanted {
 		sendErr = j.Reporter.Notify(ctx, o)
 	}
 	if j.History != nil && runID != 0 {
 		msg := ""
-		if sendErr != nil {
+		switch {
+		case sendErr != nil:
 			msg = sendErr.Error()
+		case !wanted:
+			msg = "not sent: EMAIL_ON does not ask for it"
 		}
-		if err := j.History.SetReport(ctx, runID, subject, text, html, sendErr == nil, msg); err != nil {
+		if err := j.History.SetReport(ctx, runID, subject, text, html, wanted && sendErr == nil, msg); err != nil {
 			j.Log.Warn("could not keep the report in the history", "err", err)
 		}
 	}

@@ -52,6 +52,8 @@ func (m *memReporter) Render(o *dbbackup.Outcome) (string, string, string, error
 	}
 	return status, "", "", nil
 }
+func (m *memReporter) Wants(*dbbackup.Outcome) bool { return true }
+
 func (m *memReporter) Notify(_ context.Context, o *dbbackup.Outcome) error {
 	if m.down {
 		return errors.New("dial tcp 127.0.0.1:25: connection refused")

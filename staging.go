@@ -133,3 +133,23 @@ func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 }
+
+// CleanStaging removes what runs that were killed left in the staging
+// folder. Call it only while holding the run lock: a running run's files
+// are there too.
+func (r *Runner) CleanStaging() error {
+	entries, err := os.ReadDir(r.StagingDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(r.StagingDir, e.Name())); err != nil {
+			return err
+		}
+		r.Log.Warn("removed what an interrupted run left", "path", filepath.Join(r.StagingDir, e.Name()))
+	}
+	return nil
+}

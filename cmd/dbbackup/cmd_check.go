@@ -129,7 +129,7 @@ func checkFolder(dir string) (string, error) {
 // checkDatabase opens a snapshot as a run would and checks read access to
 // every table in scope.
 func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
-	db, err := postgres.New(cfg.DatabaseURL)
+	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
 	if err != nil {
 		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string"}
 	}
@@ -161,7 +161,7 @@ func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
 }
 
 func checkPgDump(ctx context.Context, cfg *config.Config) (string, error) {
-	db, err := postgres.New(cfg.DatabaseURL)
+	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
 	if err != nil {
 		return "", err
 	}

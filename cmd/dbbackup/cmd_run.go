@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -30,22 +31,44 @@ BACKUP_FORMATS, checksum and store the files, and print a summary.`,
 func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
+		reportEarlyFailure(ctx, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
 	}
-	r, err := newRunner(ctx, cfg, log)
+	reporter, err := newReporter(&cfg.Email, log)
 	if err != nil {
 		return err
+	}
+	unlock, err := lockRun(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	history, closeHistory := openHistory(ctx, cfg, log)
+	defer closeHistory()
+	job := &dbbackup.Job{Retention: cfg.Retention, Reporter: reporter, History: history, Log: log}
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	r, err := newRunner(ctx, cfg, log)
+	if err != nil {
+		job.ReportFailure(ctx, err)
+		return err
+	}
+	job.Runner = r
+	if err := r.CleanStaging(); err != nil {
+		log.Warn("could not clean the staging folder", "err", err)
 	}
 	stderr := cmd.ErrOrStderr()
 	f, isFile := stderr.(*os.File)
 	tty := cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))
 	r.Progress = progressPrinter(stderr, tty, log)
 	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
-	rep, err := r.Run(ctx)
-	printSummary(out, rep, r.Dest, err)
+	o, err := job.Run(ctx)
+	printSummary(out, o, r.Dest)
 	if err != nil {
 		return err
 	}
+	rep := o.Report
 	log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 	return nil
 }
@@ -75,13 +98,12 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 	}
 }
 
-func printSummary(w io.Writer, rep *dbbackup.Report, dest dbbackup.Destination, err error) {
-	if rep == nil {
-		return
-	}
+func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
+	rep := o.Report
 	took := rep.Finished.Sub(rep.Started).Round(time.Millisecond)
-	if err != nil {
-		fmt.Fprintf(w, "Backup %s FAILED after %s. Nothing of this run was kept.\n", orDash(rep.SetID), took)
+	if !o.OK() {
+		fmt.Fprintf(w, "Backup %s FAILED at stage %s after %s. Nothing of this run was kept; no old backup was deleted.\n",
+			orDash(rep.SetID), o.Stage, took)
 		return
 	}
 	s := rep.Snapshot
@@ -110,6 +132,9 @@ func printSummary(w io.Writer, rep *dbbackup.Report, dest dbbackup.Destination, 
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
 	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
+	if res := o.Retention; res != nil {
+		fmt.Fprintf(w, "Retention: deleted %d expired sets, %d could not be deleted (the next run tries again).\n", len(res.Removed), len(res.Failed))
+	}
 }
 
 func orDash(s string) string {

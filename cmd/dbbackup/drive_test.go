@@ -45,16 +45,7 @@ func newGoogle(t *testing.T, dbURL string) *google {
 	return g
 }
 
-func (g *google) with(kv ...string) map[string]string {
-	env := map[string]string{}
-	for k, v := range g.env {
-		env[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		env[kv[i]] = kv[i+1]
-	}
-	return env
-}
+func (g *google) with(kv ...string) map[string]string { return withEnv(g.env, kv...) }
 
 // stored lists the files in the backup folder, by name.
 func (g *google) stored() map[string]googlefake.File {

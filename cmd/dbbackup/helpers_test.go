@@ -20,7 +20,9 @@ import (
 var settings = []string{"DATABASE_URL", "BACKUP_DIR", "BACKUP_FORMATS", "BACKUP_SCHEMAS", "BACKUP_TABLES",
 	"BACKUP_EXCLUDE_TABLES", "BACKUP_NAME_TIMEZONE", "LOG_FORMAT", "LOG_LEVEL", "PG_DUMP", "PGTZ",
 	"GOOGLE_CREDENTIALS_FILE", "GOOGLE_TOKEN_FILE", "GOOGLE_SCOPES", "DRIVE_BACKUP_FOLDER_ID", "GOOGLE_API_ENDPOINT",
-	"BACKUP_UPLOAD_CHUNK_MB", "BACKUP_KEEP_LOCAL"}
+	"BACKUP_UPLOAD_CHUNK_MB", "BACKUP_KEEP_LOCAL", "BACKUP_RETENTION_DAYS", "BACKUP_RETENTION_MIN_KEEP",
+	"BACKUP_RETENTION_TRASH", "STATE_DIR", "BACKUP_TIMEOUT", "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD",
+	"SMTP_TLS", "EMAIL_FROM", "EMAIL_TO", "EMAIL_ON"}
 
 type result struct {
 	stdout, stderr string
@@ -30,6 +32,9 @@ type result struct {
 // runCLI runs the command line in-process, as main does.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	if _, set := env["STATE_DIR"]; !set {
+		env = withEnv(env, "STATE_DIR", t.TempDir()) // never ./data in the source tree
+	}
 	for _, k := range settings {
 		t.Setenv(k, env[k]) // restores the variable when the test ends
 		if _, set := env[k]; !set {
@@ -55,6 +60,9 @@ func setFiles(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
+		if e.Name() == ".dbbackup.lock" {
+			continue // the run lock, not a backup
+		}
 		if e.Name() == stagingDirName {
 			if sub, _ := os.ReadDir(filepath.Join(dir, e.Name())); len(sub) > 0 {
 				t.Errorf("staging folder not empty: %s", sub[0].Name())
@@ -145,4 +153,16 @@ func restoreDump(t *testing.T, path, newURL string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore %s: %v\n%s", path, err, out)
 	}
+}
+
+// withEnv returns a copy of env with more variables set.
+func withEnv(env map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
 }

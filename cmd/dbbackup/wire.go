@@ -31,7 +31,7 @@ var retryPolicy = retry.DefaultPolicy
 
 // newRunner wires the adapters the configuration asks for.
 func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
-	db, err := postgres.New(cfg.DatabaseURL)
+	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
 			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}

@@ -118,12 +118,7 @@ func plainError(err error) string {
 }
 
 func (c *Config) parse(get func(string) string) error {
-	v := func(name, def string) string {
-		if s := strings.TrimSpace(get(name)); s != "" {
-			return s
-		}
-		return def
-	}
+	v := withDefaults(get)
 	c.DatabaseURL = v("DATABASE_URL", "")
 	c.BackupDir = v("BACKUP_DIR", "./backups")
 	c.PgDump = v("PG_DUMP", "")
@@ -278,7 +273,28 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 		return &dbbackup.ConfigError{Var: "BACKUP_TIMEOUT", Problem: fmt.Sprintf("%q is not a positive duration", timeout),
 			Hint: "write a duration such as 6h, 90m or 45m30s"}
 	}
-	e := &c.Email
+	return parseEmail(v, &c.Email)
+}
+
+// LoadEmail reads only the report's settings, for reporting a run whose
+// other settings are wrong. The env file was read by Load already.
+func LoadEmail() (*Email, error) {
+	e := &Email{}
+	return e, parseEmail(withDefaults(os.Getenv), e)
+}
+
+// withDefaults reads a variable, trimmed, or def when it is empty or unset.
+func withDefaults(get func(string) string) func(name, def string) string {
+	return func(name, def string) string {
+		if s := strings.TrimSpace(get(name)); s != "" {
+			return s
+		}
+		return def
+	}
+}
+
+func parseEmail(v func(name, def string) string, e *Email) error {
+	var err error
 	e.Host = v("SMTP_HOST", "localhost")
 	if e.Port, err = number("SMTP_PORT", v("SMTP_PORT", "25"), 1, 65535); err != nil {
 		return err

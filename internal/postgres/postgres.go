@@ -22,8 +22,6 @@ var sessionParams = map[string]string{
 	"bytea_output":       "hex",
 	"extra_float_digits": "1", // shortest text that reads back to the same float
 	"client_encoding":    "UTF8",
-	// A backup reads for a long time: the server's default must not cut it.
-	"statement_timeout": "0",
 }
 
 // DB opens snapshots of one database.
@@ -34,8 +32,11 @@ type DB struct {
 var _ dbbackup.Database = (*DB)(nil)
 
 // New parses connString (a URL or key=value string; empty means libpq's
-// PG* environment variables alone).
-func New(connString string) (*DB, error) {
+// PG* environment variables alone). limit is the longest a run may take
+// (BACKUP_TIMEOUT): no statement, and no pause inside the snapshot's
+// transaction, may last longer on the server, so a run that hangs or dies
+// never leaves a session holding its snapshot.
+func New(connString string, limit time.Duration) (*DB, error) {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		// pgx's message may quote the connection string: keep only the kind of problem.
@@ -45,6 +46,11 @@ func New(connString string) (*DB, error) {
 		if _, set := cfg.RuntimeParams[k]; !set || k != "application_name" {
 			cfg.RuntimeParams[k] = v
 		}
+	}
+	if limit > 0 {
+		ms := strconv.FormatInt(limit.Milliseconds(), 10)
+		cfg.RuntimeParams["statement_timeout"] = ms
+		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = ms
 	}
 	return &DB{config: cfg}, nil
 }

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/state"
+	"github.com/spf13/cobra"
+)
+
+func newHistoryCommand(g *globals) *cobra.Command {
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "history [RUN]",
+		Short: "Show past runs, or everything about one run (its report included)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, _, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			s, err := state.Open(cfg.StateDir)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			out := cmd.OutOrStdout()
+			if len(args) == 1 {
+				id, err := strconv.ParseInt(args[0], 10, 64)
+				if err != nil {
+					return usageError{fmt.Errorf("RUN must be a run number from `dbbackup history`, not %q", args[0])}
+				}
+				d, err := s.Run(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				printRun(out, d)
+				return nil
+			}
+			runs, err := s.Runs(cmd.Context(), limit)
+			if err != nil {
+				return err
+			}
+			if len(runs) == 0 {
+				fmt.Fprintf(out, "No runs recorded in %s yet.\n", s.Path())
+				return nil
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tSET\tFILES\tSIZE\tREPORT\tERROR")
+			for _, r := range runs {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), status(r),
+					orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 30, "how many runs to list (0: all)")
+	return cmd
+}
+
+func status(r state.Run) string {
+	if r.Stage != "" && r.Status == state.StatusFailed {
+		return "failed at " + string(r.Stage)
+	}
+	return string(r.Status)
+}
+
+func reportState(r state.Run) string {
+	switch {
+	case !r.HasReport:
+		return "-"
+	case r.ReportSent:
+		return "sent"
+	}
+	return "not sent"
+}
+
+func firstLine(s string, max int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
+}
+
+func printRun(w io.Writer, d *state.RunDetail) {
+	fmt.Fprintf(w, "Run %d: %s\n", d.ID, status(d.Run))
+	fmt.Fprintf(w, "Started %s, finished %s\n", d.Started.Format(time.RFC3339), orDash(formatTime(d.Finished)))
+	fmt.Fprintf(w, "Set %s in %s\n", orDash(d.SetID), orDash(d.Destination))
+	if d.Error != "" {
+		fmt.Fprintf(w, "Error: %s\n", d.Error)
+	}
+	if d.Hint != "" {
+		fmt.Fprintf(w, "Try: %s\n", d.Hint)
+	}
+	if d.Report == nil {
+		return
+	}
+	sent := "sent"
+	if !d.Report.Sent {
+		sent = "NOT sent: " + d.Report.Error
+	}
+	fmt.Fprintf(w, "\nReport (%s): %s\n\n%s\n", sent, d.Report.Subject, d.Report.Text)
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

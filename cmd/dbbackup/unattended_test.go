@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/lock"
+	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/dbbackup/dbbackup/internal/state"
+	"github.com/emersion/go-smtp"
+)
+
+// TestMain lets a test run the program as a separate process (to kill it):
+// the test binary behaves as dbbackup when DBBACKUP_TEST_MAIN is set.
+func TestMain(m *testing.M) {
+	if os.Getenv("DBBACKUP_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// mailbox is a real SMTP server in the test process that keeps what it
+// receives.
+type mailbox struct {
+	mu   sync.Mutex
+	msgs []*mail.Message
+	port string
+}
+
+func newMailbox(t *testing.T) *mailbox {
+	t.Helper()
+	mb := &mailbox{}
+	s := smtp.NewServer(mb)
+	s.Domain = "localhost"
+	s.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, mb.port, _ = net.SplitHostPort(ln.Addr().String())
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return mb
+}
+
+func (mb *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{mb: mb}, nil }
+
+type session struct{ mb *mailbox }
+
+func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *session) Reset()                               {}
+func (s *session) Logout() error                        { return nil }
+func (s *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	s.mb.mu.Lock()
+	s.mb.msgs = append(s.mb.msgs, m)
+	s.mb.mu.Unlock()
+	return nil
+}
+
+func (mb *mailbox) subjects() []string {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	var out []string
+	for _, m := range mb.msgs {
+		s, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+		out = append(out, s)
+	}
+	return out
+}
+
+func (mb *mailbox) env(base map[string]string) map[string]string {
+	return withEnv(base, "SMTP_HOST", "127.0.0.1", "SMTP_PORT", mb.port, "EMAIL_TO", "owner@example.com,dba@example.com",
+		"EMAIL_FROM", "backup@example.com")
+}
+
+func TestReportEmailForEveryOutcome(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	mb := newMailbox(t)
+	dir, stateDir := t.TempDir(), t.TempDir()
+	base := mb.env(map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "csv,json"})
+
+	ok := runCLI(t, base, "run")
+	if ok.code != 0 {
+		t.Fatalf("exit %d\n%s", ok.code, ok.stderr)
+	}
+	down := runCLI(t, withEnv(base, "DATABASE_URL", "postgres://postgres@127.0.0.1:1/x?connect_timeout=5"), "run")
+	if down.code != exitFailed {
+		t.Fatalf("database down: exit %d", down.code)
+	}
+	cfg := runCLI(t, withEnv(base, "BACKUP_TABLES", "public.invoices"), "run")
+	if cfg.code != exitConfig {
+		t.Fatalf("bad BACKUP_TABLES: exit %d", cfg.code)
+	}
+	subjects := mb.subjects()
+	if len(subjects) != 3 {
+		t.Fatalf("got %d emails, want 3: %q", len(subjects), subjects)
+	}
+	db, _, _ := strings.Cut(url[strings.LastIndex(url, "/")+1:], "?")
+	if !strings.HasPrefix(subjects[0], "[dbbackup] OK "+db+" — 3 files, ") {
+		t.Errorf("OK subject %q", subjects[0])
+	}
+	if !strings.HasPrefix(subjects[1], "[dbbackup] FAILED ") || !strings.Contains(subjects[1], "connect") {
+		t.Errorf("database-down subject %q", subjects[1])
+	}
+	if !strings.HasPrefix(subjects[2], "[dbbackup] FAILED ") || !strings.Contains(subjects[2], "BACKUP_TABLES") {
+		t.Errorf("config-error subject %q", subjects[2])
+	}
+
+	// The history has all three, with their reports.
+	s, err := state.Open(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, err := s.Runs(context.Background(), 0)
+	if err != nil || len(runs) != 3 {
+		t.Fatalf("history: %v %+v", err, runs)
+	}
+	if runs[2].Status != state.StatusOK || !runs[2].ReportSent || runs[1].Stage != dbbackup.StageConnect || runs[0].Stage != dbbackup.StageConfig {
+		t.Fatalf("history: %+v", runs)
+	}
+	hist := runCLI(t, base, "history")
+	if hist.code != 0 || !strings.Contains(hist.stdout, "failed at connect") || !strings.Contains(hist.stdout, "sent") {
+		t.Errorf("history command:\n%s%s", hist.stdout, hist.stderr)
+	}
+}
+
+func TestSMTPDownExitsThreeAndKeepsTheBackup(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	ln.Close() // nothing listens there now
+	dir, stateDir := t.TempDir(), t.TempDir()
+	res := runCLI(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "csv",
+		"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "EMAIL_TO": "owner@example.com"}, "run")
+	if res.code != exitNoReport {
+		t.Fatalf("exit %d, want %d\n%s", res.code, exitNoReport, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "127.0.0.1:"+port) || !strings.Contains(res.stderr, "is stored") {
+		t.Errorf("stderr:\n%s", res.stderr)
+	}
+	if files := setFiles(t, dir); len(files) != 2 {
+		t.Fatalf("the backup is not there: %v", files)
+	}
+	s, _ := state.Open(stateDir)
+	defer s.Close()
+	runs, _ := s.Runs(context.Background(), 1)
+	d, err := s.Run(context.Background(), runs[0].ID)
+	if err != nil || d.Status != state.StatusOK || d.Report == nil || d.Report.Sent || d.Report.Text == "" {
+		t.Fatalf("the unsent report is not kept: %v %+v", err, d)
+	}
+}
+
+func TestSecondRunExitsFour(t *testing.T) {
+	dir := t.TempDir()
+	l, err := lock.Acquire(filepath.Join(dir, ".dbbackup.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	res := runCLI(t, map[string]string{"BACKUP_DIR": dir, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x"}, "run")
+	if res.code != exitLocked || !strings.Contains(res.stderr, fmt.Sprintf("another backup is running (pid %d since", os.Getpid())) {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+func TestRetentionAndPruneDryRun(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	dir := t.TempDir()
+	now := time.Now()
+	for day := 1; day <= 40; day++ { // a month and more of daily sets
+		id := dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1) // an hour younger than whole days
+		for _, name := range []string{id + ".csv", dbbackup.ManifestName(id)} {
+			os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o640)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o640)
+	future := dbbackup.SetIDAt(now.AddDate(0, 0, 5), 1)
+	os.WriteFile(filepath.Join(dir, future+".csv"), []byte("x"), 0o640)
+	os.WriteFile(filepath.Join(dir, dbbackup.ManifestName(future)), []byte("x"), 0o640)
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"}
+
+	dry := runCLI(t, env, "prune", "--dry-run")
+	if dry.code != 0 || strings.Count(dry.stdout, "would delete") != 10 || !strings.Contains(dry.stdout, "dated in the future") {
+		t.Fatalf("dry run: exit %d\n%s%s", dry.code, dry.stdout, dry.stderr)
+	}
+	if n := len(setFiles(t, dir)); n != 83 {
+		t.Fatalf("the dry run deleted files: %d left", n)
+	}
+	res := runCLI(t, env, "run")
+	if res.code != 0 || !strings.Contains(res.stdout, "Retention: deleted 10 expired sets") {
+		t.Fatalf("run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	files := setFiles(t, dir)
+	if len(files) != 83-20+2 {
+		t.Fatalf("%d files left: %v", len(files), files)
+	}
+	for _, want := range []string{"notes.txt", future + ".csv"} {
+		if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
+			t.Errorf("%s was deleted", want)
+		}
+	}
+	if again := runCLI(t, env, "prune", "--dry-run"); strings.Contains(again.stdout, "would delete") {
+		t.Errorf("after the run, a dry run still would delete:\n%s", again.stdout)
+	}
+}
+
+// TestKilledRunThenACleanRun kills a run with SIGKILL mid-export; the next
+// run starts (the lock is free), clears what the killed one left, and the
+// history says the first was interrupted.
+func TestKilledRunThenACleanRun(t *testing.T) {
+	url := pgtest.NewDatabase(t, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000000) g;`)
+	dir, stateDir := t.TempDir(), t.TempDir()
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "json,xlsx"}
+	cmd := exec.Command(os.Args[0], "run", "--env-file", filepath.Join(dir, "none.env"))
+	cmd.Env = append(os.Environ(), "DBBACKUP_TEST_MAIN=1")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	os.WriteFile(filepath.Join(dir, "none.env"), nil, 0o600)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	staging := filepath.Join(dir, stagingDirName)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		entries, _ := os.ReadDir(staging)
+		if len(entries) > 0 {
+			if sub, _ := os.ReadDir(filepath.Join(staging, entries[0].Name())); len(sub) > 0 {
+				break // it is writing files
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the run never started writing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	os.Remove(filepath.Join(dir, "none.env"))
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") { // .partial holds its unfinished files
+			t.Fatalf("a killed run left %s, which looks like a backup", e.Name())
+		}
+	}
+
+	res := runCLI(t, withEnv(env, "BACKUP_FORMATS", "csv"), "run")
+	if res.code != 0 {
+		t.Fatalf("the run after a kill: exit %d\n%s", res.code, res.stderr)
+	}
+	if entries, _ := os.ReadDir(staging); len(entries) != 0 {
+		t.Errorf("the killed run's files are still in the staging folder")
+	}
+	s, _ := state.Open(stateDir)
+	defer s.Close()
+	runs, _ := s.Runs(context.Background(), 0)
+	if len(runs) != 2 || runs[1].Status != state.StatusInterrupted || runs[0].Status != state.StatusOK {
+		t.Fatalf("history %+v", runs)
+	}
+}

@@ -1,0 +1,190 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// Run is the summary of one run, as a history list shows it. Times are in
+// the local time zone.
+type Run struct {
+	ID       int64
+	SetID    string // "" until the run named its set
+	Started  time.Time
+	Finished time.Time // zero while running and for an interrupted run
+	Status   Status
+	Stage    dbbackup.Stage // where a failed run stopped
+	Error    string
+	// FileCount and Size are the files stored, the manifest included.
+	FileCount int
+	Size      int64
+	// HasReport tells whether a report was made; ReportSent whether it
+	// reached the mail server.
+	HasReport  bool
+	ReportSent bool
+}
+
+// RunDetail is everything recorded about one run.
+type RunDetail struct {
+	Run
+	Hint        string
+	Destination string
+	// Snapshot has every field but SnapshotID, which means nothing once
+	// the run is over.
+	Snapshot  dbbackup.SnapshotInfo
+	Tables    []dbbackup.TableCount
+	Files     []dbbackup.File // ModTime is not kept
+	Warnings  []string
+	Retention *Retention      // nil when retention did not run
+	Quota     *dbbackup.Quota // nil when unknown
+	Report    *Report         // nil when no report was made
+}
+
+// Retention is what retention did in one run.
+type Retention struct {
+	DryRun bool
+	Sets   []RetentionSet // newest first, as the policy saw them
+}
+
+// RetentionSet is one set retention looked at: what the policy decided,
+// why, and for a set to remove, whether it is gone.
+type RetentionSet struct {
+	SetID    string
+	Time     time.Time
+	Size     int64
+	Complete bool
+	Remove   bool // the policy's decision
+	Reason   string
+	Removed  bool   // the set was deleted
+	Error    string // why deleting it failed; the next run tries again
+}
+
+// Report is a run's report as rendered, and whether it was sent.
+type Report struct {
+	Subject, Text, HTML string
+	Sent                bool
+	Error               string // why it was not sent
+}
+
+// runColumns and scanRun read a Run; the counts come from run_files so
+// that they cannot disagree with the files listed.
+const runColumns = `r.id, r.set_id, r.started, r.finished, r.status, r.stage, r.error,
+	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id),
+	(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id),
+	p.sent`
+
+const runFrom = ` FROM runs r LEFT JOIN run_reports p ON p.run_id = r.id`
+
+func scanRun(row interface{ Scan(...any) error }, r *Run) error {
+	var started string
+	var finished sql.NullString
+	var sent sql.NullBool
+	err := row.Scan(&r.ID, &r.SetID, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
+	if err != nil {
+		return err
+	}
+	r.HasReport, r.ReportSent = sent.Valid, sent.Bool
+	if r.Started, err = parseTime(started); err != nil {
+		return err
+	}
+	r.Finished, err = parseNullTime(finished)
+	return err
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t.Local(), nil
+}
+
+func parseNullTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(s.String)
+}
+
+// Runs returns the newest limit runs, newest first; limit <= 0 returns
+// every run.
+func (s *Store) Runs(ctx context.Context, limit int) (runs []Run, err error) {
+	defer func() { err = s.explain(err) }()
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+runFrom+` ORDER BY r.started DESC, r.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Run
+		if err := scanRun(rows, &r); err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	return runs, nil
+}
+
+// Run returns everything recorded about run id. An unknown id is an
+// error wrapping dbbackup.ErrNotFound.
+func (s *Store) Run(ctx context.Context, id int64) (d *RunDetail, err error) {
+	defer func() { err = s.explain(err) }()
+	// One read transaction: a run finishing meanwhile is seen either
+	// before or after, never half recorded.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	d = &RunDetail{}
+	if err := readRun(ctx, tx, id, d); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = dbbackup.ErrNotFound
+		}
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	if d.Tables, err = readTables(ctx, tx, id); err == nil {
+		err = readLists(ctx, tx, d)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// LastSuccessful returns the row counts and total size of the newest run
+// that ended "ok", for the report's change columns; ok is false when
+// there is none. Failed and interrupted runs are skipped: their counts
+// say nothing about the data.
+func (s *Store) LastSuccessful(ctx context.Context) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
+	defer func() { err = s.explain(err) }()
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("read last successful run: %w", err)
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT r.id, (SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id)
+		FROM runs r WHERE r.status = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`, StatusOK).Scan(&id, &size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, false, nil
+	}
+	if err == nil {
+		tables, err = readTables(ctx, tx, id)
+	}
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("read last successful run: %w", err)
+	}
+	return tables, size, true, nil
+}

@@ -1,0 +1,133 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations builds the schema. Entry i brings the file from version i to
+// version i+1 (PRAGMA user_version). Entries are never edited once
+// released: a later version appends one (ALTER TABLE … ADD COLUMN …), so
+// a history file of any age is brought up to date when it is opened.
+var migrations = []string{
+	// 1: runs and what each run recorded.
+	`
+CREATE TABLE runs (
+	id             INTEGER PRIMARY KEY,
+	started        TEXT    NOT NULL,
+	finished       TEXT,
+	status         TEXT    NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+	set_id         TEXT    NOT NULL DEFAULT '',
+	stage          TEXT    NOT NULL DEFAULT '',
+	error          TEXT    NOT NULL DEFAULT '',
+	hint           TEXT    NOT NULL DEFAULT '',
+	destination    TEXT    NOT NULL DEFAULT '',
+	database_name  TEXT    NOT NULL DEFAULT '',
+	server_version TEXT    NOT NULL DEFAULT '',
+	server_major   INTEGER NOT NULL DEFAULT 0,
+	snapshot_time  TEXT,
+	time_zone      TEXT    NOT NULL DEFAULT '',
+	quota_used     INTEGER,
+	quota_limit    INTEGER,
+	retention_ran  INTEGER NOT NULL DEFAULT 0,
+	retention_dry  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX runs_by_start ON runs (started, id);
+CREATE INDEX runs_by_status ON runs (status);
+
+CREATE TABLE run_tables (
+	run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos         INTEGER NOT NULL,
+	schema_name TEXT    NOT NULL,
+	table_name  TEXT    NOT NULL,
+	row_count   INTEGER NOT NULL,
+	PRIMARY KEY (run_id, pos)
+);
+
+CREATE TABLE run_files (
+	run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos     INTEGER NOT NULL,
+	name    TEXT    NOT NULL,
+	set_id  TEXT    NOT NULL,
+	format  TEXT    NOT NULL,
+	size    INTEGER NOT NULL,
+	sha256  TEXT    NOT NULL,
+	md5     TEXT    NOT NULL,
+	dest_id TEXT    NOT NULL,
+	link    TEXT    NOT NULL,
+	PRIMARY KEY (run_id, pos)
+);
+
+CREATE TABLE run_warnings (
+	run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos     INTEGER NOT NULL,
+	message TEXT    NOT NULL,
+	PRIMARY KEY (run_id, pos)
+);
+
+CREATE TABLE run_retention (
+	run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos      INTEGER NOT NULL,
+	set_id   TEXT    NOT NULL,
+	set_time TEXT,
+	size     INTEGER NOT NULL,
+	complete INTEGER NOT NULL,
+	remove   INTEGER NOT NULL,
+	reason   TEXT    NOT NULL,
+	removed  INTEGER NOT NULL,
+	error    TEXT    NOT NULL,
+	PRIMARY KEY (run_id, pos)
+);
+
+CREATE TABLE run_reports (
+	run_id  INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+	subject TEXT    NOT NULL,
+	text    TEXT    NOT NULL,
+	html    TEXT    NOT NULL,
+	sent    INTEGER NOT NULL,
+	error   TEXT    NOT NULL
+);
+`,
+}
+
+// migrate brings db up to len(steps). Each step commits together with its
+// new version number, so a crash leaves the file at a whole version. The
+// version is read inside the write transaction: two processes opening the
+// file at once cannot both apply the same step.
+func migrate(ctx context.Context, db *sql.DB, steps []string) error {
+	for {
+		done, err := migrateOne(ctx, db, steps)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func migrateOne(ctx context.Context, db *sql.DB, steps []string) (done bool, err error) {
+	// Write transactions are BEGIN IMMEDIATE (see dsn): the write lock is
+	// held before the version is read.
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return false, err
+	}
+	switch {
+	case version > len(steps):
+		return false, fmt.Errorf("%w: schema version %d, this dbbackup knows up to %d", errNewer, version, len(steps))
+	case version == len(steps):
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, steps[version]); err != nil {
+		return false, fmt.Errorf("schema version %d: %w", version+1, err)
+	}
+	// PRAGMA takes no parameters; version+1 is an int, not user input.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
+}
