@@ -157,7 +157,7 @@ func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
 			"GRANT pg_read_all_data TO the backup role (PostgreSQL 14+), or GRANT SELECT on those tables and USAGE on their schemas")
 	}
 	info := snap.Info()
-	return fmt.Sprintf("%s, PostgreSQL %s, %d tables in scope, all readable", db.Target(), info.ServerVersion, len(tables)), nil
+	return fmt.Sprintf("%s, PostgreSQL %s, tables in scope: %d, all readable", db.Target(), info.ServerVersion, len(tables)), nil
 }
 
 func checkPgDump(ctx context.Context, cfg *config.Config) (string, error) {
