@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,27 +36,38 @@ func TestSecondHolderIsRefusedWithPidAndTime(t *testing.T) {
 	l2.Release()
 }
 
+// TestMain lets the test run a holder of the lock in another process.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("LOCK_TEST_HOLD"); path != "" {
+		if _, err := Acquire(path); err != nil {
+			os.Exit(3)
+		}
+		os.Stdout.WriteString("locked\n")
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // TestKilledHolderFreesTheLock kills a process holding the lock with
 // SIGKILL, the way a crash or kill -9 ends a run.
 func TestKilledHolderFreesTheLock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".dbbackup.lock")
-	cmd := exec.Command("flock", "--exclusive", "--close", path, "sleep", "60") // only flock(1) holds it
-	if err := cmd.Start(); err != nil {
-		t.Skipf("flock(1) not available: %v", err)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "LOCK_TEST_HOLD="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		l, err := Acquire(path)
-		if IsHeld(err) {
-			break
-		}
-		if err == nil { // flock(1) has not taken it yet
-			l.Release()
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("flock(1) never took the lock")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line := make([]byte, 7)
+	if _, err := io.ReadFull(out, line); err != nil || string(line) != "locked\n" {
+		t.Fatalf("the holder did not take the lock: %q %v", line, err)
+	}
+	if _, err := Acquire(path); !IsHeld(err) {
+		t.Fatalf("while the other process holds it: got %v", err)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
