@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
@@ -98,6 +99,9 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 	st, err := os.Stat(g.env["GOOGLE_TOKEN_FILE"])
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("token file after the run: %v %v", err, st.Mode())
+	}
+	if tok, err := googleauth.ReadToken(g.env["GOOGLE_TOKEN_FILE"]); err != nil || tok.AccessToken == "" || tok.Expiry.IsZero() {
+		t.Errorf("the refreshed token was not saved: %+v %v", tok, err)
 	}
 
 	list := runCLI(t, g.env, "list")
@@ -307,5 +311,37 @@ func TestNoGoogleSecretInOutput(t *testing.T) {
 	}
 	if !strings.Contains(all.String(), "invalid_grant") {
 		t.Error("the revoked token was never reported")
+	}
+}
+
+// TestRetentionOnDrive seeds a month of old sets in the Drive folder, with
+// files the tool did not make beside them, and runs a backup.
+func TestRetentionOnDrive(t *testing.T) {
+	g := newGoogle(t, pgtest.NewDatabase(t, ordersSQL))
+	now := time.Now()
+	for day := 1; day <= 35; day++ {
+		id := dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1)
+		for name, format := range map[string]string{id + ".csv": "csv", id + ".manifest.json": "manifest"} {
+			g.fake.AddFile(googlefake.FileSpec{Name: name, Parents: []string{g.folder}, Content: []byte("x"),
+				AppProperties: map[string]string{"dbbackup": "test", "dbbackup_set": id, "dbbackup_format": format}})
+		}
+	}
+	old := dbbackup.SetIDAt(now.AddDate(0, 0, -300), 1)
+	g.fake.AddFile(googlefake.FileSpec{Name: old + ".csv", Parents: []string{g.folder}, Content: []byte("someone else's")})
+	g.fake.AddFile(googlefake.FileSpec{Name: "notes.txt", Parents: []string{g.folder}, Content: []byte("mine")})
+
+	res := runCLI(t, g.with("BACKUP_FORMATS", "csv"), "run")
+	if res.code != 0 || !strings.Contains(res.stdout, "Retention: deleted 5 expired sets") {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	stored := g.stored()
+	if _, ok := stored[old+".csv"]; !ok {
+		t.Error("an untagged file named like a backup was deleted")
+	}
+	if _, ok := stored["notes.txt"]; !ok {
+		t.Error("a foreign file was deleted")
+	}
+	if len(stored) != 2+30*2+2 {
+		t.Errorf("%d files left in Drive, want 64", len(stored))
 	}
 }

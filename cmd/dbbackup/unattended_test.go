@@ -115,9 +115,17 @@ func TestReportEmailForEveryOutcome(t *testing.T) {
 	if cfg.code != exitConfig {
 		t.Fatalf("bad BACKUP_TABLES: exit %d", cfg.code)
 	}
+	failingDump := script(t, `case "$1" in --version) echo "pg_dump (PostgreSQL) 99.1";; *) echo "pg_dump: error: out of memory" >&2; exit 1;; esac`)
+	export := runCLI(t, withEnv(base, "BACKUP_FORMATS", "csv,dump", "PG_DUMP", failingDump), "run")
+	if export.code != exitFailed {
+		t.Fatalf("pg_dump failing: exit %d", export.code)
+	}
 	subjects := mb.subjects()
-	if len(subjects) != 3 {
-		t.Fatalf("got %d emails, want 3: %q", len(subjects), subjects)
+	if len(subjects) != 4 {
+		t.Fatalf("got %d emails, want 4: %q", len(subjects), subjects)
+	}
+	if !strings.Contains(subjects[3], "FAILED") || !strings.Contains(subjects[3], "export") {
+		t.Errorf("export failure subject %q", subjects[3])
 	}
 	db, _, _ := strings.Cut(url[strings.LastIndex(url, "/")+1:], "?")
 	if !strings.HasPrefix(subjects[0], "[dbbackup] OK "+db+" — 3 files, ") {
@@ -137,9 +145,10 @@ func TestReportEmailForEveryOutcome(t *testing.T) {
 	}
 	defer s.Close()
 	runs, err := s.Runs(context.Background(), 0)
-	if err != nil || len(runs) != 3 {
+	if err != nil || len(runs) != 4 {
 		t.Fatalf("history: %v %+v", err, runs)
 	}
+	runs = runs[1:] // the export failure is the newest
 	if runs[2].Status != state.StatusOK || !runs[2].ReportSent || runs[1].Stage != dbbackup.StageConnect || runs[0].Stage != dbbackup.StageConfig {
 		t.Fatalf("history: %+v", runs)
 	}
