@@ -2,7 +2,6 @@ package googlefake
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -38,14 +37,8 @@ func checkParams(kind Kind, q url.Values) *Failure {
 
 // handleCreateMetadata is files.create without media: folders, mostly.
 func (s *Server) handleCreateMetadata(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		s.writeError(w, r, badRequest("Could not read the request body."))
-		return
-	}
-	meta, fail := parseFileMeta(body, true)
-	if fail != nil {
-		s.writeError(w, r, *fail)
+	meta := s.readFileMeta(w, r, true)
+	if meta == nil {
 		return
 	}
 	s.mu.Lock()
@@ -87,14 +80,8 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 // handleUpdate is files.update (PATCH): metadata, trashed, property merges,
 // and moves through addParents/removeParents.
 func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		s.writeError(w, r, badRequest("Could not read the request body."))
-		return
-	}
-	meta, fail := parseFileMeta(body, false)
-	if fail != nil {
-		s.writeError(w, r, *fail)
+	meta := s.readFileMeta(w, r, false)
+	if meta == nil {
 		return
 	}
 	q := r.URL.Query()

@@ -3,7 +3,9 @@ package googlefake
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"maps"
+	"net/http"
 	"reflect"
 	"time"
 
@@ -218,4 +220,20 @@ func jsonNames(t reflect.Type) map[string]bool {
 		}
 	}
 	return out
+}
+
+// readFileMeta reads a request's JSON metadata; on a problem it answers the
+// request itself and returns nil.
+func (s *Server) readFileMeta(w http.ResponseWriter, r *http.Request, create bool) *fileMeta {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.writeError(w, r, badRequest("Could not read the request body."))
+		return nil
+	}
+	meta, fail := parseFileMeta(body, create)
+	if fail != nil {
+		s.writeError(w, r, *fail)
+		return nil
+	}
+	return meta
 }

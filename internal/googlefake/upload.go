@@ -111,18 +111,13 @@ type session struct {
 // Location. The URI keeps the request's query, as Google's does, so the
 // final chunk's answer honours the same fields and prettyPrint.
 func (s *Server) handleStartSession(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		s.writeError(w, r, badRequest("Could not read the request body."))
-		return
-	}
-	meta, fail := parseFileMeta(body, true)
-	if fail != nil {
-		s.writeError(w, r, *fail)
+	meta := s.readFileMeta(w, r, true)
+	if meta == nil {
 		return
 	}
 	declared := int64(-1)
 	if v := r.Header.Get("X-Upload-Content-Length"); v != "" {
+		var err error
 		if declared, err = strconv.ParseInt(v, 10, 64); err != nil || declared < 0 {
 			s.writeError(w, r, badRequest("Invalid X-Upload-Content-Length: %s", v))
 			return

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/ziputil"
 )
 
 // deflateLevel is chosen by measurement on a 2-core machine: a 1M-row,
@@ -88,18 +89,7 @@ func copyTable(ctx context.Context, src dbbackup.Source, t dbbackup.Table, w io.
 
 func writeZip(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, w io.Writer) ([]dbbackup.TableCount, error) {
 	zw := zip.NewWriter(w)
-	// Entries are written one after another, so one compressor serves
-	// them all instead of allocating its large state per table.
-	var fw *flate.Writer
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		if fw == nil {
-			var err error
-			fw, err = flate.NewWriter(w, deflateLevel)
-			return fw, err
-		}
-		fw.Reset(w)
-		return fw, nil
-	})
+	ziputil.ReuseDeflate(zw, deflateLevel)
 	// The entries' time is the data's time: the snapshot, in the
 	// server's zone (a zip stores local time).
 	modified := src.Info().SnapshotTime

@@ -3,13 +3,14 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"time"
+
+	"github.com/dbbackup/dbbackup/internal/ziputil"
 )
 
 // deflateLevel was picked by measurement on the benchmark's sheet XML
@@ -52,18 +53,7 @@ func createWorkbook(path string, modTime time.Time) (*workbook, error) {
 	wb := &workbook{file: f, buf: bufio.NewWriterSize(f, 256<<10), modTime: modTime, names: newSheetNamer()}
 	wb.count.w = wb.buf
 	wb.zip = zip.NewWriter(&wb.count)
-	// One compressor serves every entry in turn (archive/zip closes an
-	// entry before it starts the next): its state is about a megabyte.
-	var fw *flate.Writer
-	wb.zip.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		if fw == nil {
-			var err error
-			fw, err = flate.NewWriter(w, deflateLevel)
-			return fw, err
-		}
-		fw.Reset(w)
-		return fw, nil
-	})
+	ziputil.ReuseDeflate(wb.zip, deflateLevel)
 	return wb, nil
 }
 
