@@ -345,3 +345,52 @@ func TestRetentionOnDrive(t *testing.T) {
 		t.Errorf("%d files left in Drive, want 64", len(stored))
 	}
 }
+
+// TestTokenCommandAcceptsAPastedAddress plays a user on a server without a
+// browser: the consent page is opened elsewhere, and the address Google
+// redirected to is pasted into the waiting command.
+func TestTokenCommandAcceptsAPastedAddress(t *testing.T) {
+	g := newGoogle(t, "")
+	tokenFile := filepath.Join(t.TempDir(), "pasted-token.json")
+	env := g.with("GOOGLE_TOKEN_FILE", tokenFile)
+	for _, k := range settings {
+		t.Setenv(k, env[k])
+	}
+	stderrR, stderrW := io.Pipe()
+	stdinR, stdinW := io.Pipe()
+	cmd := newRootCommand()
+	cmd.SetArgs([]string{"token", "--listen", "127.0.0.1:0"})
+	cmd.SetErr(stderrW)
+	cmd.SetOut(io.Discard)
+	cmd.SetIn(stdinR)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(context.Background()); stderrW.Close() }()
+	sc := bufio.NewScanner(stderrR)
+	var consent string
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); strings.Contains(line, "/o/oauth2/auth") {
+			consent = line
+			break
+		}
+	}
+	go io.Copy(io.Discard, stderrR)
+	// The "other computer" follows the consent page but not the redirect
+	// to 127.0.0.1, which it cannot reach.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(consent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	redirected := resp.Header.Get("Location")
+	if !strings.Contains(redirected, "code=") {
+		t.Fatalf("no redirect with a code: %s", redirected)
+	}
+	io.WriteString(stdinW, "\n  "+redirected+"  \n")
+	if err := <-done; err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if tok, err := googleauth.ReadToken(tokenFile); err != nil || tok.RefreshToken == "" {
+		t.Fatalf("saved token %+v, %v", tok, err)
+	}
+}

@@ -59,6 +59,9 @@ func (s *Source) Token() (*oauth2.Token, error) {
 		if t.RefreshToken != "" {
 			s.tok.RefreshToken = t.RefreshToken
 		}
+		if s.tok.pickle {
+			return t, nil // kept in memory: the pickle stays as the Python scripts wrote it
+		}
 		// The access token still works from memory: a token file that
 		// cannot be saved is worth a warning, not a failed backup.
 		if err := WriteToken(s.path, &s.tok); err != nil {

@@ -24,6 +24,10 @@ type Token struct {
 	Scopes       []string  `json:"scopes,omitempty"`
 	AccessToken  string    `json:"token,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"`
+
+	// pickle is true for a token read from a Python token.pickle: it is
+	// never overwritten with JSON, so the scripts that made it still read it.
+	pickle bool
 }
 
 // OAuth2 returns the token for golang.org/x/oauth2.
@@ -50,6 +54,9 @@ func ReadToken(path string) (*Token, error) {
 	var t *Token
 	if len(b) > 0 && b[0] == 0x80 { // the PROTO opcode every pickle of protocol 2+ starts with
 		t, err = parsePickle(b)
+		if t != nil {
+			t.pickle = true
+		}
 	} else {
 		t = &Token{}
 		err = json.Unmarshal(b, t)
@@ -72,6 +79,7 @@ func ReadToken(path string) (*Token, error) {
 // old file or the new one, never half of one.
 func WriteToken(path string, t *Token) error {
 	t.Type = "authorized_user"
+	t.pickle = false
 	b, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
