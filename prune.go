@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,13 @@ func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *
 		return nil, err
 	}
 	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, Sets(files, loc))}
+	for i := range res.Decisions {
+		d := &res.Decisions[i]
+		if missing := missingFiles(ctx, dest, d.Set); len(missing) > 0 {
+			d.Reason += "; MISSING " + strings.Join(missing, ", ") + ": the set is not whole"
+			log.Warn("a backup set is missing files its manifest lists", "set", d.Set.ID, "missing", missing)
+		}
+	}
 	if dryRun {
 		return res, nil
 	}
@@ -56,4 +64,36 @@ func deleteSet(ctx context.Context, dest Destination, s Set) error {
 		}
 	}
 	return nil
+}
+
+// missingFiles returns the files s's manifest lists that the destination
+// does not have. A manifest that cannot be read says nothing.
+func missingFiles(ctx context.Context, dest Destination, s Set) []string {
+	present := map[string]bool{}
+	var manifest *File
+	for i, f := range s.Files {
+		present[f.Name] = true
+		if f.Format == FormatManifest {
+			manifest = &s.Files[i]
+		}
+	}
+	if manifest == nil {
+		return nil
+	}
+	r, err := dest.Open(ctx, *manifest)
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	m, err := ReadManifest(r)
+	if err != nil {
+		return nil
+	}
+	var missing []string
+	for _, f := range m.Files {
+		if !present[f.Name] {
+			missing = append(missing, f.Name)
+		}
+	}
+	return missing
 }

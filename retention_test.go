@@ -136,3 +136,30 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 		t.Fatalf("left %v", names)
 	}
 }
+
+func TestPruneReportsASetMissingFiles(t *testing.T) {
+	dir, err := localdir.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := dbbackup.SetIDAt(day0, 1)
+	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id,
+		Files: []dbbackup.File{{Name: id + ".csv"}, {Name: id + ".xlsx"}}}
+	var b strings.Builder
+	m.WriteTo(&b)
+	for name, content := range map[string]string{id + ".csv": "x", dbbackup.ManifestName(id): b.String()} {
+		f := dbbackup.File{Name: name}
+		f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
+		if _, err := dir.Put(ctx, f, strings.NewReader(content)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 3}, day0, time.UTC, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Decisions) != 1 || !strings.Contains(res.Decisions[0].Reason, "MISSING "+id+".xlsx") {
+		t.Fatalf("decisions %+v", res.Decisions)
+	}
+}
