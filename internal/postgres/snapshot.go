@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
@@ -20,20 +19,6 @@ var _ dbbackup.Snapshot = (*Snapshot)(nil)
 
 // Info implements dbbackup.Source.
 func (s *Snapshot) Info() dbbackup.SnapshotInfo { return s.info }
-
-// CopyCSV implements dbbackup.Source with COPY … TO STDOUT, PostgreSQL's own
-// CSV writer.
-func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
-	from := quoteTable(t)
-	if t.Partitioned { // COPY reads a partitioned table only through a query
-		from = "(SELECT * FROM " + from + ")"
-	}
-	tag, err := s.conn.PgConn().CopyTo(ctx, w, "COPY "+from+" TO STDOUT WITH (FORMAT csv, HEADER)")
-	if err != nil {
-		return 0, fmt.Errorf("copy %s: %w", t, err)
-	}
-	return tag.RowsAffected(), nil
-}
 
 // Rows implements dbbackup.Source. Values come in the text format, exactly
 // as the server prints them.
