@@ -43,6 +43,10 @@ func Authorize(ctx context.Context, cfg *oauth2.Config, listen string, in io.Rea
 
 	codes := make(chan result, 2)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" { // a browser also asks for /favicon.ico
+			http.NotFound(w, r)
+			return
+		}
 		res := parseRedirect(r.URL.Query(), state)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if res.err != nil {
@@ -51,10 +55,18 @@ func Authorize(ctx context.Context, cfg *oauth2.Config, listen string, in io.Rea
 		} else {
 			fmt.Fprint(w, "<h1>dbbackup is authorized</h1><p>You can close this tab and return to the terminal.</p>")
 		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush() // the browser gets its page before the server is shut down
+		}
 		codes <- res
 	})}
 	go srv.Serve(ln)
-	defer srv.Close()
+	defer func() {
+		// Let the browser's request finish; a stalled one is cut after a while.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
 	go readPasted(in, state, codes)
 
 	var res result
