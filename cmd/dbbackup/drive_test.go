@@ -183,34 +183,9 @@ func TestDriveFailures(t *testing.T) {
 func TestTokenCommand(t *testing.T) {
 	g := newGoogle(t, "")
 	tokenFile := filepath.Join(t.TempDir(), "new-token.json")
-	env := g.with("GOOGLE_TOKEN_FILE", tokenFile)
-	for _, k := range settings {
-		t.Setenv(k, env[k])
-	}
-	stderrR, stderrW := io.Pipe()
-	cmd := newRootCommand()
-	cmd.SetArgs([]string{"token"})
-	cmd.SetErr(stderrW)
-	var out strings.Builder
-	cmd.SetOut(&out)
-	cmd.SetIn(strings.NewReader(""))
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(context.Background()); stderrW.Close() }()
-
-	// Play the browser: open the consent address the command prints; the
+	consent, done := startToken(t, g.with("GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
+	// Play the browser: open the consent address the command printed; the
 	// fake consents and redirects to the command's loopback address.
-	sc := bufio.NewScanner(stderrR)
-	var consent string
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http") && strings.Contains(line, "/o/oauth2/auth") {
-			consent = line
-			break
-		}
-	}
-	go io.Copy(io.Discard, stderrR)
-	if consent == "" {
-		t.Fatal("no consent address printed")
-	}
 	resp, err := http.Get(consent)
 	if err != nil {
 		t.Fatal(err)
@@ -352,28 +327,8 @@ func TestRetentionOnDrive(t *testing.T) {
 func TestTokenCommandAcceptsAPastedAddress(t *testing.T) {
 	g := newGoogle(t, "")
 	tokenFile := filepath.Join(t.TempDir(), "pasted-token.json")
-	env := g.with("GOOGLE_TOKEN_FILE", tokenFile)
-	for _, k := range settings {
-		t.Setenv(k, env[k])
-	}
-	stderrR, stderrW := io.Pipe()
 	stdinR, stdinW := io.Pipe()
-	cmd := newRootCommand()
-	cmd.SetArgs([]string{"token", "--listen", "127.0.0.1:0"})
-	cmd.SetErr(stderrW)
-	cmd.SetOut(io.Discard)
-	cmd.SetIn(stdinR)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(context.Background()); stderrW.Close() }()
-	sc := bufio.NewScanner(stderrR)
-	var consent string
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); strings.Contains(line, "/o/oauth2/auth") {
-			consent = line
-			break
-		}
-	}
-	go io.Copy(io.Discard, stderrR)
+	consent, done := startToken(t, g.with("GOOGLE_TOKEN_FILE", tokenFile), stdinR)
 	// The "other computer" follows the consent page but not the redirect
 	// to 127.0.0.1, which it cannot reach.
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -393,4 +348,34 @@ func TestTokenCommandAcceptsAPastedAddress(t *testing.T) {
 	if tok, err := googleauth.ReadToken(tokenFile); err != nil || tok.RefreshToken == "" {
 		t.Fatalf("saved token %+v, %v", tok, err)
 	}
+}
+
+// startToken runs `dbbackup token` in the background and returns the
+// consent address it prints, and where its result will come.
+func startToken(t *testing.T, env map[string]string, stdin io.Reader) (string, <-chan error) {
+	t.Helper()
+	for _, k := range settings {
+		t.Setenv(k, env[k])
+	}
+	stderrR, stderrW := io.Pipe()
+	cmd := newRootCommand()
+	cmd.SetArgs([]string{"token", "--listen", "127.0.0.1:0"})
+	cmd.SetErr(stderrW)
+	cmd.SetOut(io.Discard)
+	cmd.SetIn(stdin)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(context.Background()); stderrW.Close() }()
+	sc := bufio.NewScanner(stderrR)
+	var consent string
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http") && strings.Contains(line, "/o/oauth2/auth") {
+			consent = line
+			break
+		}
+	}
+	go io.Copy(io.Discard, stderrR)
+	if consent == "" {
+		t.Fatal("no consent address printed")
+	}
+	return consent, done
 }

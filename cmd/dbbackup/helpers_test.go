@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -165,4 +166,25 @@ func withEnv(env map[string]string, kv ...string) map[string]string {
 		out[kv[i]] = kv[i+1]
 	}
 	return out
+}
+
+// loadCSVBack loads a zip entry of the CSV into an empty copy of its table
+// (in the schema roundtrip) and compares the copy with the table.
+func loadCSVBack(t *testing.T, conn *pgx.Conn, zf *zip.File, tb dbbackup.Table) {
+	t.Helper()
+	orig, copyOf := pgx.Identifier{tb.Schema, tb.Name}.Sanitize(), pgx.Identifier{"roundtrip", tb.Name}.Sanitize()
+	if _, err := conn.Exec(context.Background(), "CREATE TABLE "+copyOf+" (LIKE "+orig+")"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := zf.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := conn.PgConn().CopyFrom(context.Background(), r, "COPY "+copyOf+" FROM STDIN (FORMAT csv, HEADER)"); err != nil {
+		t.Fatalf("load %s (%s) back: %v", zf.Name, tb, err)
+	}
+	if a, b := fingerprint(t, conn, tb.Schema, tb.Name), fingerprint(t, conn, "roundtrip", tb.Name); a != b {
+		t.Errorf("%s: database %s, csv %s", tb, a, b)
+	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
-	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -62,20 +60,7 @@ func TestTypeFidelity(t *testing.T) {
 			if tc.Name == "no_columns" {
 				continue // COPY FROM cannot load rows of a table without columns
 			}
-			orig, copyOf := pgx.Identifier{tc.Schema, tc.Name}.Sanitize(), pgx.Identifier{"roundtrip", tc.Name}.Sanitize()
-			mustExec(t, conn, "CREATE TABLE "+copyOf+" (LIKE "+orig+")")
-			r, err := zr.File[i].Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = conn.PgConn().CopyFrom(context.Background(), r, "COPY "+copyOf+" FROM STDIN (FORMAT csv, HEADER)")
-			r.Close()
-			if err != nil {
-				t.Fatalf("load %s (%s) back: %v", zr.File[i].Name, tc.Name, err)
-			}
-			if a, b := fingerprint(t, conn, tc.Schema, tc.Name), fingerprint(t, conn, "roundtrip", tc.Name); a != b {
-				t.Errorf("%s.%s: database %s, csv %s", tc.Schema, tc.Name, a, b)
-			}
+			loadCSVBack(t, conn, zr.File[i], dbbackup.Table{Schema: tc.Schema, Name: tc.Name})
 		}
 	})
 
