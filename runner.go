@@ -168,6 +168,11 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		return nil, &StageError{StageConnect, err}
 	}
 	log.Info("snapshot taken", "database", rep.Snapshot.Database, "server", rep.Snapshot.ServerVersion, "tables", len(tables))
+	if len(tables) == 0 {
+		w := "the database " + rep.Snapshot.Database + " has no tables: the files hold no rows (a dump keeps its schema)"
+		rep.Warnings = append(rep.Warnings, w)
+		log.Warn(w)
+	}
 	src := Source(snap)
 	if r.Progress != nil {
 		src = &progressSource{Source: snap, report: r.Progress, now: r.Now}

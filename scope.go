@@ -46,11 +46,11 @@ func (s Scope) Select(all []Table) ([]Table, error) {
 			out = append(out, t)
 		}
 	}
-	if len(out) == 0 {
-		return nil, &ConfigError{Var: "BACKUP_TABLES", Problem: "no table is left to back up",
-			Hint: "the database has no tables in scope: check BACKUP_SCHEMAS, BACKUP_TABLES and BACKUP_EXCLUDE_TABLES"}
+	if len(out) == 0 && len(all) > 0 {
+		return nil, &ConfigError{Var: "BACKUP_EXCLUDE_TABLES", Problem: "it excludes every table in scope: nothing is left to back up",
+			Hint: "check BACKUP_SCHEMAS, BACKUP_TABLES and BACKUP_EXCLUDE_TABLES"}
 	}
-	return out, nil
+	return out, nil // an empty database is backed up too: the dump keeps its schema
 }
 
 func (s Scope) in(t Table) bool {

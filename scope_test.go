@@ -26,7 +26,7 @@ func TestScopeSelect(t *testing.T) {
 		{dbbackup.Scope{Schemas: []string{"sales"}}, "", "BACKUP_SCHEMAS"}, // case-sensitive
 		{dbbackup.Scope{Tables: []string{"public.missing"}}, "", "BACKUP_TABLES"},
 		{dbbackup.Scope{Exclude: []string{"public.gone"}}, "", "BACKUP_EXCLUDE_TABLES"},
-		{dbbackup.Scope{Exclude: []string{"*"}}, "", "BACKUP_TABLES"},
+		{dbbackup.Scope{Exclude: []string{"*"}}, "", "BACKUP_EXCLUDE_TABLES"},
 	}
 	for _, tt := range tests {
 		got, err := tt.scope.Select(all)
@@ -47,6 +47,12 @@ func TestScopeSelect(t *testing.T) {
 				t.Errorf("%+v: got %v, want %s", tt.scope, names, tt.want)
 			}
 		}
+	}
+}
+
+func TestAnEmptyDatabaseIsInScope(t *testing.T) {
+	if got, err := (dbbackup.Scope{}).Select(nil); err != nil || len(got) != 0 {
+		t.Fatalf("an empty database: %v %v", got, err)
 	}
 }
 

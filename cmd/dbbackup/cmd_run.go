@@ -133,7 +133,10 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 	}
 	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
 	if res := o.Retention; res != nil {
-		fmt.Fprintf(w, "Retention: deleted %d expired sets, %d could not be deleted (the next run tries again).\n", len(res.Removed), len(res.Failed))
+		fmt.Fprintf(w, "Retention: deleted %d expired sets.\n", len(res.Removed))
+		for _, f := range res.Failed {
+			fmt.Fprintf(w, "Retention: could not delete %s (the next run tries again): %s\n", f.Set.ID, f.Err)
+		}
 	}
 }
 
