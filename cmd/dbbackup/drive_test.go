@@ -104,6 +104,19 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 		t.Errorf("the refreshed token was not saved: %+v %v", tok, err)
 	}
 
+	verify := runCLI(t, g.env, "verify")
+	if verify.code != 0 || strings.Count(verify.stdout, "OK    ") != 3 {
+		t.Errorf("verify:\n%s%s", verify.stdout, verify.stderr)
+	}
+	for name, f := range stored { // one bit flipped in Drive
+		if strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".manifest.json") {
+			g.fake.Corrupt(f.ID)
+		}
+	}
+	if bad := runCLI(t, g.env, "verify"); bad.code != exitFailed || !strings.Contains(bad.stdout, "SHA-256 differs") {
+		t.Errorf("verify of a damaged set: exit %d\n%s%s", bad.code, bad.stdout, bad.stderr)
+	}
+
 	list := runCLI(t, g.env, "list")
 	if list.code != 0 || !strings.Contains(list.stdout, "1 backup sets") || !strings.Contains(list.stdout, "complete") {
 		t.Errorf("list:\n%s\n%s", list.stdout, list.stderr)

@@ -152,6 +152,20 @@ func (s *Server) Content(id string) ([]byte, bool) {
 	return slices.Clone(f.content), true
 }
 
+// Corrupt flips one bit of a stored file's content and leaves its metadata
+// as it was, as a damaged disk would: only reading the bytes tells.
+func (s *Server) Corrupt(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.drive.files[s.drive.resolve(id)]
+	if f == nil || len(f.content) == 0 {
+		return false
+	}
+	f.content = slices.Clone(f.content)
+	f.content[len(f.content)/2] ^= 1
+	return true
+}
+
 // File returns a snapshot of one stored file, hidden ones included.
 func (s *Server) File(id string) (File, bool) {
 	s.mu.Lock()

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/spf13/cobra"
+)
+
+func newVerifyCommand(g *globals) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "verify [SET]",
+		Short: "Read a backup set back and check every file against its manifest",
+		Long: `Downloads (or reads) every file of a set from the destination and compares
+its size and SHA-256 with the set's manifest. Without SET it checks the newest
+set; with --all, every set. Exit code 1 when any file is missing or damaged.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, log, err := g.load(cmd)
+			if err != nil {
+				return err
+			}
+			dest, err := newDestination(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			files, err := dest.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			sets := dbbackup.Sets(files, cfg.NameLocation)
+			switch {
+			case len(args) == 1:
+				sets = pick(sets, args[0])
+				if len(sets) == 0 {
+					return usageError{fmt.Errorf("no set %s in %s: `dbbackup list` shows the sets", args[0], dest)}
+				}
+			case !all && len(sets) > 0:
+				sets = sets[:1]
+			}
+			if len(sets) == 0 {
+				return fmt.Errorf("no backup set in %s to verify", dest)
+			}
+			out := cmd.OutOrStdout()
+			bad := 0
+			for _, s := range sets {
+				checks, err := dbbackup.Verify(cmd.Context(), dest, s)
+				if err != nil {
+					bad++
+					fmt.Fprintf(out, "FAIL  %s: %v\n", s.ID, err)
+					continue
+				}
+				for _, c := range checks {
+					if c.Problem != "" {
+						bad++
+						fmt.Fprintf(out, "FAIL  %s: %s\n", c.File.Name, c.Problem)
+					} else {
+						fmt.Fprintf(out, "OK    %s  %s  sha256 %s\n", c.File.Name, dbbackup.HumanSize(c.File.Size), c.File.SHA256)
+					}
+				}
+			}
+			if bad > 0 {
+				return fmt.Errorf("%d problems in %d sets checked: keep these sets, and make a new backup now (`dbbackup run`)", bad, len(sets))
+			}
+			fmt.Fprintf(out, "All files of %d sets match their manifests.\n", len(sets))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "verify every set, not only the newest")
+	return cmd
+}
+
+func pick(sets []dbbackup.Set, id string) []dbbackup.Set {
+	for _, s := range sets {
+		if s.ID == id {
+			return []dbbackup.Set{s}
+		}
+	}
+	return nil
+}
