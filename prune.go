@@ -69,25 +69,16 @@ func deleteSet(ctx context.Context, dest Destination, s Set) error {
 // missingFiles returns the files s's manifest lists that the destination
 // does not have. A manifest that cannot be read says nothing.
 func missingFiles(ctx context.Context, dest Destination, s Set) []string {
+	if !s.Complete {
+		return nil
+	}
+	m, err := SetManifest(ctx, dest, s)
+	if err != nil {
+		return nil
+	}
 	present := map[string]bool{}
-	var manifest *File
-	for i, f := range s.Files {
+	for _, f := range s.Files {
 		present[f.Name] = true
-		if f.Format == FormatManifest {
-			manifest = &s.Files[i]
-		}
-	}
-	if manifest == nil {
-		return nil
-	}
-	r, err := dest.Open(ctx, *manifest)
-	if err != nil {
-		return nil
-	}
-	defer r.Close()
-	m, err := ReadManifest(r)
-	if err != nil {
-		return nil
 	}
 	var missing []string
 	for _, f := range m.Files {

@@ -18,25 +18,13 @@ type FileCheck struct {
 // SHA-256 with the set's manifest. It returns one check per file the
 // manifest lists; an error only when the manifest itself cannot be read.
 func Verify(ctx context.Context, dest Destination, set Set) ([]FileCheck, error) {
+	m, err := SetManifest(ctx, dest, set)
+	if err != nil {
+		return nil, err
+	}
 	stored := map[string]File{}
-	var manifest *File
-	for i, f := range set.Files {
+	for _, f := range set.Files {
 		stored[f.Name] = f
-		if f.Format == FormatManifest {
-			manifest = &set.Files[i]
-		}
-	}
-	if manifest == nil {
-		return nil, fmt.Errorf("set %s has no manifest: it is incomplete, and there is nothing to verify it against", set.ID)
-	}
-	r, err := dest.Open(ctx, *manifest)
-	if err != nil {
-		return nil, fmt.Errorf("read the manifest of %s: %w", set.ID, err)
-	}
-	m, err := ReadManifest(r)
-	r.Close()
-	if err != nil {
-		return nil, fmt.Errorf("set %s: %w", set.ID, err)
 	}
 	checks := make([]FileCheck, 0, len(m.Files))
 	for _, want := range m.Files {
@@ -49,6 +37,26 @@ func Verify(ctx context.Context, dest Destination, set Set) ([]FileCheck, error)
 		checks = append(checks, c)
 	}
 	return checks, nil
+}
+
+// SetManifest reads the manifest of a set from dest.
+func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, error) {
+	for _, f := range set.Files {
+		if f.Format != FormatManifest {
+			continue
+		}
+		r, err := dest.Open(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("read the manifest of %s: %w", set.ID, err)
+		}
+		defer r.Close()
+		m, err := ReadManifest(r)
+		if err != nil {
+			return nil, fmt.Errorf("set %s: %w", set.ID, err)
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("set %s has no manifest: it is incomplete", set.ID)
 }
 
 func checkFile(ctx context.Context, dest Destination, f, want File) string {

@@ -25,7 +25,7 @@ func newRootCommand() *cobra.Command {
 	root.PersistentFlags().StringVar(&g.envFile, "env-file", config.DefaultEnvFile, "read settings from this file (the environment overrides it)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
-		newPruneCommand(g), newCronCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g))
+		newPruneCommand(g), newCronCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g))
 	return root
 }
 

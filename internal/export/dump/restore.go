@@ -1,0 +1,42 @@
+package dump
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Restore loads a custom-format archive into the database that env points
+// to (libpq variables, password included), with pg_restore. Owners are not
+// restored (the target's user owns everything), and the first error stops
+// it, so a partial restore is never taken for a good one.
+func Restore(ctx context.Context, pgRestore string, env []string, archive string, jobs int) error {
+	if pgRestore == "" {
+		var err error
+		if pgRestore, err = exec.LookPath("pg_restore"); err != nil {
+			return fmt.Errorf("pg_restore was not found on PATH: install the PostgreSQL client")
+		}
+	}
+	args := []string{"--no-owner", "--exit-on-error", "--no-password", "--jobs=" + fmt.Sprint(max(jobs, 1))}
+	var dbname string
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "PGDATABASE="); ok {
+			dbname = v
+		}
+	}
+	if dbname != "" {
+		args = append(args, "--dbname="+dbname) // pg_restore needs -d to restore into a database
+	}
+	cmd := exec.CommandContext(ctx, pgRestore, append(args, archive)...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &tail{buf: &stderr, max: 4096}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pg_restore of %s failed (%v): %s", filepath.Base(archive), err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
