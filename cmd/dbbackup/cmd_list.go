@@ -14,19 +14,10 @@ func newListCommand(g *globals) *cobra.Command {
 		Short: "List the backup sets in the destination",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, log, err := g.load(cmd)
+			dest, sets, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
-			dest, err := newDestination(cmd.Context(), cfg, log)
-			if err != nil {
-				return err
-			}
-			files, err := dest.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sets := dbbackup.Sets(files, cfg.NameLocation)
 			out := cmd.OutOrStdout()
 			if len(sets) == 0 {
 				fmt.Fprintf(out, "No backup sets in %s.\n", dest)

@@ -17,19 +17,10 @@ its size and SHA-256 with the set's manifest. Without SET it checks the newest
 set; with --all, every set. Exit code 1 when any file is missing or damaged.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, log, err := g.load(cmd)
+			dest, sets, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
-			dest, err := newDestination(cmd.Context(), cfg, log)
-			if err != nil {
-				return err
-			}
-			files, err := dest.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			sets := dbbackup.Sets(files, cfg.NameLocation)
 			switch {
 			case len(args) == 1:
 				sets = pick(sets, args[0])

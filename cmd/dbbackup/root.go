@@ -42,3 +42,20 @@ func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error)
 	}
 	return cfg, slog.New(h), nil
 }
+
+// sets lists the backup sets in the configured destination, newest first.
+func (g *globals) sets(cmd *cobra.Command) (dbbackup.Destination, []dbbackup.Set, error) {
+	cfg, log, err := g.load(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	dest, err := newDestination(cmd.Context(), cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := dest.List(cmd.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	return dest, dbbackup.Sets(files, cfg.NameLocation), nil
+}
