@@ -53,6 +53,8 @@ func report(w io.Writer, err error) int {
 		code, hint = exitNoReport, "the backup is stored; check SMTP_HOST and SMTP_PORT (is the mail server running?): `dbbackup check` tests it, `dbbackup history` shows the report"
 	case errors.As(err, &hintErr):
 		hint = hintErr.Hint
+	case errors.Is(err, context.DeadlineExceeded):
+		hint = "the run took longer than BACKUP_TIMEOUT allows; nothing of it was kept: raise BACKUP_TIMEOUT, or back up fewer formats"
 	case errors.Is(err, context.Canceled):
 		hint = "the run was interrupted; nothing of it was kept, run it again"
 	}
