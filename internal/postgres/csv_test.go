@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
@@ -85,6 +86,28 @@ func TestAppendCSV(t *testing.T) {
 	for _, tt := range tests {
 		if got := string(appendCSV(nil, []byte(tt.in), tt.single)); got != tt.want {
 			t.Errorf("appendCSV(%q, %v) = %s, want %s", tt.in, tt.single, got, tt.want)
+		}
+	}
+}
+
+// TestSessionTimeouts: no statement, and no pause in the snapshot's
+// transaction, may outlast the run on the server.
+func TestSessionTimeouts(t *testing.T) {
+	db, err := New(pgtest.NewDatabase(t), 90*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	snap, err := db.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close(ctx)
+	for name, want := range map[string]string{"statement_timeout": "90min", "idle_in_transaction_session_timeout": "90min",
+		"transaction_isolation": "repeatable read", "transaction_read_only": "on", "DateStyle": "ISO, YMD"} {
+		var got string
+		if err := snap.(*Snapshot).conn.QueryRow(ctx, "SELECT current_setting($1)", name).Scan(&got); err != nil || got != want {
+			t.Errorf("%s = %q (%v), want %q", name, got, err, want)
 		}
 	}
 }
