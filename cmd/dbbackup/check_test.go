@@ -25,7 +25,7 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatalf("a good setup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	for _, want := range []string{"OK    database:", "tables in scope: 2, all readable", "OK    pg_dump:", "OK    Google Drive: token valid",
-		"OK    SMTP server: 127.0.0.1:" + mb.port, "All 7 checks passed."} {
+		"OK    SMTP server: 127.0.0.1:" + mb.port, "OK    run history: ", "All 8 checks passed."} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, res.stdout)
 		}

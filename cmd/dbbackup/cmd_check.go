@@ -18,6 +18,7 @@ import (
 	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/postgres"
+	"github.com/dbbackup/dbbackup/internal/state"
 	"github.com/spf13/cobra"
 )
 
@@ -88,6 +89,7 @@ func hintOf(err error) string {
 func setupChecks(cfg *config.Config, log *slog.Logger) []check {
 	checks := []check{
 		{"backup folder", func(context.Context) (string, error) { return checkFolder(cfg.BackupDir) }},
+		{"run history", func(ctx context.Context) (string, error) { return checkHistory(ctx, cfg.StateDir) }},
 		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg) }},
 	}
 	if contains(cfg.Formats, dbbackup.FormatDump) {
@@ -124,6 +126,22 @@ func checkFolder(dir string) (string, error) {
 	f.Close()
 	os.Remove(f.Name())
 	return dir + " is writable", nil
+}
+
+func checkHistory(ctx context.Context, dir string) (string, error) {
+	s, err := state.Open(dir)
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	runs, err := s.Runs(ctx, 1)
+	if err != nil {
+		return "", err
+	}
+	if len(runs) == 0 {
+		return s.Path() + ", no run yet", nil
+	}
+	return fmt.Sprintf("%s, last run %s: %s", s.Path(), runs[0].Started.Format("2006-01-02 15:04"), status(runs[0])), nil
 }
 
 // checkDatabase opens a snapshot as a run would and checks read access to
