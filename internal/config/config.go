@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,29 +39,6 @@ type Config struct {
 	StateDir     string          // STATE_DIR: run history
 	Timeout      time.Duration   // BACKUP_TIMEOUT: the longest a run may take
 	Email        Email
-}
-
-// Email is the report's SMTP configuration.
-type Email struct {
-	Host     string   // SMTP_HOST
-	Port     int      // SMTP_PORT
-	Username string   // SMTP_USERNAME
-	Password string   // SMTP_PASSWORD
-	TLS      string   // SMTP_TLS: "", "none", "starttls" or "tls"
-	From     string   // EMAIL_FROM
-	To       []string // EMAIL_TO; empty: no email
-	On       string   // EMAIL_ON: always, failure or never
-}
-
-// Google is the Google Drive and OAuth configuration.
-type Google struct {
-	CredentialsFile string   // GOOGLE_CREDENTIALS_FILE: the OAuth client (credentials.json)
-	TokenFile       string   // GOOGLE_TOKEN_FILE: the authorized user's refresh token
-	Scopes          []string // GOOGLE_SCOPES
-	FolderID        string   // DRIVE_BACKUP_FOLDER_ID; empty: no Drive, backups stay local
-	APIEndpoint     string   // GOOGLE_API_ENDPOINT; empty: Google's
-	ChunkSize       int      // BACKUP_UPLOAD_CHUNK_MB, in bytes
-	KeepLocal       bool     // BACKUP_KEEP_LOCAL: keep local copies after a verified upload
 }
 
 // DriveEnabled reports whether backups go to Google Drive.
@@ -178,151 +154,4 @@ func parseFormats(s string) ([]dbbackup.Format, error) {
 		return nil, &dbbackup.ConfigError{Var: "BACKUP_FORMATS", Problem: "no format is listed", Hint: "list at least one of csv, xlsx, json, dump"}
 	}
 	return formats, nil
-}
-
-func parseLocation(name string) (*time.Location, error) {
-	if strings.EqualFold(name, "local") {
-		return time.Local, nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, &dbbackup.ConfigError{Var: "BACKUP_NAME_TIMEZONE", Problem: fmt.Sprintf("unknown time zone %q", name),
-			Hint: "use an IANA name such as Europe/Moscow or UTC, or Local for the machine's zone"}
-	}
-	return loc, nil
-}
-
-// list splits a comma-separated value, dropping empty items.
-func list(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// DefaultScope reaches every file of the user's Drive, so that a folder
-// made in the Drive web interface can be used; drive.file reaches only
-// the files the app made.
-const DefaultScope = "https://www.googleapis.com/auth/drive"
-
-func (c *Config) parseGoogle(v func(name, def string) string) error {
-	g := &c.Google
-	g.CredentialsFile = v("GOOGLE_CREDENTIALS_FILE", "credentials.json")
-	g.TokenFile = v("GOOGLE_TOKEN_FILE", "token.json")
-	g.Scopes = list(v("GOOGLE_SCOPES", DefaultScope))
-	for _, s := range g.Scopes {
-		if !strings.HasPrefix(s, "https://") {
-			return &dbbackup.ConfigError{Var: "GOOGLE_SCOPES", Problem: fmt.Sprintf("%q is not a scope URL", s),
-				Hint: "use " + DefaultScope + " (or …/auth/drive.file), comma-separated"}
-		}
-	}
-	g.FolderID = v("DRIVE_BACKUP_FOLDER_ID", "")
-	if strings.ContainsAny(g.FolderID, "/?' ") {
-		return &dbbackup.ConfigError{Var: "DRIVE_BACKUP_FOLDER_ID", Problem: fmt.Sprintf("%q is not a folder id", g.FolderID),
-			Hint: "use only the id, the last part of the folder's address: https://drive.google.com/drive/folders/<id>"}
-	}
-	g.APIEndpoint = v("GOOGLE_API_ENDPOINT", "")
-	if g.APIEndpoint != "" && !strings.HasPrefix(g.APIEndpoint, "http://") && !strings.HasPrefix(g.APIEndpoint, "https://") {
-		return &dbbackup.ConfigError{Var: "GOOGLE_API_ENDPOINT", Problem: fmt.Sprintf("%q is not an http(s) URL", g.APIEndpoint),
-			Hint: "leave it empty for Google, or give the API root, e.g. http://127.0.0.1:8080/"}
-	}
-	mb, err := number("BACKUP_UPLOAD_CHUNK_MB", v("BACKUP_UPLOAD_CHUNK_MB", "16"), 1, 1024)
-	if err != nil {
-		return err
-	}
-	g.ChunkSize = mb << 20
-	g.KeepLocal, err = boolean("BACKUP_KEEP_LOCAL", v("BACKUP_KEEP_LOCAL", "false"))
-	return err
-}
-
-// number parses a whole number in [min, max].
-func number(name, s string, min, max int) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		return 0, &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not a whole number from %d to %d", s, min, max),
-			Hint: fmt.Sprintf("set %s to a number from %d to %d, or remove it for the default", name, min, max)}
-	}
-	return n, nil
-}
-
-func boolean(name, s string) (bool, error) {
-	b, err := strconv.ParseBool(strings.ToLower(s))
-	if err != nil {
-		return false, &dbbackup.ConfigError{Var: name, Problem: fmt.Sprintf("%q is not true or false", s), Hint: "use true or false"}
-	}
-	return b, nil
-}
-
-func (c *Config) parseRun(v func(name, def string) string) error {
-	var err error
-	if c.Retention.Days, err = number("BACKUP_RETENTION_DAYS", v("BACKUP_RETENTION_DAYS", "30"), 0, 100000); err != nil {
-		return err
-	}
-	if c.Retention.MinKeep, err = number("BACKUP_RETENTION_MIN_KEEP", v("BACKUP_RETENTION_MIN_KEEP", "3"), 1, 100000); err != nil {
-		return err
-	}
-	if c.TrashExpired, err = boolean("BACKUP_RETENTION_TRASH", v("BACKUP_RETENTION_TRASH", "false")); err != nil {
-		return err
-	}
-	c.StateDir = v("STATE_DIR", "./data")
-	timeout := v("BACKUP_TIMEOUT", "6h")
-	if c.Timeout, err = time.ParseDuration(timeout); err != nil || c.Timeout <= 0 {
-		return &dbbackup.ConfigError{Var: "BACKUP_TIMEOUT", Problem: fmt.Sprintf("%q is not a positive duration", timeout),
-			Hint: "write a duration such as 6h, 90m or 45m30s"}
-	}
-	return parseEmail(v, &c.Email)
-}
-
-// LoadEmail reads only the report's settings, for reporting a run whose
-// other settings are wrong. The env file was read by Load already.
-func LoadEmail() (*Email, error) {
-	e := &Email{}
-	return e, parseEmail(withDefaults(os.Getenv), e)
-}
-
-// withDefaults reads a variable, trimmed, or def when it is empty or unset.
-func withDefaults(get func(string) string) func(name, def string) string {
-	return func(name, def string) string {
-		if s := strings.TrimSpace(get(name)); s != "" {
-			return s
-		}
-		return def
-	}
-}
-
-func parseEmail(v func(name, def string) string, e *Email) error {
-	var err error
-	e.Host = v("SMTP_HOST", "localhost")
-	if e.Port, err = number("SMTP_PORT", v("SMTP_PORT", "25"), 1, 65535); err != nil {
-		return err
-	}
-	e.Username, e.Password = v("SMTP_USERNAME", ""), v("SMTP_PASSWORD", "")
-	e.TLS = strings.ToLower(v("SMTP_TLS", ""))
-	if e.TLS != "" && e.TLS != "none" && e.TLS != "starttls" && e.TLS != "tls" {
-		return &dbbackup.ConfigError{Var: "SMTP_TLS", Problem: fmt.Sprintf("unknown mode %q", e.TLS),
-			Hint: "use none, starttls or tls, or leave it empty to use STARTTLS when the server offers it"}
-	}
-	e.To = list(v("EMAIL_TO", ""))
-	for _, addr := range e.To {
-		if !strings.Contains(addr, "@") {
-			return &dbbackup.ConfigError{Var: "EMAIL_TO", Problem: fmt.Sprintf("%q is not an email address", addr),
-				Hint: "list addresses separated by commas: admin@example.com,dba@example.com"}
-		}
-	}
-	host, _ := os.Hostname()
-	e.From = v("EMAIL_FROM", "dbbackup@"+or(host, "localhost"))
-	if e.On = strings.ToLower(v("EMAIL_ON", "always")); e.On != "always" && e.On != "failure" && e.On != "never" {
-		return &dbbackup.ConfigError{Var: "EMAIL_ON", Problem: fmt.Sprintf("unknown value %q", e.On), Hint: "use always, failure or never"}
-	}
-	return nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
