@@ -29,6 +29,12 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first Ctrl-C stops the run cleanly; a second one, during the
+		// cleanup and the report, ends the program at once.
+		<-ctx.Done()
+		stop()
+	}()
 	err := newRootCommand().ExecuteContext(ctx)
 	os.Exit(report(os.Stderr, err))
 }
