@@ -123,7 +123,7 @@ func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive
 	// on a slow line; the transport bounds each step instead.
 	client := ts.Client(transport())
 	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize,
-		HTTPClient: client, Unauthorized: ts.Invalidate, Trash: cfg.TrashExpired})
+		HTTPClient: client, Unauthorized: ts.Invalidate, Trash: cfg.TrashExpired, Log: log.WithGroup("drive")})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ package drive
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -47,6 +48,9 @@ type Options struct {
 	// Trash makes Delete move files to the trash (BACKUP_RETENTION_TRASH)
 	// instead of deleting them for good. Trashed files still use quota.
 	Trash bool
+	// Log, if set, receives a progress line every so often during long
+	// uploads, so a log under cron shows that a run is moving.
+	Log *slog.Logger
 }
 
 // Dest is a Google Drive folder.
@@ -56,6 +60,7 @@ type Dest struct {
 	chunk        int
 	unauthorized func()
 	trash        bool
+	log          *slog.Logger
 }
 
 var _ dbbackup.Destination = (*Dest)(nil)
@@ -75,7 +80,7 @@ func New(ctx context.Context, o Options) (*Dest, error) {
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = googleapi.DefaultUploadChunkSize
 	}
-	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize, unauthorized: o.Unauthorized, trash: o.Trash}, nil
+	return &Dest{svc: svc, folder: o.FolderID, chunk: o.ChunkSize, unauthorized: o.Unauthorized, trash: o.Trash, log: o.Log}, nil
 }
 
 func (d *Dest) String() string { return "Google Drive folder " + d.folder }

@@ -37,6 +37,7 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 	}
 	created, err := d.svc.Files.Create(meta).
 		Media(r, googleapi.ChunkSize(d.chunk), googleapi.ContentType(meta.MimeType)).
+		ProgressUpdater(d.progress(f)).
 		Fields(fileFields).Context(ctx).Do()
 	if err != nil {
 		return dbbackup.File{}, d.explain("upload "+f.Name, err)
@@ -50,6 +51,25 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 			f.Name, created.Size, created.Md5Checksum, f.Size, f.MD5, dbbackup.ErrChecksumMismatch), delErr)
 	}
 	return stored, nil
+}
+
+// progressEvery is how often a long upload says how far it is.
+const progressEvery = 30 * time.Second
+
+// progress logs an upload's progress at most every progressEvery.
+func (d *Dest) progress(f dbbackup.File) googleapi.ProgressUpdater {
+	start := time.Now()
+	last := start
+	return func(current, _ int64) {
+		now := time.Now()
+		if d.log == nil || now.Sub(last) < progressEvery {
+			return
+		}
+		last = now
+		rate := float64(current) / now.Sub(start).Seconds()
+		d.log.Info("uploading", "file", f.Name, "sent", dbbackup.HumanSize(current), "of", dbbackup.HumanSize(f.Size),
+			"rate", dbbackup.HumanSize(int64(rate))+"/s")
+	}
 }
 
 // find returns the untrashed file called name in the folder, if any.
