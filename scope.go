@@ -65,7 +65,7 @@ func (s Scope) in(t Table) bool {
 
 func anyMatch(tables []Table, pattern string, name func(Table) string) bool {
 	for _, t := range tables {
-		if Glob(pattern, name(t)) {
+		if glob(pattern, name(t)) {
 			return true
 		}
 	}
@@ -74,16 +74,16 @@ func anyMatch(tables []Table, pattern string, name func(Table) string) bool {
 
 func matchesAny(patterns []string, s string) bool {
 	for _, p := range patterns {
-		if Glob(p, s) {
+		if glob(p, s) {
 			return true
 		}
 	}
 	return false
 }
 
-// Glob reports whether s matches pattern, where * matches any run of
+// glob reports whether s matches pattern, where * matches any run of
 // characters (dots included) and every other character only itself.
-func Glob(pattern, s string) bool {
+func glob(pattern, s string) bool {
 	star := strings.IndexByte(pattern, '*')
 	if star < 0 {
 		return pattern == s
@@ -93,7 +93,7 @@ func Glob(pattern, s string) bool {
 	}
 	s, pattern = s[star:], pattern[star+1:]
 	for i := 0; i <= len(s); i++ {
-		if Glob(pattern, s[i:]) {
+		if glob(pattern, s[i:]) {
 			return true
 		}
 	}

@@ -94,22 +94,8 @@ func (f *File) Abort() {
 	os.Remove(f.Name())
 }
 
-// WriteFile writes r to final atomically with the given mode.
-func WriteFile(final string, r io.Reader, mode os.FileMode) (int64, error) {
-	f, err := Create(final, mode)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Abort()
-	n, err := io.Copy(f, r)
-	if err != nil {
-		return n, fmt.Errorf("write %s: %w", final, err)
-	}
-	return n, f.Commit()
-}
-
-// Replace is WriteFile for files that are updated in place: an existing
-// final file is replaced atomically, never truncated.
+// Replace writes r to final atomically with the given mode, replacing an
+// existing final file (a token, a state file) without ever truncating it.
 func Replace(final string, r io.Reader, mode os.FileMode) error {
 	f, err := Create(final, mode)
 	if err != nil {

@@ -25,6 +25,19 @@ func (f *failAfter) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// writeFile is how a caller makes a new file: Create, write, Commit.
+func writeFile(final string, r io.Reader, mode os.FileMode) error {
+	f, err := Create(final, mode)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := io.Copy(f, r); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
 func entries(t *testing.T, dir string) []string {
 	t.Helper()
 	es, err := os.ReadDir(dir)
@@ -40,7 +53,7 @@ func entries(t *testing.T, dir string) []string {
 
 func TestWriteFileFailingMidwayLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	_, err := WriteFile(filepath.Join(dir, "token.json"), &failAfter{50}, 0o600)
+	err := writeFile(filepath.Join(dir, "token.json"), &failAfter{50}, 0o600)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("got %v, want ENOSPC", err)
 	}
@@ -52,10 +65,10 @@ func TestWriteFileFailingMidwayLeavesNothing(t *testing.T) {
 func TestWriteFileNeverOverwrites(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "f")
-	if _, err := WriteFile(p, strings.NewReader("one"), 0o640); err != nil {
+	if err := writeFile(p, strings.NewReader("one"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteFile(p, strings.NewReader("two"), 0o640); !errors.Is(err, fs.ErrExist) {
+	if err := writeFile(p, strings.NewReader("two"), 0o640); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("second write: got %v, want ErrExist", err)
 	}
 	if b, _ := os.ReadFile(p); string(b) != "one" {
