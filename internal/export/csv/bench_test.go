@@ -11,41 +11,8 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/exporttest"
 )
-
-// synth makes rows of a 10-column table like a real one: text with
-// commas, quotes, newlines and Cyrillic unique per row, int, numeric,
-// timestamptz, date, jsonb, bool, float, uuid, and 10% NULL. It reuses its
-// buffers, as a database driver does.
-type synth struct {
-	bufs [10][]byte
-	vals [10][]byte
-}
-
-const synthHeader = "id,name,note,amount,created_at,day,data,active,score,uid\n"
-
-func (s *synth) row(i int) [][]byte {
-	b := &s.bufs
-	b[0] = strconv.AppendInt(b[0][:0], int64(i), 10)
-	b[1] = append(append(b[1][:0], "Клиент №"...), b[0]...)
-	b[2] = append(append(append(b[2][:0], "Заказ "...), b[0]...), ", \"срочно\"\nвторая строка, ok"...)
-	b[3] = append(strconv.AppendInt(b[3][:0], int64(i*7919%1000000000), 10), ".125000"...)
-	b[4] = append(pad2(append(pad2(append(b[4][:0], "2026-02-10 02:"...), i/60%60), ':'), i%60), ".123456+03"...)
-	b[5] = pad2(append(pad2(append(b[5][:0], "2026-"...), i%12+1), '-'), i%28+1)
-	b[6] = append(append(append(b[6][:0], `{"n": `...), b[0]...), `, "ok": true, "tags": ["a", "b"]}`...)
-	b[7] = append(b[7][:0], "ft"[i%2])
-	b[8] = strconv.AppendFloat(b[8][:0], float64(i)*1.1, 'g', -1, 64)
-	b[9] = strconv.AppendInt(append(b[9][:0], "6f1c2a9e-0000-4000-8000-1"...), int64(i)+1e10, 16)
-	for c := range s.vals {
-		s.vals[c] = b[c]
-		if c > 0 && (i+c)%10 == 0 {
-			s.vals[c] = nil // NULL: one column in ten
-		}
-	}
-	return s.vals[:]
-}
-
-func pad2(dst []byte, n int) []byte { return append(dst, byte('0'+n/10), byte('0'+n%10)) }
 
 // appendCSVRow writes a row as COPY … CSV does.
 func appendCSVRow(dst []byte, vals [][]byte) []byte {
@@ -81,16 +48,16 @@ func appendCSVField(dst, v []byte) []byte {
 // it cycles through pre-made rows, so that what is measured is the exporter.
 func synthCopy(rows int, replay [][]byte) func(context.Context, io.Writer) (int64, error) {
 	return func(ctx context.Context, w io.Writer) (int64, error) {
-		if _, err := io.WriteString(w, synthHeader); err != nil {
+		if _, err := io.WriteString(w, exporttest.Header); err != nil {
 			return 0, err
 		}
-		var gen synth
+		var gen exporttest.Synth
 		var line []byte
 		for i := range rows {
 			if replay != nil {
 				line = replay[i%len(replay)]
 			} else {
-				line = appendCSVRow(line[:0], gen.row(i))
+				line = appendCSVRow(line[:0], gen.Row(i))
 			}
 			if _, err := w.Write(line); err != nil {
 				return int64(i), err
@@ -101,10 +68,10 @@ func synthCopy(rows int, replay [][]byte) func(context.Context, io.Writer) (int6
 }
 
 func replayRows() [][]byte {
-	var gen synth
+	var gen exporttest.Synth
 	rows := make([][]byte, 4096) // ~800 kB: far beyond deflate's 32 kB window
 	for i := range rows {
-		rows[i] = appendCSVRow(nil, gen.row(i))
+		rows[i] = appendCSVRow(nil, gen.Row(i))
 	}
 	return rows
 }
@@ -165,10 +132,10 @@ func (c *counter) Write(p []byte) (int, error) {
 
 // BenchmarkDeflateLevel is the measurement behind deflateLevel.
 func BenchmarkDeflateLevel(b *testing.B) {
-	var gen synth
+	var gen exporttest.Synth
 	var data []byte
 	for i := 0; len(data) < 16<<20; i++ {
-		data = appendCSVRow(data, gen.row(i))
+		data = appendCSVRow(data, gen.Row(i))
 	}
 	for _, level := range []struct {
 		name  string

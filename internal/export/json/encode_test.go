@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/exporttest"
 )
 
 // stdString is what encoding/json writes for s.
@@ -71,11 +72,11 @@ func TestRawForms(t *testing.T) {
 // with the number of rows.
 func TestMemoryIsFlat(t *testing.T) {
 	allocs := func(rows int) float64 {
-		var gen synth
+		var gen exporttest.Synth
 		src := newFakeSource()
-		src.tables[synthTable.String()] = &fakeTable{n: rows, gen: gen.row}
+		src.tables[exporttest.Table.String()] = &fakeTable{n: rows, gen: gen.Row}
 		return testing.AllocsPerRun(1, func() {
-			if _, _, err := export(t, context.Background(), src, synthTable); err != nil {
+			if _, _, err := export(t, context.Background(), src, exporttest.Table); err != nil {
 				t.Fatal(err)
 			}
 		})
