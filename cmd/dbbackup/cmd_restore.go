@@ -46,7 +46,7 @@ tables: restore never overwrites data. Create one first, e.g.
 			if err != nil {
 				return err
 			}
-			set, file, want, err := findDump(ctx, dest, cfg.NameLocation, args)
+			set, file, m, err := findDump(ctx, dest, cfg.NameLocation, args)
 			if err != nil {
 				return err
 			}
@@ -59,7 +59,7 @@ tables: restore never overwrites data. Create one first, e.g.
 			}
 			defer os.RemoveAll(tmp)
 			archive := filepath.Join(tmp, file.Name)
-			if err := fetch(ctx, dest, file, want, archive); err != nil {
+			if err := fetch(ctx, dest, file, m, archive); err != nil {
 				return err
 			}
 			env, err := postgres.LibpqEnv(target)
@@ -67,7 +67,7 @@ tables: restore never overwrites data. Create one first, e.g.
 				return usageError{fmt.Errorf("--target: %v", err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Restoring %s (%s, sha256 checked) …\n", file.Name, dbbackup.HumanSize(file.Size))
-			if err := dump.Restore(ctx, "", env, archive, jobs); err != nil {
+			if err := dump.Restore(ctx, m.ServerVersion, env, archive, jobs); err != nil {
 				return dbbackup.WithHint(err, "the target may now hold part of the data: drop and create it again before another try")
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Restored set %s into the target database.\n", set.ID)
@@ -100,11 +100,11 @@ func ensureEmpty(ctx context.Context, target string) error {
 }
 
 // findDump picks the set (the newest complete one with a dump, or the one
-// named) and its dump file, with the checksum its manifest records.
-func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, args []string) (dbbackup.Set, dbbackup.File, string, error) {
+// named), its dump file, and the set's manifest.
+func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
 	files, err := dest.List(ctx)
 	if err != nil {
-		return dbbackup.Set{}, dbbackup.File{}, "", err
+		return dbbackup.Set{}, dbbackup.File{}, nil, err
 	}
 	for _, s := range dbbackup.Sets(files, loc) {
 		if (len(args) == 1 && s.ID != args[0]) || !s.Complete {
@@ -115,29 +115,31 @@ func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location
 				continue
 			}
 			m, err := dbbackup.SetManifest(ctx, dest, s)
-			if err != nil {
-				return s, f, "", err
-			}
-			for _, mf := range m.Files {
-				if mf.Name == f.Name {
-					return s, f, mf.SHA256, nil
-				}
-			}
-			return s, f, "", fmt.Errorf("the manifest of %s does not list %s", s.ID, f.Name)
+			return s, f, m, err
 		}
 		if len(args) == 1 {
-			return s, dbbackup.File{}, "", fmt.Errorf("set %s has no dump: add dump to BACKUP_FORMATS for sets that can be restored", s.ID)
+			return s, dbbackup.File{}, nil, fmt.Errorf("set %s has no dump: add dump to BACKUP_FORMATS for sets that can be restored", s.ID)
 		}
 	}
 	what := "no complete set with a dump"
 	if len(args) == 1 {
 		what = "no complete set " + args[0]
 	}
-	return dbbackup.Set{}, dbbackup.File{}, "", fmt.Errorf("%s in %s: `dbbackup list` shows the sets", what, dest)
+	return dbbackup.Set{}, dbbackup.File{}, nil, fmt.Errorf("%s in %s: `dbbackup list` shows the sets", what, dest)
 }
 
-// fetch copies a stored file to path and checks its SHA-256.
-func fetch(ctx context.Context, dest dbbackup.Destination, f dbbackup.File, sha string, path string) error {
+// fetch copies a stored file to path and checks its SHA-256 against the
+// manifest's.
+func fetch(ctx context.Context, dest dbbackup.Destination, f dbbackup.File, m *dbbackup.Manifest, path string) error {
+	sha := ""
+	for _, mf := range m.Files {
+		if mf.Name == f.Name {
+			sha = mf.SHA256
+		}
+	}
+	if sha == "" {
+		return fmt.Errorf("the manifest does not list %s: the set cannot be trusted", f.Name)
+	}
 	r, err := dest.Open(ctx, f)
 	if err != nil {
 		return err

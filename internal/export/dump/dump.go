@@ -69,7 +69,7 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion string) (string, error) {
 	bin := e.PgDump
 	if bin == "" {
-		bin = find(serverMajor)
+		bin = find("pg_dump", serverMajor)
 	}
 	if bin == "" {
 		return "", &dbbackup.ConfigError{Var: "PG_DUMP", Problem: "pg_dump was not found on PATH",
@@ -89,14 +89,15 @@ func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion str
 	return bin, nil
 }
 
-// find prefers Debian's versioned pg_dump for the server's major version:
-// /usr/bin/pg_dump is a wrapper that may pick another one.
-func find(serverMajor int) string {
-	versioned := filepath.Join("/usr/lib/postgresql", strconv.Itoa(serverMajor), "bin", "pg_dump")
+// find prefers Debian's versioned tool (pg_dump, pg_restore) for the
+// server's major version: /usr/bin/pg_dump is a wrapper that may pick
+// another one.
+func find(tool string, serverMajor int) string {
+	versioned := filepath.Join("/usr/lib/postgresql", strconv.Itoa(serverMajor), "bin", tool)
 	if _, err := os.Stat(versioned); err == nil {
 		return versioned
 	}
-	bin, _ := exec.LookPath("pg_dump")
+	bin, _ := exec.LookPath(tool)
 	return bin
 }
 
