@@ -87,13 +87,14 @@ func hintOf(err error) string {
 }
 
 func setupChecks(cfg *config.Config, log *slog.Logger) []check {
+	var server dbbackup.SnapshotInfo // the database check fills it for the pg_dump check
 	checks := []check{
 		{"backup folder", func(context.Context) (string, error) { return checkFolder(cfg.BackupDir) }},
 		{"run history", func(ctx context.Context) (string, error) { return checkHistory(ctx, cfg.StateDir) }},
-		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg) }},
+		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg, &server) }},
 	}
 	if contains(cfg.Formats, dbbackup.FormatDump) {
-		checks = append(checks, check{"pg_dump", func(ctx context.Context) (string, error) { return checkPgDump(ctx, cfg) }})
+		checks = append(checks, check{"pg_dump", func(ctx context.Context) (string, error) { return checkPgDump(ctx, cfg, server) }})
 	}
 	if cfg.DriveEnabled() {
 		checks = append(checks,
@@ -146,7 +147,7 @@ func checkHistory(ctx context.Context, dir string) (string, error) {
 
 // checkDatabase opens a snapshot as a run would and checks read access to
 // every table in scope.
-func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
+func checkDatabase(ctx context.Context, cfg *config.Config, server *dbbackup.SnapshotInfo) (string, error) {
 	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
 	if err != nil {
 		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string"}
@@ -156,6 +157,7 @@ func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
 		return "", dbbackup.WithHint(err, "check DATABASE_URL (or PGHOST, PGPORT, PGUSER, PGPASSWORD) and that PostgreSQL runs: pg_isready -h HOST -p PORT")
 	}
 	defer snap.Close(ctx)
+	*server = snap.Info()
 	all, err := snap.Tables(ctx)
 	if err != nil {
 		return "", err
@@ -174,21 +176,13 @@ func checkDatabase(ctx context.Context, cfg *config.Config) (string, error) {
 		return "", dbbackup.WithHint(fmt.Errorf("%s may not read %d tables: %s", db.Target(), len(denied), strings.Join(denied, ", ")),
 			"GRANT pg_read_all_data TO the backup role (PostgreSQL 14+), or GRANT SELECT on those tables and USAGE on their schemas")
 	}
-	info := snap.Info()
-	return fmt.Sprintf("%s, PostgreSQL %s, tables in scope: %d, all readable", db.Target(), info.ServerVersion, len(tables)), nil
+	return fmt.Sprintf("%s, PostgreSQL %s, tables in scope: %d, all readable", db.Target(), server.ServerVersion, len(tables)), nil
 }
 
-func checkPgDump(ctx context.Context, cfg *config.Config) (string, error) {
-	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
-	if err != nil {
-		return "", err
+func checkPgDump(ctx context.Context, cfg *config.Config, info dbbackup.SnapshotInfo) (string, error) {
+	if info.ServerMajor == 0 {
+		return "", errors.New("needs the database's version (see the database check)")
 	}
-	snap, err := db.Snapshot(ctx)
-	if err != nil {
-		return "", errors.New("needs the database (see above)")
-	}
-	info := snap.Info()
-	snap.Close(ctx)
 	bin, err := (&dump.Exporter{PgDump: cfg.PgDump}).Check(ctx, info.ServerMajor, info.ServerVersion)
 	if err != nil {
 		return "", err
