@@ -316,3 +316,59 @@ func assertStagingEmpty(t *testing.T, r *dbbackup.Runner) {
 		t.Fatalf("staging folder keeps %s", entries[0].Name())
 	}
 }
+
+// brokenDest refuses every Put and every Delete.
+type brokenDest struct{ *localdir.Dir }
+
+func (brokenDest) Put(context.Context, dbbackup.File, io.Reader) (dbbackup.File, error) {
+	return dbbackup.File{}, errors.New("disk on fire")
+}
+func (brokenDest) Delete(context.Context, dbbackup.File) error { return errors.New("disk on fire") }
+
+func TestAFailedCopyIsAWarning(t *testing.T) {
+	r, dest := newRunner(t)
+	copyDir, _ := localdir.New(t.TempDir())
+	r.Copy = brokenDest{copyDir}
+	rep, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("a failed local copy failed the run: %v", err)
+	}
+	if len(rep.Warnings) != 3 || !strings.Contains(rep.Warnings[0], "disk on fire") {
+		t.Fatalf("warnings %q", rep.Warnings)
+	}
+	if n := len(readManifest(t, dest, rep.SetID).Files); n != 2 {
+		t.Fatalf("the stored set has %d files", n)
+	}
+}
+
+// TestAFailedCleanupLeavesNoCompleteSet: the manifest cannot be stored and
+// the files already stored cannot be deleted either. What stays has no
+// manifest, so it is never taken for a backup, and retention keeps it.
+func TestAFailedCleanupLeavesNoCompleteSet(t *testing.T) {
+	r, dest := newRunner(t)
+	r.Dest = &stuckDest{Dir: dest}
+	if _, err := r.Run(context.Background()); err == nil {
+		t.Fatal("the run succeeded without its manifest")
+	}
+	files, _ := dest.List(context.Background())
+	sets := dbbackup.Sets(files, time.UTC)
+	if len(files) == 0 || len(sets) != 1 || sets[0].Complete {
+		t.Fatalf("files %d, sets %+v", len(files), sets)
+	}
+	for _, d := range (dbbackup.Policy{Days: 1, MinKeep: 1}).Apply(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), sets) {
+		if d.Remove {
+			t.Fatalf("retention would remove the incomplete set: %s", d.Reason)
+		}
+	}
+}
+
+// stuckDest stores data files but not the manifest, and deletes nothing.
+type stuckDest struct{ *localdir.Dir }
+
+func (d *stuckDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if f.Format == dbbackup.FormatManifest {
+		return dbbackup.File{}, errors.New("503")
+	}
+	return d.Dir.Put(ctx, f, r)
+}
+func (d *stuckDest) Delete(context.Context, dbbackup.File) error { return errors.New("503") }

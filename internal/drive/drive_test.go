@@ -228,3 +228,28 @@ func TestTrashInsteadOfDelete(t *testing.T) {
 		t.Fatalf("a trashed file is still listed: %+v", files)
 	}
 }
+
+// TestPutAfterALostAnswer: an upload whose answer was lost left the file in
+// Drive; the retry finds it and takes it as stored when it is the same
+// bytes, and refuses to add a second file of that name when it is not.
+func TestPutAfterALostAnswer(t *testing.T) {
+	fx := newFixture(t)
+	data, f := payload(2000)
+	earlier := fx.fake.AddFile(googlefake.FileSpec{Name: f.Name, Parents: []string{fx.folder}, Content: data,
+		AppProperties: map[string]string{"dbbackup": "test", "dbbackup_set": f.SetID, "dbbackup_format": "csv"}})
+	stored, err := fx.dest.Put(context.Background(), f, bytes.NewReader(data))
+	if err != nil || stored.ID != earlier.ID {
+		t.Fatalf("got %+v, %v; want the earlier upload %s", stored, err, earlier.ID)
+	}
+	if n := fx.fake.Calls(googlefake.KindCreate); n != 0 {
+		t.Fatalf("uploaded again: %d create calls", n)
+	}
+	other, g := payload(3000)
+	g.Name = f.Name
+	if _, err := fx.dest.Put(context.Background(), g, bytes.NewReader(other)); err == nil {
+		t.Fatal("a different file of the same name was stored beside the first")
+	}
+	if got, _ := fx.fake.Content(earlier.ID); !bytes.Equal(got, data) {
+		t.Fatal("the stored file changed")
+	}
+}
