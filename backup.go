@@ -100,6 +100,11 @@ type Table struct {
 	// Partitioned is true for a partitioned table: reading it reads
 	// every partition.
 	Partitioned bool
+	// Partitions are a partitioned table's partitions at every level
+	// (Schema and Name only). Their rows are read through the table; a
+	// tool that names tables one by one, as pg_dump --table does, must
+	// name them too.
+	Partitions []Table
 }
 
 // String returns schema.name as a person reads it (not quoted for SQL).

@@ -18,7 +18,7 @@ type Snapshot interface {
 
 	// Tables lists every ordinary and partitioned table outside the
 	// system schemas, sorted by schema and name. A partitioned table is
-	// listed once, as its parent; its partitions are not listed.
+	// listed once, as its parent, with its partitions in Partitions.
 	Tables(ctx context.Context) ([]Table, error)
 
 	// Close ends the transaction and the connection. It is safe to call

@@ -46,6 +46,9 @@ func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
+	if err := s.addPartitions(ctx, oids, tables); err != nil {
+		return nil, err
+	}
 	kinds, err := s.kinds(ctx)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,9 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 	if e.Scoped {
 		for _, t := range tables {
 			args = append(args, "--table="+pattern(t))
+			for _, p := range t.Partitions { // pg_dump before 16 takes no partition of a --table
+				args = append(args, "--table="+pattern(p))
+			}
 		}
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
