@@ -10,6 +10,8 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -19,40 +21,12 @@ import (
 // Run runs the contract suite. newDest returns an empty destination.
 func Run(t *testing.T, newDest func(t *testing.T) dbbackup.Destination) {
 	ctx := context.Background()
-	t.Run("PutListOpenDelete", func(t *testing.T) {
-		d := newDest(t)
-		data := randomBytes(3<<20 + 17)
-		in := fileFor("backup_20260210_020000.csv", data)
-		stored, err := d.Put(ctx, in, bytes.NewReader(data))
-		if err != nil {
-			t.Fatalf("Put: %v", err)
-		}
-		if stored.Name != in.Name || stored.Size != in.Size || stored.MD5 != in.MD5 || stored.ID == "" {
-			t.Fatalf("Put returned %+v, want name %s size %d md5 %s and an id", stored, in.Name, in.Size, in.MD5)
-		}
-		listed := mustFind(t, d, in.Name)
-		if listed.Size != in.Size || listed.ID != stored.ID {
-			t.Fatalf("List has %+v, want size %d id %s", listed, in.Size, stored.ID)
-		}
-		if listed.SetID != "backup_20260210_020000" || listed.Format != dbbackup.FormatCSV {
-			t.Fatalf("List lost the tags: set %q format %q", listed.SetID, listed.Format)
-		}
-		if got := read(t, d, listed); !bytes.Equal(got, data) {
-			t.Fatalf("Open returned %d bytes that differ from the %d put", len(got), len(data))
-		}
-		if err := d.Delete(ctx, listed); err != nil {
-			t.Fatalf("Delete: %v", err)
-		}
-		if f, ok := find(t, d, in.Name); ok {
-			t.Fatalf("after Delete, List still has %+v", f)
-		}
-		if err := d.Delete(ctx, listed); err != nil {
-			t.Fatalf("Delete of a deleted file must succeed, got %v", err)
-		}
-		if _, err := d.Open(ctx, listed); !errors.Is(err, dbbackup.ErrNotFound) {
-			t.Fatalf("Open of a deleted file: got %v, want ErrNotFound", err)
-		}
-	})
+	// The runner hands Put an *os.File, which an adapter may store its own
+	// way (a local folder links it): every contract holds for both.
+	for _, src := range sources {
+		t.Run("PutListOpenDelete/"+src.name, func(t *testing.T) { putListOpenDelete(t, newDest(t), src.open) })
+		t.Run("ChecksumMismatchStoresNothing/"+src.name, func(t *testing.T) { checksumMismatch(t, newDest(t), src.open) })
+	}
 	t.Run("EmptyFile", func(t *testing.T) {
 		d := newDest(t)
 		in := fileFor("backup_20260210_020000.json", nil)
@@ -62,17 +36,6 @@ func Run(t *testing.T, newDest func(t *testing.T) dbbackup.Destination) {
 		if got := read(t, d, mustFind(t, d, in.Name)); len(got) != 0 {
 			t.Fatalf("empty file reads back %d bytes", len(got))
 		}
-	})
-	t.Run("ChecksumMismatchStoresNothing", func(t *testing.T) {
-		d := newDest(t)
-		data := randomBytes(1000)
-		in := fileFor("backup_20260210_020000.xlsx", data)
-		in.MD5 = hex.EncodeToString(make([]byte, 16))
-		_, err := d.Put(ctx, in, bytes.NewReader(data))
-		if !errors.Is(err, dbbackup.ErrChecksumMismatch) {
-			t.Fatalf("Put with a wrong md5: got %v, want ErrChecksumMismatch", err)
-		}
-		assertEmpty(t, d)
 	})
 	t.Run("FailedReadStoresNothing", func(t *testing.T) {
 		d := newDest(t)
@@ -108,6 +71,74 @@ func Run(t *testing.T, newDest func(t *testing.T) dbbackup.Destination) {
 			t.Fatalf("the first file now reads %q", got)
 		}
 	})
+}
+
+func putListOpenDelete(t *testing.T, d dbbackup.Destination, open func(*testing.T, []byte) io.Reader) {
+	ctx := context.Background()
+	data := randomBytes(3<<20 + 17)
+	in := fileFor("backup_20260210_020000.csv", data)
+	stored, err := d.Put(ctx, in, open(t, data))
+	if err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	if stored.Name != in.Name || stored.Size != in.Size || stored.MD5 != in.MD5 || stored.ID == "" {
+		t.Fatalf("Put returned %+v, want name %s size %d md5 %s and an id", stored, in.Name, in.Size, in.MD5)
+	}
+	listed := mustFind(t, d, in.Name)
+	if listed.Size != in.Size || listed.ID != stored.ID {
+		t.Fatalf("List has %+v, want size %d id %s", listed, in.Size, stored.ID)
+	}
+	if listed.SetID != "backup_20260210_020000" || listed.Format != dbbackup.FormatCSV {
+		t.Fatalf("List lost the tags: set %q format %q", listed.SetID, listed.Format)
+	}
+	if got := read(t, d, listed); !bytes.Equal(got, data) {
+		t.Fatalf("Open returned %d bytes that differ from the %d put", len(got), len(data))
+	}
+	if err := d.Delete(ctx, listed); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if f, ok := find(t, d, in.Name); ok {
+		t.Fatalf("after Delete, List still has %+v", f)
+	}
+	if err := d.Delete(ctx, listed); err != nil {
+		t.Fatalf("Delete of a deleted file must succeed, got %v", err)
+	}
+	if _, err := d.Open(ctx, listed); !errors.Is(err, dbbackup.ErrNotFound) {
+		t.Fatalf("Open of a deleted file: got %v, want ErrNotFound", err)
+	}
+}
+
+func checksumMismatch(t *testing.T, d dbbackup.Destination, open func(*testing.T, []byte) io.Reader) {
+	data := randomBytes(1000)
+	in := fileFor("backup_20260210_020000.xlsx", data)
+	in.MD5 = hex.EncodeToString(make([]byte, 16))
+	_, err := d.Put(context.Background(), in, open(t, data))
+	if !errors.Is(err, dbbackup.ErrChecksumMismatch) {
+		t.Fatalf("Put with a wrong md5: got %v, want ErrChecksumMismatch", err)
+	}
+	assertEmpty(t, d)
+}
+
+// sources are the two kinds of reader Put is given: any reader, and a
+// sealed file on disk as the runner hands it over.
+var sources = []struct {
+	name string
+	open func(t *testing.T, data []byte) io.Reader
+}{
+	{"Reader", func(_ *testing.T, data []byte) io.Reader { return bytes.NewReader(data) }},
+	{"File", func(t *testing.T, data []byte) io.Reader {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "staged")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}},
 }
 
 // fileFor describes data as the runner would before a Put.

@@ -52,8 +52,8 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 	if _, err := os.Lstat(final); err == nil {
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, fs.ErrExist)
 	}
-	if stored, ok := d.link(f, r, final); ok {
-		return stored, nil
+	if stored, ok, err := d.link(ctx, f, r, final); ok || err != nil {
+		return stored, err
 	}
 	tmp, err := fsutil.Create(final, 0o640)
 	if err != nil {
@@ -66,9 +66,8 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
 	}
 	got := hex.EncodeToString(sum.Sum(nil))
-	if (f.MD5 != "" && f.MD5 != got) || (f.Size != 0 && f.Size != n) {
-		return dbbackup.File{}, fmt.Errorf("put %s: stored %d bytes with md5 %s, expected %d bytes with md5 %s: %w",
-			f.Name, n, got, f.Size, f.MD5, dbbackup.ErrChecksumMismatch)
+	if err := check(f, n, got); err != nil {
+		return dbbackup.File{}, err
 	}
 	if err := tmp.Commit(); err != nil {
 		return dbbackup.File{}, err
@@ -81,28 +80,58 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 	return d.file(f.Name, st, f), nil
 }
 
-// link stores a sealed file — fsynced, its size and md5 computed from the
-// disk by the caller — by giving it a second name, when it is an *os.File on
-// the same file system. The bytes are the very ones that were checksummed,
-// so they are not read again. ok is false when linking is not possible and
-// Put must copy.
-func (d *Dir) link(f dbbackup.File, r io.Reader, final string) (dbbackup.File, bool) {
+// check compares what was read with what the caller said it puts.
+func check(f dbbackup.File, n int64, md5 string) error {
+	if (f.MD5 != "" && f.MD5 != md5) || (f.Size != 0 && f.Size != n) {
+		return fmt.Errorf("put %s: stored %d bytes with md5 %s, expected %d bytes with md5 %s: %w",
+			f.Name, n, md5, f.Size, f.MD5, dbbackup.ErrChecksumMismatch)
+	}
+	return nil
+}
+
+// link stores a sealed file (fsynced by the caller) by giving it a second
+// name, when it is an *os.File read from its start on the same file system:
+// its bytes are not written again. They are read once more, to check the
+// md5 the caller gives rather than trust it (a file the caller just
+// checksummed is read from the page cache). ok is false, with a nil error,
+// when linking is not possible and Put must copy.
+func (d *Dir) link(ctx context.Context, f dbbackup.File, r io.Reader, final string) (stored dbbackup.File, ok bool, err error) {
 	src, isFile := r.(*os.File)
 	if !isFile || f.MD5 == "" {
-		return dbbackup.File{}, false
+		return dbbackup.File{}, false, nil
 	}
 	st, err := src.Stat()
-	if err != nil || st.Size() != f.Size || !st.Mode().IsRegular() {
-		return dbbackup.File{}, false
+	if err != nil || !st.Mode().IsRegular() {
+		return dbbackup.File{}, false, nil
+	}
+	if pos, err := src.Seek(0, io.SeekCurrent); err != nil || pos != 0 {
+		return dbbackup.File{}, false, nil
+	}
+	sum := md5.New()
+	n, err := io.Copy(sum, contextReader{ctx, src})
+	if err != nil {
+		return dbbackup.File{}, false, fmt.Errorf("put %s: %w", f.Name, err)
+	}
+	if err := check(f, n, hex.EncodeToString(sum.Sum(nil))); err != nil {
+		return dbbackup.File{}, false, err
+	}
+	if n != st.Size() { // the file changed while it was read
+		return dbbackup.File{}, false, fmt.Errorf("put %s: the file changed while it was stored", f.Name)
+	}
+	rewind := func() (dbbackup.File, bool, error) {
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return dbbackup.File{}, false, fmt.Errorf("put %s: %w", f.Name, err)
+		}
+		return dbbackup.File{}, false, nil
 	}
 	if err := os.Link(src.Name(), final); err != nil {
-		return dbbackup.File{}, false
+		return rewind()
 	}
 	if err := os.Chmod(final, 0o640); err != nil || fsutil.SyncDir(d.path) != nil {
 		os.Remove(final)
-		return dbbackup.File{}, false
+		return rewind()
 	}
-	return d.file(f.Name, st, f), true
+	return d.file(f.Name, st, f), true, nil
 }
 
 // List implements dbbackup.Destination. Folders, hidden files and files

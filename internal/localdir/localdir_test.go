@@ -2,6 +2,8 @@ package localdir_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,7 +58,8 @@ func TestPutOfASealedFileLinksIt(t *testing.T) {
 	os.WriteFile(src, data, 0o600)
 	f, _ := os.Open(src)
 	defer f.Close()
-	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: "b5e1b6c5b6b0a3c0e1a5b2f1a0f3e2d1"}
+	sum := md5.Sum(data)
+	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: hex.EncodeToString(sum[:])}
 	stored, err := d.Put(context.Background(), in, f)
 	if err != nil {
 		t.Fatal(err)
