@@ -27,8 +27,6 @@ type Outcome struct {
 	// Retention is what retention did; nil when it did not run (it runs
 	// only after a stored and verified set).
 	Retention *RetentionResult
-	// Quota is the destination's storage, when known.
-	Quota *Quota
 }
 
 // Quota is a destination's storage. Limit is 0 when unlimited.

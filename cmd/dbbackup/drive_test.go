@@ -17,6 +17,7 @@ import (
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/dbbackup/dbbackup/internal/retry"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 func init() {
@@ -391,4 +392,34 @@ func startToken(t *testing.T, env map[string]string, stdin io.Reader) (string, <
 		t.Fatal("no consent address printed")
 	}
 	return consent, done
+}
+
+// TestDriveQuotaInReportAndHistory: the storage Drive reports before the
+// run reaches the email's storage section and the history's quota columns.
+func TestDriveQuotaInReportAndHistory(t *testing.T) {
+	g := newGoogle(t, pgtest.NewDatabase(t, ordersSQL))
+	g.fake.SetStorageQuota(15<<30, 5<<30)
+	mb := newMailbox(t)
+	stateDir := t.TempDir()
+	res := runCLI(t, mb.env(g.with("STATE_DIR", stateDir, "BACKUP_FORMATS", "csv")), "run")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	texts := mb.texts(t)
+	if len(texts) != 1 || !strings.Contains(texts[0], "STORAGE\n5.0 GiB used of 15.0 GiB (33%), 10.0 GiB free.") {
+		t.Errorf("the email has no storage section:\n%q", texts)
+	}
+	s, err := state.Open(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, _ := s.Runs(context.Background(), 0)
+	if len(runs) != 1 {
+		t.Fatalf("history %+v", runs)
+	}
+	d, err := s.Run(context.Background(), runs[0].ID)
+	if err != nil || d.Quota == nil || *d.Quota != (dbbackup.Quota{Used: 5 << 30, Limit: 15 << 30}) {
+		t.Fatalf("history quota %+v, %v", d.Quota, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net"
 	"net/mail"
 	"os"
@@ -356,4 +357,31 @@ func TestCtrlCStopsCleanly(t *testing.T) {
 	if len(runs) != 1 || runs[0].Status != state.StatusFailed {
 		t.Fatalf("history %+v", runs)
 	}
+}
+
+// texts returns the text/plain part of every message received, decoded.
+func (mb *mailbox) texts(t *testing.T) []string {
+	t.Helper()
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	var out []string
+	for _, m := range mb.msgs {
+		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mr := multipart.NewReader(m.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart() // decodes quoted-printable
+			if err != nil {
+				t.Fatalf("no text/plain part: %v", err)
+			}
+			if strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+				b, _ := io.ReadAll(p)
+				out = append(out, strings.ReplaceAll(string(b), "\r\n", "\n"))
+				break
+			}
+		}
+	}
+	return out
 }

@@ -46,6 +46,7 @@ func exampleOutcome() *dbbackup.Outcome {
 			SnapshotTime: exampleStart.Add(1200 * time.Millisecond), TimeZone: "Europe/Berlin",
 		},
 		Warnings: []string{`xlsx: public.track column "composer": 2 cells cut to 32767 characters (Excel's limit)`},
+		Quota:    &dbbackup.Quota{Used: 6_657_199_308, Limit: 16_106_127_360},
 	}
 	var prev []dbbackup.TableCount
 	for _, t := range chinook {
@@ -73,7 +74,6 @@ func exampleOutcome() *dbbackup.Outcome {
 		Previous:     prev,
 		PreviousSize: 3_912_004,
 		Retention:    exampleRetention(),
-		Quota:        &dbbackup.Quota{Used: 6_657_199_308, Limit: 16_106_127_360},
 	}
 }
 

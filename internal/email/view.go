@@ -193,7 +193,7 @@ func (v *view) retention(o *dbbackup.Outcome) {
 }
 
 func (v *view) quota(o *dbbackup.Outcome) {
-	q := o.Quota
+	q := o.Report.Quota
 	if q == nil {
 		return
 	}

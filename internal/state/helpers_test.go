@@ -74,6 +74,7 @@ func okOutcome(started time.Time) *dbbackup.Outcome {
 					ID: "1AbCman", Link: "https://drive.google.com/file/d/1AbCman/view"},
 			},
 			Warnings: []string{`table "straße"."Zählerstände 📈" has no primary key`, "the copy in /srv/backup failed: disk full"},
+			Quota:    &dbbackup.Quota{Used: 5 << 30, Limit: 15 << 30},
 		},
 		Destination: "Google Drive folder 1AbC…",
 		Retention: &dbbackup.RetentionResult{
@@ -85,7 +86,6 @@ func okOutcome(started time.Time) *dbbackup.Outcome {
 			Removed: []dbbackup.Set{old},
 			Failed:  []dbbackup.SetError{{Set: stuck, Err: "googleapi: Error 500: backendError"}},
 		},
-		Quota: &dbbackup.Quota{Used: 5 << 30, Limit: 15 << 30},
 	}
 }
 

@@ -85,9 +85,9 @@ func (s *Store) Finish(ctx context.Context, id int64, o *dbbackup.Outcome) (err 
 		finished = time.Now()
 	}
 	var used, limit sql.NullInt64
-	if o.Quota != nil {
-		used = sql.NullInt64{Int64: o.Quota.Used, Valid: true}
-		limit = sql.NullInt64{Int64: o.Quota.Limit, Valid: true}
+	if q := rep.Quota; q != nil {
+		used = sql.NullInt64{Int64: q.Used, Valid: true}
+		limit = sql.NullInt64{Int64: q.Limit, Valid: true}
 	}
 	ret := o.Retention != nil
 	dry := ret && o.Retention.DryRun

@@ -40,7 +40,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 	check("tables", d.Tables, rep.Tables)
 	check("files", d.Files, rep.Files)
 	check("warnings", d.Warnings, rep.Warnings)
-	check("quota", d.Quota, o.Quota)
+	check("quota", d.Quota, rep.Quota)
 	check("report", d.Report, &Report{Subject: "[dbbackup] OK shop — 2 files", Text: "plain ✓", HTML: "<p>html ✓</p>", Sent: true})
 
 	if d.Retention == nil || d.Retention.DryRun {
