@@ -31,7 +31,7 @@ BACKUP_FORMATS, checksum and store the files, and print a summary.`,
 func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
-		reportEarlyFailure(ctx, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
+		reportEarlyFailure(ctx, g, cmd, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
 	}
 	reporter, err := newReporter(&cfg.Email, log)

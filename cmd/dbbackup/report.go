@@ -7,6 +7,7 @@ import (
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/email"
+	"github.com/spf13/cobra"
 )
 
 // newReporter is the email report, or nil without EMAIL_TO.
@@ -21,8 +22,8 @@ func newReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 
 // reportEarlyFailure emails the failure of a run that could not start
 // because of its settings, when the email settings themselves are usable.
-func reportEarlyFailure(ctx context.Context, cause error, log *slog.Logger) {
-	e, err := config.LoadEmail()
+func reportEarlyFailure(ctx context.Context, g *globals, cmd *cobra.Command, cause error, log *slog.Logger) {
+	e, err := config.LoadEmail(g.envFile, cmd.Flags().Changed("env-file"))
 	if err != nil {
 		return
 	}

@@ -40,7 +40,11 @@ func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(cmd.ErrOrStderr(), opts)
 	}
-	return cfg, slog.New(h), nil
+	log := slog.New(h)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	return cfg, log, nil
 }
 
 // sets lists the backup sets in the configured destination, newest first.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/joho/godotenv"
 )
 
 // DefaultEnvFile is read from the working directory when it exists.
@@ -23,11 +22,19 @@ const DefaultEnvFile = ".env"
 type Config struct {
 	// EnvFile is the .env file that was read, "" when there was none.
 	EnvFile string
-	// DatabaseURL is DATABASE_URL; empty means libpq's PG* variables.
+	// DatabaseURL is DATABASE_URL with the .env file's libpq variables
+	// (PGHOST, PGUSER, …) folded in: pgx and pg_dump read the process's
+	// own from the environment. Empty means libpq's PG* variables alone.
 	DatabaseURL string
-	BackupDir   string
-	Formats     []dbbackup.Format
-	Scope       dbbackup.Scope
+	// LibpqDefaults: neither DATABASE_URL nor any PG* variable is set, so
+	// the connection is libpq's default (this OS user, the local socket).
+	LibpqDefaults bool
+	// Warnings are settings that look wrong but stop nothing, such as an
+	// unknown BACKUP_* variable.
+	Warnings  []string
+	BackupDir string
+	Formats   []dbbackup.Format
+	Scope     dbbackup.Scope
 	// NameLocation is the time zone of set names (BACKUP_NAME_TIMEZONE).
 	NameLocation *time.Location
 	PgDump       string
@@ -44,10 +51,10 @@ type Config struct {
 // DriveEnabled reports whether backups go to Google Drive.
 func (c *Config) DriveEnabled() bool { return c.Google.FolderID != "" }
 
-// Load reads envFile into the environment, without overriding variables
-// that are already set (libpq's PG* variables then work from .env too),
-// and parses the environment. A missing envFile is an error only when
-// explicit (--env-file was given).
+// Load reads envFile and the environment, which wins over the file, and
+// parses them. It never changes the process environment: loading again
+// after the file was edited gives the new values. A missing envFile is an
+// error only when explicit (--env-file was given).
 func Load(envFile string, explicit bool) (*Config, error) {
 	return load(envFile, explicit, osEnv{})
 }
@@ -55,33 +62,48 @@ func Load(envFile string, explicit bool) (*Config, error) {
 // env is the process environment, replaceable in tests.
 type env interface {
 	LookupEnv(string) (string, bool)
-	Setenv(string, string) error
+	Names() []string
 }
 
 type osEnv struct{}
 
 func (osEnv) LookupEnv(k string) (string, bool) { return os.LookupEnv(k) }
-func (osEnv) Setenv(k, v string) error          { return os.Setenv(k, v) }
+func (osEnv) Names() []string {
+	var names []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		names = append(names, name)
+	}
+	return names
+}
 
 func load(envFile string, explicit bool, e env) (*Config, error) {
-	vars, err := godotenv.Read(envFile)
-	c := &Config{EnvFile: envFile}
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		c.EnvFile = ""
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, &dbbackup.ConfigError{Var: envFile, Problem: "the env file does not exist",
-			Hint: "check the --env-file path, or leave it out to read .env from the working directory"}
-	case err != nil:
-		return nil, &dbbackup.ConfigError{Var: envFile, Problem: "cannot read the env file: " + plainError(err),
-			Hint: "make it a readable text file of NAME=value lines (see the README)"}
+	file, err := readEnvFile(envFile, explicit)
+	if err != nil {
+		return nil, err
 	}
-	for k, v := range vars {
-		if _, set := e.LookupEnv(k); !set {
-			e.Setenv(k, v)
+	c := &Config{}
+	if file != nil {
+		c.EnvFile = envFile
+	}
+	get := lookup(e, file)
+	read := map[string]bool{} // every setting parse asks for: the known names
+	if err := c.parse(func(k string) string { read[k] = true; return get(k) }); err != nil {
+		return c, err
+	}
+	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, file, e)
+	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
+	return c, nil
+}
+
+// lookup reads a variable from the environment, else from the env file.
+func lookup(e env, file map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := e.LookupEnv(k); ok {
+			return v
 		}
+		return file[k]
 	}
-	return c, c.parse(func(k string) string { v, _ := e.LookupEnv(k); return v })
 }
 
 // plainError drops the Go error chain's file path prefix noise.

@@ -15,7 +15,13 @@ import (
 type mapEnv map[string]string
 
 func (m mapEnv) LookupEnv(k string) (string, bool) { v, ok := m[k]; return v, ok }
-func (m mapEnv) Setenv(k, v string) error          { m[k] = v; return nil }
+func (m mapEnv) Names() []string {
+	var names []string
+	for k := range m {
+		names = append(names, k)
+	}
+	return names
+}
 
 func writeEnv(t *testing.T, content string) string {
 	t.Helper()
@@ -60,8 +66,8 @@ func TestEnvironmentOverridesEnvFile(t *testing.T) {
 	if len(c.Formats) != 2 || c.Formats[0] != "csv" || c.Formats[1] != "dump" {
 		t.Fatalf("formats %v", c.Formats)
 	}
-	if e["PGHOST"] != "db.local" {
-		t.Fatal("PGHOST from .env did not reach the environment libpq reads")
+	if c.DatabaseURL != "host='db.local'" || len(e) != 1 {
+		t.Fatalf("PGHOST from .env: connection string %q, environment %v", c.DatabaseURL, e)
 	}
 }
 

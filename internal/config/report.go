@@ -43,10 +43,12 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 }
 
 // LoadEmail reads only the report's settings, for reporting a run whose
-// other settings are wrong. The env file was read by Load already.
-func LoadEmail() (*Email, error) {
+// other settings are wrong. When envFile cannot be read, the environment
+// alone is used.
+func LoadEmail(envFile string, explicit bool) (*Email, error) {
+	file, _ := readEnvFile(envFile, explicit)
 	e := &Email{}
-	return e, parseEmail(withDefaults(os.Getenv), e)
+	return e, parseEmail(withDefaults(lookup(osEnv{}, file)), e)
 }
 
 // parseEmail reads the SMTP and EMAIL_* settings.
