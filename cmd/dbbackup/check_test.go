@@ -52,7 +52,7 @@ func TestCheckCommand(t *testing.T) {
 func TestCronLine(t *testing.T) {
 	res := runCLI(t, nil, "cron", "--schedule", "30 3 * * *")
 	if res.code != 0 || !strings.HasPrefix(res.stdout, "30 3 * * * cd ") || !strings.Contains(res.stdout, " run >> ") ||
-		!strings.Contains(res.stdout, "logs/backup_cron.log 2>&1") {
+		!strings.Contains(res.stdout, "logs/backup_cron.log' 2>&1") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	if bad := runCLI(t, nil, "cron", "--schedule", "daily"); bad.code != exitConfig {

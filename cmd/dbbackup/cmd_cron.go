@@ -19,8 +19,8 @@ folder (where .env is), runs this binary, and appends the output to
 logs/backup_cron.log. Add it with "crontab -e".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if n := len(strings.Fields(schedule)); n != 5 {
-				return usageError{fmt.Errorf("--schedule %q has %d fields; cron wants 5: minute hour day month weekday, e.g. \"0 2 * * *\"", schedule, n)}
+			if err := checkSchedule(schedule); err != nil {
+				return usageError{fmt.Errorf("--schedule %q: %w", schedule, err)}
 			}
 			dir, err := os.Getwd()
 			if err != nil {
@@ -36,9 +36,9 @@ logs/backup_cron.log. Add it with "crontab -e".`,
 				bin = filepath.Join(dir, "dbbackup")
 			}
 			logs := filepath.Join(dir, "logs")
-			fmt.Fprintf(out, "%s cd %s && %s run >> %s 2>&1\n", schedule, quote(dir), quote(bin), quote(filepath.Join(logs, "backup_cron.log")))
+			fmt.Fprintf(out, "%s cd %s && %s run >> %s 2>&1\n", schedule, cronQuote(dir), cronQuote(bin), cronQuote(filepath.Join(logs, "backup_cron.log")))
 			if _, err := os.Stat(logs); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Create the log folder first: mkdir -p %s\n", quote(logs))
+				fmt.Fprintf(cmd.ErrOrStderr(), "Create the log folder first: mkdir -p %s\n", shellQuote(logs))
 			}
 			return nil
 		},
@@ -47,10 +47,14 @@ logs/backup_cron.log. Add it with "crontab -e".`,
 	return cmd
 }
 
-// quote protects a path with spaces for the shell that cron runs.
-func quote(s string) string {
-	if strings.ContainsAny(s, " '\"$`\\") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
+// shellQuote makes s one word for the shell: in single quotes, inside
+// which nothing is special but the quote itself.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// cronQuote is shellQuote for a crontab line, where a bare % ends the
+// command (cron turns it into a new line): every % is escaped as \%.
+func cronQuote(s string) string {
+	return strings.ReplaceAll(shellQuote(s), "%", `\%`)
 }

@@ -30,9 +30,9 @@ func newListCommand(g *globals) *cobra.Command {
 				if !s.Complete {
 					state = "INCOMPLETE (no manifest)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d files\t%s\t%s\n", s.ID, s.Time.Format("2006-01-02 15:04:05"), len(s.Files), dbbackup.HumanSize(s.Size()), state)
+				fmt.Fprintf(tw, "%s\t%s\t%d files\t%s\t%s\n", printable(s.ID), s.Time.Format("2006-01-02 15:04:05"), len(s.Files), dbbackup.HumanSize(s.Size()), printable(state))
 				for _, f := range s.Files {
-					fmt.Fprintf(tw, "  %s\t\t\t%s\t%s\n", f.Name, dbbackup.HumanSize(f.Size), f.Link)
+					fmt.Fprintf(tw, "  %s\t\t\t%s\t%s\n", printable(f.Name), dbbackup.HumanSize(f.Size), printable(f.Link))
 				}
 			}
 			return tw.Flush()

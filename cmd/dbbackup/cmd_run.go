@@ -89,9 +89,9 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 		}
 		switch {
 		case tty && p.Done:
-			fmt.Fprintf(w, "\r\033[K%-5s %s: %d rows in %s\n", p.Format, p.Table, p.Rows, p.Elapsed.Round(time.Millisecond))
+			fmt.Fprintf(w, "\r\033[K%-5s %s: %d rows in %s\n", p.Format, printable(p.Table.String()), p.Rows, p.Elapsed.Round(time.Millisecond))
 		case tty:
-			fmt.Fprintf(w, "\r\033[K%-5s %s: %s", p.Format, p.Table, amount)
+			fmt.Fprintf(w, "\r\033[K%-5s %s: %s", p.Format, printable(p.Table.String()), amount)
 		case p.Done:
 			log.Info("table exported", "format", p.Format, "table", p.Table.String(), "rows", p.Rows, "duration", p.Elapsed.Round(time.Millisecond))
 		}
@@ -108,7 +108,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 	}
 	s := rep.Snapshot
 	fmt.Fprintf(w, "Backup %s OK in %s\n", rep.SetID, took)
-	fmt.Fprintf(w, "Database %s (PostgreSQL %s), snapshot %s\n\n", s.Database, s.ServerVersion, s.SnapshotTime.Format(time.RFC3339))
+	fmt.Fprintf(w, "Database %s (PostgreSQL %s), snapshot %s\n\n", printable(s.Database), s.ServerVersion, s.SnapshotTime.Format(time.RFC3339))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "TABLE\tROWS\t\n")
 	for _, t := range rep.Tables {
@@ -116,20 +116,20 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 		if t.Rows < 0 {
 			rows = "(in dump)"
 		}
-		fmt.Fprintf(tw, "%s.%s\t%s\t\n", t.Schema, t.Name, rows)
+		fmt.Fprintf(tw, "%s\t%s\t\n", printable(t.Schema+"."+t.Name), rows)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nFiles in %s:\n", dest)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range rep.Files {
-		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", f.Name, dbbackup.HumanSize(f.Size), f.SHA256)
+		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", printable(f.Name), dbbackup.HumanSize(f.Size), f.SHA256)
 		if f.Link != "" && !strings.HasPrefix(f.Link, "file://") {
-			fmt.Fprintf(tw, "    %s\t\t\n", f.Link)
+			fmt.Fprintf(tw, "    %s\t\t\n", printable(f.Link))
 		}
 	}
 	tw.Flush()
 	for _, warn := range rep.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", warn)
+		fmt.Fprintf(w, "Warning: %s\n", printable(warn))
 	}
 	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
 	if res := o.Retention; res != nil {

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// cronField is one of crontab's five time fields and the values it takes.
+type cronField struct {
+	name     string
+	min, max int
+	names    []string // names for min, min+1, …: jan, feb, … or sun, mon, …
+}
+
+var cronFields = []cronField{
+	{"minute", 0, 59, nil},
+	{"hour", 0, 23, nil},
+	{"day of month", 1, 31, nil},
+	{"month", 1, 12, []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}},
+	{"day of week", 0, 7, []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
+}
+
+// checkSchedule reports what is wrong with a crontab schedule of five
+// fields, each a list of *, values and ranges, with an optional /step.
+func checkSchedule(schedule string) error {
+	fields := strings.Fields(schedule)
+	if len(fields) != len(cronFields) {
+		return fmt.Errorf("it has %d fields; cron wants 5: minute hour day month weekday, e.g. \"0 2 * * *\"", len(fields))
+	}
+	for i, f := range cronFields {
+		for _, item := range strings.Split(fields[i], ",") {
+			if err := f.check(item); err != nil {
+				return fmt.Errorf("%s %q: %v", f.name, fields[i], err)
+			}
+		}
+	}
+	return nil
+}
+
+func (f cronField) check(item string) error {
+	span, step, hasStep := strings.Cut(item, "/")
+	if hasStep {
+		if n, err := strconv.Atoi(step); err != nil || n < 1 || n > f.max {
+			return fmt.Errorf("step %q is not a number from 1 to %d", step, f.max)
+		}
+	}
+	if span == "*" {
+		return nil
+	}
+	lo, hi, isRange := strings.Cut(span, "-")
+	a, err := f.value(lo)
+	if err != nil {
+		return err
+	}
+	if !isRange {
+		return nil
+	}
+	b, err := f.value(hi)
+	if err == nil && b < a {
+		err = fmt.Errorf("the range %s ends before it starts", span)
+	}
+	return err
+}
+
+func (f cronField) value(s string) (int, error) {
+	for i, name := range f.names {
+		if strings.EqualFold(s, name) {
+			return f.min + i, nil
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < f.min || n > f.max {
+		return 0, fmt.Errorf("%q is not a value from %d to %d", s, f.min, f.max)
+	}
+	return n, nil
+}
