@@ -120,15 +120,18 @@ type TableCount struct {
 // File is one file of a backup set, as written locally or as stored in a
 // Destination.
 type File struct {
-	Name    string    `json:"name"`
-	SetID   string    `json:"-"`
-	Format  Format    `json:"format,omitempty"`
-	Size    int64     `json:"size"`
-	SHA256  string    `json:"sha256,omitempty"`
-	MD5     string    `json:"md5,omitempty"`
-	ID      string    `json:"-"` // the destination's own id (a path, a Drive file id)
-	Link    string    `json:"link,omitempty"`
-	ModTime time.Time `json:"-"`
+	Name  string `json:"name"`
+	SetID string `json:"-"`
+	// Database is the database the file's set holds, where the
+	// destination tags files with it (Drive); "" elsewhere.
+	Database string    `json:"-"`
+	Format   Format    `json:"format,omitempty"`
+	Size     int64     `json:"size"`
+	SHA256   string    `json:"sha256,omitempty"`
+	MD5      string    `json:"md5,omitempty"`
+	ID       string    `json:"-"` // the destination's own id (a path, a Drive file id)
+	Link     string    `json:"link,omitempty"`
+	ModTime  time.Time `json:"-"`
 }
 
 // setIDPattern matches a set id: backup_YYYYMMDD_HHMMSS, with _N appended

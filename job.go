@@ -17,8 +17,8 @@ type History interface {
 	// SetReport keeps the rendered report and whether it was sent.
 	SetReport(ctx context.Context, id int64, subject, text, html string, sent bool, sendErr string) error
 	// LastSuccessful returns the row counts and size of the newest
-	// successful run; ok is false when there is none.
-	LastSuccessful(ctx context.Context) (tables []TableCount, size int64, ok bool, err error)
+	// successful run of database; ok is false when there is none.
+	LastSuccessful(ctx context.Context, database string) (tables []TableCount, size int64, ok bool, err error)
 }
 
 // Reporter renders and sends the report of a run.
@@ -39,7 +39,7 @@ var ErrReportNotSent = errors.New("the report could not be sent")
 // whatever happened before. A failed run deletes nothing.
 type Job struct {
 	Runner    *Runner
-	Retention Policy // Days 0: keep every set
+	Retention Policy // Days 0: keep every set; applied to Runner.Copy too
 	Reporter  Reporter
 	History   History
 	Log       *slog.Logger
@@ -54,9 +54,6 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 	var runID int64
 	if j.History != nil {
 		var err error
-		if o.Previous, o.PreviousSize, _, err = j.History.LastSuccessful(ctx); err != nil {
-			j.Log.Warn("run history unreadable: the report shows no change since the last run", "err", err)
-		}
 		if runID, err = j.History.Begin(ctx, started); err != nil {
 			j.Log.Warn("run history unwritable: this run is not recorded", "err", err)
 		}
@@ -65,12 +62,14 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 	o.Report = rep
 	if err != nil {
 		j.fail(o, err)
-	} else if j.Retention.Days > 0 {
-		res, perr := Prune(ctx, r.Dest, j.Retention, r.Now(), r.Location, false, j.Log)
-		if perr != nil {
-			rep.Warnings = append(rep.Warnings, "retention did not run: "+perr.Error()+"; the next run tries again")
+	} else {
+		if j.History != nil {
+			var herr error
+			if o.Previous, o.PreviousSize, _, herr = j.History.LastSuccessful(ctx, rep.Snapshot.Database); herr != nil {
+				j.Log.Warn("run history unreadable: the report shows no change since the last run", "err", herr)
+			}
 		}
-		o.Retention = res
+		j.retain(ctx, o)
 	}
 	// The run's own context may be over (a timeout, Ctrl-C): the record
 	// and the report still go out.
@@ -89,6 +88,55 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 		return o, fmt.Errorf("backup %s is stored, but %w: %v", rep.SetID, ErrReportNotSent, sendErr)
 	}
 	return o, nil
+}
+
+// MaxClockSkew is how far the machine's clock may be from the database
+// server's before retention is skipped: a clock far ahead would make
+// every set look old.
+const MaxClockSkew = time.Hour
+
+// retain applies retention to the sets of the database just backed up,
+// in the destination and in the local copy, unless it is off or the
+// clocks disagree.
+func (j *Job) retain(ctx context.Context, o *Outcome) {
+	r, rep := j.Runner, o.Report
+	if j.Retention.Off() {
+		return
+	}
+	if skew := clockSkew(rep); skew != 0 {
+		w := fmt.Sprintf("retention skipped: this machine's clock is %s away from the database server's (snapshot at %s, run started %s); set both clocks right (NTP) and the next run applies it",
+			skew.Round(time.Second), rep.Snapshot.SnapshotTime.Format(time.RFC3339), rep.Started.Format(time.RFC3339))
+		rep.Warnings = append(rep.Warnings, w)
+		j.Log.Warn(w)
+		return
+	}
+	prune := func(dest Destination, what string) *RetentionResult {
+		res, err := Prune(ctx, dest, j.Retention, r.Now(), r.Location, rep.Snapshot.Database, false, j.Log)
+		if err != nil {
+			rep.Warnings = append(rep.Warnings, "retention "+what+"did not run: "+err.Error()+"; the next run tries again")
+		}
+		return res
+	}
+	o.Retention = prune(r.Dest, "")
+	if r.Copy != nil {
+		o.CopyRetention = prune(r.Copy, "of the copy in "+r.Copy.String()+" ")
+	}
+}
+
+// clockSkew returns how far the database server's time at the snapshot
+// lies outside the run as this machine's clock saw it, when that is more
+// than MaxClockSkew; 0 otherwise.
+func clockSkew(rep *Report) time.Duration {
+	at := rep.Snapshot.SnapshotTime
+	switch {
+	case at.IsZero():
+		return 0
+	case at.Before(rep.Started.Add(-MaxClockSkew)):
+		return rep.Started.Sub(at)
+	case at.After(rep.Finished.Add(MaxClockSkew)):
+		return at.Sub(rep.Finished)
+	}
+	return 0
 }
 
 // fail records in o why the run failed, where, and what to do.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,9 +30,9 @@ func (h *memHistory) SetReport(_ context.Context, _ int64, subject, _, _ string,
 	h.sent = append(h.sent, sent)
 	return nil
 }
-func (h *memHistory) LastSuccessful(context.Context) ([]dbbackup.TableCount, int64, bool, error) {
+func (h *memHistory) LastSuccessful(_ context.Context, database string) ([]dbbackup.TableCount, int64, bool, error) {
 	for i := len(h.finished) - 1; i >= 0; i-- {
-		if o := h.finished[i]; o.OK() {
+		if o := h.finished[i]; o.OK() && o.Report.Snapshot.Database == database {
 			return o.Report.Tables, o.Report.Size(), true, nil
 		}
 	}
@@ -66,14 +65,7 @@ func (m *memReporter) Notify(_ context.Context, o *dbbackup.Outcome) error {
 func seedSets(t *testing.T, dest *localdir.Dir, n int, newest time.Time) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		id := dbbackup.SetIDAt(newest.AddDate(0, 0, -i), 1)
-		for _, name := range []string{id + ".csv", dbbackup.ManifestName(id)} {
-			f := dbbackup.File{Name: name}
-			f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
-			if _, err := dest.Put(context.Background(), f, strings.NewReader("x")); err != nil {
-				t.Fatal(err)
-			}
-		}
+		putSet(t, dest, dbbackup.SetIDAt(newest.AddDate(0, 0, -i), 1), "shop")
 	}
 }
 

@@ -27,6 +27,9 @@ type Outcome struct {
 	// Retention is what retention did; nil when it did not run (it runs
 	// only after a stored and verified set).
 	Retention *RetentionResult
+	// CopyRetention is what retention did in the local copy beside Drive
+	// (BACKUP_KEEP_LOCAL); nil when there is none or it did not run.
+	CopyRetention *RetentionResult
 }
 
 // Quota is a destination's storage. Limit is 0 when unlimited.

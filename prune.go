@@ -4,25 +4,25 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 )
 
-// Prune lists dest, applies the policy and, unless dryRun, deletes the sets
-// it says to remove: whole sets only, the manifest last, so a set whose
-// files could not all be deleted still looks like a set and the next prune
-// finishes the job. A file that is already gone counts as deleted.
-func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *time.Location, dryRun bool, log *slog.Logger) (*RetentionResult, error) {
-	files, err := dest.List(ctx)
+// Prune inspects dest, applies the policy to the sets of database and,
+// unless dryRun, deletes the sets it says to remove. Sets of other
+// databases are not looked at. Of a set only the files its manifest lists
+// are deleted, the manifest last, so a set
+// whose files could not all be deleted still looks like a set and the
+// next prune finishes the job. A file that is already gone counts as
+// deleted.
+func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *time.Location, database string, dryRun bool, log *slog.Logger) (*RetentionResult, error) {
+	sets, err := InspectSets(ctx, dest, loc)
 	if err != nil {
 		return nil, err
 	}
-	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, Sets(files, loc))}
-	for i := range res.Decisions {
-		d := &res.Decisions[i]
-		if missing := missingFiles(ctx, dest, d.Set); len(missing) > 0 {
-			d.Reason += "; MISSING " + strings.Join(missing, ", ") + ": the set is not whole"
-			log.Warn("a backup set is missing files its manifest lists", "set", d.Set.ID, "missing", missing)
+	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, OfDatabase(sets, database))}
+	for _, d := range res.Decisions {
+		if !d.Set.Complete && !d.Remove {
+			log.Warn("a backup set is not whole: kept", "set", d.Set.ID, "problem", d.Set.Problem)
 		}
 	}
 	if dryRun {
@@ -43,14 +43,15 @@ func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *
 	return res, nil
 }
 
+// deleteSet deletes the files s's manifest lists, the manifest last; a
+// file the manifest does not list stays, whatever its name.
 func deleteSet(ctx context.Context, dest Destination, s Set) error {
-	var manifest []File
+	listed := s.Listed()
+	if !s.Named() || len(listed) == 0 || listed[len(listed)-1].Format != FormatManifest {
+		return errors.New("the set's manifest does not name it: nothing of it is deleted")
+	}
 	var errs []error
-	for _, f := range s.Files {
-		if f.Format == FormatManifest {
-			manifest = append(manifest, f)
-			continue
-		}
+	for _, f := range listed[:len(listed)-1] {
 		if err := dest.Delete(ctx, f); err != nil {
 			errs = append(errs, err)
 		}
@@ -58,33 +59,5 @@ func deleteSet(ctx context.Context, dest Destination, s Set) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	for _, f := range manifest {
-		if err := dest.Delete(ctx, f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// missingFiles returns the files s's manifest lists that the destination
-// does not have. A manifest that cannot be read says nothing.
-func missingFiles(ctx context.Context, dest Destination, s Set) []string {
-	if !s.Complete {
-		return nil
-	}
-	m, err := SetManifest(ctx, dest, s)
-	if err != nil {
-		return nil
-	}
-	present := map[string]bool{}
-	for _, f := range s.Files {
-		present[f.Name] = true
-	}
-	var missing []string
-	for _, f := range m.Files {
-		if !present[f.Name] {
-			missing = append(missing, f.Name)
-		}
-	}
-	return missing
+	return dest.Delete(ctx, listed[len(listed)-1])
 }

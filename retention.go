@@ -8,6 +8,7 @@ import (
 // Policy is the retention policy: which backup sets to keep.
 type Policy struct {
 	// Days is BACKUP_RETENTION_DAYS: sets older than this are removed.
+	// 0 (or less) turns retention off: every set is kept.
 	Days int
 	// MinKeep is BACKUP_RETENTION_MIN_KEEP: the newest MinKeep complete
 	// sets are kept whatever their age.
@@ -21,12 +22,18 @@ type Decision struct {
 	Reason string
 }
 
+// Off reports whether the policy keeps every set (Days 0).
+func (p Policy) Off() bool { return p.Days <= 0 }
+
 // Apply decides, for every set, whether it is kept or removed, newest set
-// first. It is a pure function of now and sets. A set is removed only when
-// it is complete (its manifest is there), older than Days, and not one of
-// the newest MinKeep complete sets; an incomplete set or one dated in the
-// future is always kept, and said so, since the tool cannot be sure what
-// it is.
+// first. It is a pure function of now and sets, which are the sets of one
+// database. A set is removed only when retention is on, the set is older
+// than Days, MinKeep newer complete sets are kept, and the set is
+// complete (see InspectSets) or, not whole, at least has a manifest that
+// names it (a set an earlier prune could not finish deleting, a damaged
+// one). Only complete sets count toward MinKeep. A set without a
+// readable manifest, or dated in the future, is always kept, and said so,
+// since the tool cannot be sure what it is.
 func (p Policy) Apply(now time.Time, sets []Set) []Decision {
 	limit := now.AddDate(0, 0, -p.Days)
 	out := make([]Decision, 0, len(sets))
@@ -34,10 +41,15 @@ func (p Policy) Apply(now time.Time, sets []Set) []Decision {
 	for _, s := range sets { // Sets orders them newest first
 		d := Decision{Set: s}
 		switch {
+		case p.Off():
+			d.Reason = "retention is off (BACKUP_RETENTION_DAYS is 0): every set is kept"
 		case s.Time.After(now):
 			d.Reason = "dated in the future: kept, check the clock of the machine that made it"
+		case !s.Complete && (!s.Named() || complete < p.MinKeep || !s.Time.Before(limit)):
+			d.Reason = "NOT WHOLE: kept, check it and remove it by hand: " + s.Problem
 		case !s.Complete:
-			d.Reason = "incomplete (no manifest): kept, remove it by hand once checked"
+			d.Remove = true
+			d.Reason = fmt.Sprintf("older than %d days (%s), and not whole: %s", p.Days, s.Time.Format("2006-01-02"), s.Problem)
 		case complete < p.MinKeep:
 			complete++
 			d.Reason = fmt.Sprintf("one of the newest %d complete sets (BACKUP_RETENTION_MIN_KEEP)", p.MinKeep)

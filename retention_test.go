@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +26,15 @@ func daily(n, offset int) []dbbackup.Set {
 		sets = append(sets, dbbackup.Set{ID: dbbackup.SetIDAt(at, 1), Time: at, Complete: true})
 	}
 	return sets
+}
+
+// broken is a set that is not whole; named when its manifest names it.
+func broken(at time.Time, named bool) dbbackup.Set {
+	s := dbbackup.Set{ID: dbbackup.SetIDAt(at, 1), Time: at, Problem: "a file is missing"}
+	if named {
+		s.Manifest = &dbbackup.Manifest{SetID: s.ID, Database: "shop"}
+	}
+	return s
 }
 
 // removed lists the ids the policy removes, as "days ago" numbers.
@@ -54,6 +65,12 @@ func TestPolicyApply(t *testing.T) {
 		{"only two sets, both ancient", dbbackup.Policy{Days: 30, MinKeep: 3}, daily(2, 400), ""},
 		{"incomplete and future sets are kept and do not count", dbbackup.Policy{Days: 30, MinKeep: 1},
 			append([]dbbackup.Set{{ID: "f", Time: future, Complete: true}}, append(daily(2, 40), incomplete)...), "41"},
+		{"days 0 is off: every set is kept", dbbackup.Policy{Days: 0, MinKeep: 1}, daily(40, 0), ""},
+		{"days 0 is off, min-keep 0 too", dbbackup.Policy{}, daily(3, 400), ""},
+		{"a newer set that is not whole does not count toward min-keep", dbbackup.Policy{Days: 30, MinKeep: 1},
+			append([]dbbackup.Set{broken(day0.AddDate(0, 0, -40), true)}, daily(2, 41)...), "42"},
+		{"a set not whole is removed once expired and min-keep whole sets are newer", dbbackup.Policy{Days: 30, MinKeep: 1},
+			append(daily(1, 40), broken(day0.AddDate(0, 0, -41), true), broken(day0.AddDate(0, 0, -42), false)), "41"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +101,29 @@ func (f *flakyDelete) Delete(ctx context.Context, file dbbackup.File) error {
 	return f.Dir.Delete(ctx, file)
 }
 
+// putSet stores a whole set of database in dest: a csv and a json file and
+// the manifest that lists them.
+func putSet(t *testing.T, dest dbbackup.Destination, id, database string) {
+	t.Helper()
+	ctx := context.Background()
+	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Database: database}
+	for _, name := range []string{id + ".csv", id + ".json"} {
+		f := dbbackup.File{Name: name, Size: int64(len(name))}
+		f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
+		stored, err := dest.Put(ctx, f, strings.NewReader(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Files = append(m.Files, dbbackup.File{Name: name, Format: f.Format, Size: stored.Size, MD5: stored.MD5})
+	}
+	var b strings.Builder
+	m.WriteTo(&b)
+	if _, err := dest.Put(ctx, dbbackup.File{Name: dbbackup.ManifestName(id), SetID: id, Format: dbbackup.FormatManifest},
+		strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	dir, err := localdir.New(t.TempDir())
 	if err != nil {
@@ -98,9 +138,7 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 		}
 	}
 	for _, s := range daily(5, 40) {
-		put(s.ID + ".csv")
-		put(s.ID + ".json")
-		put(dbbackup.ManifestName(s.ID))
+		putSet(t, dir, s.ID, "shop")
 	}
 	put("notes.txt")                  // a foreign file
 	put("backup_20200101_000000.csv") // named like ours, without a manifest
@@ -108,12 +146,12 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	policy := dbbackup.Policy{Days: 30, MinKeep: 3}
 	old := daily(5, 40)[3].ID
 
-	dry, err := dbbackup.Prune(ctx, dir, policy, day0, time.UTC, true, quiet)
+	dry, err := dbbackup.Prune(ctx, dir, policy, day0, time.UTC, "shop", true, quiet)
 	if err != nil || len(dry.Removed) != 0 {
 		t.Fatalf("dry run: %v %+v", err, dry)
 	}
 	dest := &flakyDelete{Dir: dir, failName: old + ".json"}
-	res, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, false, quiet)
+	res, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, "shop", false, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +161,7 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	if removed(res.Decisions) != removed(dry.Decisions) {
 		t.Fatalf("the dry run said %s, the real run did %s", removed(dry.Decisions), removed(res.Decisions))
 	}
-	again, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, false, quiet)
+	again, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, "shop", false, quiet)
 	if err != nil || len(again.Removed) != 1 || again.Removed[0].ID != old || len(again.Failed) != 0 {
 		t.Fatalf("the next prune did not finish the job: %v %+v", err, again)
 	}
@@ -137,6 +175,43 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	}
 }
 
+// TestPruneCountsOnlyWholeSets: with MIN_KEEP 1, a newer set missing a
+// file does not count, so the only whole set stays; sets of another
+// database and a set whose manifest is not one are left alone.
+func TestPruneCountsOnlyWholeSets(t *testing.T) {
+	dir, err := localdir.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sets := daily(4, 40)
+	for _, s := range sets[:3] {
+		putSet(t, dir, s.ID, "shop")
+	}
+	putSet(t, dir, sets[3].ID, "other")
+	os.Remove(filepath.Join(dir.Path(), sets[0].ID+".json")) // the newest is not whole
+	// A user's file beside a manifest that is not one.
+	os.WriteFile(filepath.Join(dir.Path(), "backup_20200101_000000.csv"), []byte("mine"), 0o600)
+	os.WriteFile(filepath.Join(dir.Path(), "backup_20200101_000000.manifest.json"), []byte("{}"), 0o600)
+
+	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 1}, day0, time.UTC, "shop", false,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := removed(res.Decisions); got != "42" {
+		t.Fatalf("removed %q, want 42 (the older whole set of shop):\n%+v", got, res.Decisions)
+	}
+	if !strings.Contains(res.Decisions[0].Reason, sets[0].ID+".json is missing") {
+		t.Errorf("the broken set's reason: %s", res.Decisions[0].Reason)
+	}
+	for _, name := range []string{sets[0].ID + ".csv", sets[1].ID + ".csv", sets[3].ID + ".csv", "backup_20200101_000000.csv"} {
+		if _, err := os.Stat(filepath.Join(dir.Path(), name)); err != nil {
+			t.Errorf("%s was deleted", name)
+		}
+	}
+}
+
 func TestPruneReportsASetMissingFiles(t *testing.T) {
 	dir, err := localdir.New(t.TempDir())
 	if err != nil {
@@ -144,8 +219,8 @@ func TestPruneReportsASetMissingFiles(t *testing.T) {
 	}
 	ctx := context.Background()
 	id := dbbackup.SetIDAt(day0, 1)
-	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id,
-		Files: []dbbackup.File{{Name: id + ".csv"}, {Name: id + ".xlsx"}}}
+	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Database: "shop",
+		Files: []dbbackup.File{{Name: id + ".csv", Size: 1}, {Name: id + ".xlsx"}}}
 	var b strings.Builder
 	m.WriteTo(&b)
 	for name, content := range map[string]string{id + ".csv": "x", dbbackup.ManifestName(id): b.String()} {
@@ -155,11 +230,11 @@ func TestPruneReportsASetMissingFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 3}, day0, time.UTC, true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 3}, day0, time.UTC, "shop", true, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Decisions) != 1 || !strings.Contains(res.Decisions[0].Reason, "MISSING "+id+".xlsx") {
+	if len(res.Decisions) != 1 || !strings.Contains(res.Decisions[0].Reason, "NOT WHOLE") || !strings.Contains(res.Decisions[0].Reason, id+".xlsx is missing") {
 		t.Fatalf("decisions %+v", res.Decisions)
 	}
 }

@@ -159,6 +159,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	}
 	defer snap.Close(ctx)
 	rep.Snapshot = snap.Info()
+	st.database = rep.Snapshot.Database
 	all, err := snap.Tables(ctx)
 	if err != nil {
 		return nil, &StageError{StageConnect, err}

@@ -18,6 +18,7 @@ import (
 // (fsynced and checksummed), stored, and the folder is removed at the end.
 type staging struct {
 	setID    string
+	database string // tags the files, once the snapshot named it
 	dir      string
 	lastSize int64 // size of the newest set already in the destination
 }
@@ -80,7 +81,7 @@ func (s *staging) seal(name string, format Format) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("checksum %s: %w", name, err)
 	}
-	return File{Name: name, SetID: s.setID, Format: format, Size: n,
+	return File{Name: name, SetID: s.setID, Database: s.database, Format: format, Size: n,
 		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil))}, nil
 }
 

@@ -42,7 +42,7 @@ func Verify(ctx context.Context, dest Destination, set Set) ([]FileCheck, error)
 // SetManifest reads the manifest of a set from dest.
 func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, error) {
 	for _, f := range set.Files {
-		if f.Format != FormatManifest {
+		if f.Format != FormatManifest || f.Name != ManifestName(set.ID) {
 			continue
 		}
 		r, err := dest.Open(ctx, f)
@@ -56,7 +56,7 @@ func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, err
 		}
 		return m, nil
 	}
-	return nil, fmt.Errorf("set %s has no manifest: it is incomplete", set.ID)
+	return nil, fmt.Errorf("set %s has no manifest: an unfinished run, or its manifest was renamed or deleted", set.ID)
 }
 
 func checkFile(ctx context.Context, dest Destination, f, want File) string {

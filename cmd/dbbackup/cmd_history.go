@@ -51,10 +51,10 @@ func newHistoryCommand(g *globals) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tSET\tFILES\tSIZE\tREPORT\tERROR")
+			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
 			for _, r := range runs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), status(r),
-					orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), status(r),
+					orDash(r.Database), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
 			}
 			return tw.Flush()
 		},
@@ -91,7 +91,7 @@ func firstLine(s string, max int) string {
 func printRun(w io.Writer, d *state.RunDetail) {
 	fmt.Fprintf(w, "Run %d: %s\n", d.ID, status(d.Run))
 	fmt.Fprintf(w, "Started %s, finished %s\n", d.Started.Format(time.RFC3339), orDash(formatTime(d.Finished)))
-	fmt.Fprintf(w, "Set %s in %s\n", orDash(d.SetID), orDash(d.Destination))
+	fmt.Fprintf(w, "Set %s of database %s in %s\n", orDash(d.SetID), orDash(d.Database), orDash(d.Destination))
 	if d.Error != "" {
 		fmt.Fprintf(w, "Error: %s\n", d.Error)
 	}

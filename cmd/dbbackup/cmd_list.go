@@ -11,10 +11,10 @@ import (
 func newListCommand(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the backup sets in the destination",
+		Short: "List the backup sets in the destination, with their database and whether they are whole",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dest, sets, err := g.sets(cmd)
+			dest, sets, _, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
@@ -28,11 +28,12 @@ func newListCommand(g *globals) *cobra.Command {
 			for _, s := range sets {
 				state := "complete"
 				if !s.Complete {
-					state = "INCOMPLETE (no manifest)"
+					state = "BROKEN: " + s.Problem
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%d files\t%s\t%s\n", printable(s.ID), s.Time.Format("2006-01-02 15:04:05"), len(s.Files), dbbackup.HumanSize(s.Size()), printable(state))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d files\t%s\t%s\n", printable(s.ID), printable(orDash(s.Database)), s.Time.Format("2006-01-02 15:04:05"),
+					len(s.Files), dbbackup.HumanSize(s.Size()), printable(state))
 				for _, f := range s.Files {
-					fmt.Fprintf(tw, "  %s\t\t\t%s\t%s\n", printable(f.Name), dbbackup.HumanSize(f.Size), printable(f.Link))
+					fmt.Fprintf(tw, "  %s\t\t\t\t%s\t%s\n", printable(f.Name), dbbackup.HumanSize(f.Size), printable(f.Link))
 				}
 			}
 			return tw.Flush()

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/spf13/cobra"
@@ -14,11 +13,13 @@ func newPruneCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete backup sets older than BACKUP_RETENTION_DAYS (run does this after every good backup)",
-		Long: `Applies the retention policy to the sets in the destination: sets older than
+		Long: `Applies the retention policy to the sets of the configured database in the
+destination (and in the local copy with BACKUP_KEEP_LOCAL): sets older than
 BACKUP_RETENTION_DAYS are deleted, except the newest BACKUP_RETENTION_MIN_KEEP
-complete sets, incomplete sets, sets dated in the future and files the tool
-did not make. With --dry-run it prints what it would delete and why every
-other set is kept, and deletes nothing.`,
+complete sets, sets without a readable manifest, sets dated in the future,
+sets of other databases and files the tool did not make. With --dry-run it
+prints what it would delete and why every other set is kept, and deletes
+nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, log, err := g.load(cmd)
@@ -34,17 +35,31 @@ other set is kept, and deletes nothing.`,
 				return err
 			}
 			defer unlock()
+			database, err := databaseName(cfg)
+			if err != nil {
+				return err
+			}
 			dest, err := newDestination(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
-			res, err := dbbackup.Prune(cmd.Context(), dest, cfg.Retention, time.Now(), cfg.NameLocation, dryRun, log)
-			if err != nil {
+			dests := []dbbackup.Destination{dest}
+			if c, err := localCopy(cfg); err != nil {
 				return err
+			} else if c != nil {
+				dests = append(dests, c)
 			}
-			printRetention(cmd, res, dest)
-			if len(res.Failed) > 0 {
-				return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", len(res.Failed))
+			failed := 0
+			for _, d := range dests {
+				res, err := dbbackup.Prune(cmd.Context(), d, cfg.Retention, clock(), cfg.NameLocation, database, dryRun, log)
+				if err != nil {
+					return err
+				}
+				printRetention(cmd, res, d, database)
+				failed += len(res.Failed)
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", failed)
 			}
 			return nil
 		},
@@ -53,15 +68,16 @@ other set is kept, and deletes nothing.`,
 	return cmd
 }
 
-func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbbackup.Destination) {
+func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbbackup.Destination, database string) {
 	out := cmd.OutOrStdout()
 	if res.DryRun {
 		fmt.Fprintf(out, "Dry run: nothing is deleted from %s.\n\n", dest)
 	}
 	if len(res.Decisions) == 0 {
-		fmt.Fprintf(out, "No backup sets in %s.\n", dest)
+		fmt.Fprintf(out, "No backup sets of database %s in %s.\n", database, dest)
 		return
 	}
+	fmt.Fprintf(out, "Sets of database %s in %s:\n", database, dest)
 	failed := map[string]string{}
 	for _, f := range res.Failed {
 		failed[f.Set.ID] = f.Err

@@ -46,7 +46,11 @@ tables: restore never overwrites data. Create one first, e.g.
 			if err != nil {
 				return err
 			}
-			set, file, m, err := findDump(ctx, dest, cfg.NameLocation, args)
+			database, err := databaseName(cfg)
+			if err != nil {
+				return err
+			}
+			set, file, m, err := findDump(ctx, dest, cfg.NameLocation, database, args)
 			if err != nil {
 				return err
 			}
@@ -99,29 +103,30 @@ func ensureEmpty(ctx context.Context, target string) error {
 	return nil
 }
 
-// findDump picks the set (the newest complete one with a dump, or the one
-// named), its dump file, and the set's manifest.
-func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
-	files, err := dest.List(ctx)
+// findDump picks the set (the newest complete one of database with a dump,
+// or the one named), its dump file, and the set's manifest.
+func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, database string, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
+	sets, err := dbbackup.InspectSets(ctx, dest, loc)
 	if err != nil {
 		return dbbackup.Set{}, dbbackup.File{}, nil, err
 	}
-	for _, s := range dbbackup.Sets(files, loc) {
+	if len(args) == 0 {
+		sets = dbbackup.OfDatabase(sets, database)
+	}
+	for _, s := range sets {
 		if (len(args) == 1 && s.ID != args[0]) || !s.Complete {
 			continue
 		}
-		for _, f := range s.Files {
-			if f.Format != dbbackup.FormatDump {
-				continue
+		for _, f := range s.Listed() {
+			if f.Format == dbbackup.FormatDump {
+				return s, f, s.Manifest, nil
 			}
-			m, err := dbbackup.SetManifest(ctx, dest, s)
-			return s, f, m, err
 		}
 		if len(args) == 1 {
 			return s, dbbackup.File{}, nil, fmt.Errorf("set %s has no dump: add dump to BACKUP_FORMATS for sets that can be restored", s.ID)
 		}
 	}
-	what := "no complete set with a dump"
+	what := "no complete set of database " + database + " with a dump"
 	if len(args) == 1 {
 		what = "no complete set " + args[0]
 	}

@@ -132,10 +132,14 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 		fmt.Fprintf(w, "Warning: %s\n", printable(warn))
 	}
 	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
-	if res := o.Retention; res != nil {
-		fmt.Fprintf(w, "Retention: deleted %d expired sets.\n", len(res.Removed))
+	for i, res := range []*dbbackup.RetentionResult{o.Retention, o.CopyRetention} {
+		if res == nil {
+			continue
+		}
+		what := []string{"Retention", "Retention of the local copy"}[i]
+		fmt.Fprintf(w, "%s: deleted %d expired sets of database %s.\n", what, len(res.Removed), s.Database)
 		for _, f := range res.Failed {
-			fmt.Fprintf(w, "Retention: could not delete %s (the next run tries again): %s\n", f.Set.ID, f.Err)
+			fmt.Fprintf(w, "%s: could not delete %s (the next run tries again): %s\n", what, f.Set.ID, f.Err)
 		}
 	}
 }

@@ -14,10 +14,11 @@ func newVerifyCommand(g *globals) *cobra.Command {
 		Short: "Read a backup set back and check every file against its manifest",
 		Long: `Downloads (or reads) every file of a set from the destination and compares
 its size and SHA-256 with the set's manifest. Without SET it checks the newest
-set; with --all, every set. Exit code 1 when any file is missing or damaged.`,
+set of the configured database; with --all, every set. Exit code 1 when any
+file is missing or damaged.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dest, sets, err := g.sets(cmd)
+			dest, sets, database, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
@@ -27,11 +28,13 @@ set; with --all, every set. Exit code 1 when any file is missing or damaged.`,
 				if len(sets) == 0 {
 					return usageError{fmt.Errorf("no set %s in %s: `dbbackup list` shows the sets", args[0], dest)}
 				}
-			case !all && len(sets) > 0:
-				sets = sets[:1]
+			case !all:
+				if sets = dbbackup.OfDatabase(sets, database); len(sets) > 0 {
+					sets = sets[:1]
+				}
 			}
 			if len(sets) == 0 {
-				return fmt.Errorf("no backup set in %s to verify", dest)
+				return fmt.Errorf("no backup set of database %s in %s to verify: `dbbackup list` shows the sets", database, dest)
 			}
 			out := cmd.OutOrStdout()
 			bad := 0

@@ -306,14 +306,11 @@ func TestNoGoogleSecretInOutput(t *testing.T) {
 // TestRetentionOnDrive seeds a month of old sets in the Drive folder, with
 // files the tool did not make beside them, and runs a backup.
 func TestRetentionOnDrive(t *testing.T) {
-	g := newGoogle(t, pgtest.NewDatabase(t, ordersSQL))
+	url := pgtest.NewDatabase(t, ordersSQL)
+	g := newGoogle(t, url)
 	now := time.Now()
 	for day := 1; day <= 35; day++ {
-		id := dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1)
-		for name, format := range map[string]string{id + ".csv": "csv", id + ".manifest.json": "manifest"} {
-			g.fake.AddFile(googlefake.FileSpec{Name: name, Parents: []string{g.folder}, Content: []byte("x"),
-				AppProperties: map[string]string{"dbbackup": "test", "dbbackup_set": id, "dbbackup_format": format}})
-		}
+		g.seedDriveSet(dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url), nil)
 	}
 	old := dbbackup.SetIDAt(now.AddDate(0, 0, -300), 1)
 	g.fake.AddFile(googlefake.FileSpec{Name: old + ".csv", Parents: []string{g.folder}, Content: []byte("someone else's")})

@@ -47,19 +47,21 @@ func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error)
 	return cfg, log, nil
 }
 
-// sets lists the backup sets in the configured destination, newest first.
-func (g *globals) sets(cmd *cobra.Command) (dbbackup.Destination, []dbbackup.Set, error) {
+// sets inspects the backup sets in the configured destination, newest
+// first, and names the database the settings connect to.
+func (g *globals) sets(cmd *cobra.Command) (dbbackup.Destination, []dbbackup.Set, string, error) {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
+	}
+	database, err := databaseName(cfg)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	dest, err := newDestination(cmd.Context(), cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	files, err := dest.List(cmd.Context())
-	if err != nil {
-		return nil, nil, err
-	}
-	return dest, dbbackup.Sets(files, cfg.NameLocation), nil
+	sets, err := dbbackup.InspectSets(cmd.Context(), dest, cfg.NameLocation)
+	return dest, sets, database, err
 }

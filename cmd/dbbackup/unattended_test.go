@@ -203,15 +203,11 @@ func TestRetentionAndPruneDryRun(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	for day := 1; day <= 40; day++ { // a month and more of daily sets
-		id := dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1) // an hour younger than whole days
-		for _, name := range []string{id + ".csv", dbbackup.ManifestName(id)} {
-			os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o640)
-		}
+		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url)) // an hour younger than whole days
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o640)
 	future := dbbackup.SetIDAt(now.AddDate(0, 0, 5), 1)
-	os.WriteFile(filepath.Join(dir, future+".csv"), []byte("x"), 0o640)
-	os.WriteFile(filepath.Join(dir, dbbackup.ManifestName(future)), []byte("x"), 0o640)
+	seedSet(t, dir, future, dbName(url))
 	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"}
 
 	dry := runCLI(t, env, "prune", "--dry-run")

@@ -29,6 +29,20 @@ const stagingDirName = ".partial"
 // retryPolicy is how Google calls are retried; tests shorten it.
 var retryPolicy = retry.DefaultPolicy
 
+// clock is this machine's clock; tests set it wrong.
+var clock = time.Now
+
+// databaseName is the name of the database the settings connect to: the
+// sets of that database are the ones prune, verify and restore pick.
+func databaseName(cfg *config.Config) (string, error) {
+	db, err := postgres.New(cfg.DatabaseURL, 0)
+	if err != nil {
+		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
+			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}
+	}
+	return db.Name(), nil
+}
+
 // newRunner wires the adapters the configuration asks for.
 func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
 	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
@@ -36,9 +50,9 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
 			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}
 	}
-	local, err := localdir.New(cfg.BackupDir)
+	local, err := newLocal(cfg)
 	if err != nil {
-		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+		return nil, err
 	}
 	var exporters []dbbackup.Exporter
 	for _, f := range cfg.Formats {
@@ -64,7 +78,7 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		Scope:      cfg.Scope,
 		StagingDir: filepath.Join(local.Path(), stagingDirName),
 		Location:   cfg.NameLocation,
-		Now:        time.Now,
+		Now:        clock,
 		Log:        log,
 	}
 	if cfg.DriveEnabled() {
@@ -94,6 +108,28 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 	return r, nil
 }
 
+// localCopy is the local folder that keeps a copy of every set beside
+// Google Drive (BACKUP_KEEP_LOCAL), or nil.
+func localCopy(cfg *config.Config) (dbbackup.Destination, error) {
+	if !cfg.DriveEnabled() || !cfg.Google.KeepLocal {
+		return nil, nil
+	}
+	d, err := newLocal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// newLocal is the folder BACKUP_DIR.
+func newLocal(cfg *config.Config) (*localdir.Dir, error) {
+	d, err := localdir.New(cfg.BackupDir)
+	if err != nil {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+	}
+	return d, nil
+}
+
 // newDestination is where the sets are: Google Drive when configured, else
 // the local folder.
 func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (dbbackup.Destination, error) {
@@ -101,9 +137,9 @@ func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 		_, dest, err := newDrive(ctx, cfg, log)
 		return dest, err
 	}
-	d, err := localdir.New(cfg.BackupDir)
+	d, err := newLocal(cfg)
 	if err != nil {
-		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+		return nil, err
 	}
 	return d, nil
 }

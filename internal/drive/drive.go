@@ -24,6 +24,7 @@ const (
 	propTool   = "dbbackup"
 	propSet    = "dbbackup_set"
 	propFormat = "dbbackup_format"
+	propDB     = "dbbackup_database"
 )
 
 const folderMime = "application/vnd.google-apps.folder"

@@ -62,6 +62,15 @@ func (db *DB) Target() string {
 	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
 }
 
+// Name is the name of the database the connection string reaches:
+// its database, or, as for libpq, the user's name when it names none.
+func (db *DB) Name() string {
+	if db.config.Database != "" {
+		return db.config.Database
+	}
+	return db.config.User
+}
+
 // Snapshot implements dbbackup.Database.
 func (db *DB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
 	conn, err := pgx.ConnectConfig(ctx, db.config)

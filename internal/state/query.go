@@ -15,6 +15,7 @@ import (
 type Run struct {
 	ID       int64
 	SetID    string // "" until the run named its set
+	Database string // the database the run backed up; "" when it never connected
 	Started  time.Time
 	Finished time.Time // zero while running and for an interrupted run
 	Status   Status
@@ -73,7 +74,7 @@ type Report struct {
 
 // runColumns and scanRun read a Run; the counts come from run_files so
 // that they cannot disagree with the files listed.
-const runColumns = `r.id, r.set_id, r.started, r.finished, r.status, r.stage, r.error,
+const runColumns = `r.id, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
 	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id),
 	(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id),
 	p.sent`
@@ -84,7 +85,7 @@ func scanRun(row interface{ Scan(...any) error }, r *Run) error {
 	var started string
 	var finished sql.NullString
 	var sent sql.NullBool
-	err := row.Scan(&r.ID, &r.SetID, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
+	err := row.Scan(&r.ID, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
 	if err != nil {
 		return err
 	}
@@ -164,10 +165,10 @@ func (s *Store) Run(ctx context.Context, id int64) (d *RunDetail, err error) {
 }
 
 // LastSuccessful returns the row counts and total size of the newest run
-// that ended "ok", for the report's change columns; ok is false when
-// there is none. Failed and interrupted runs are skipped: their counts
-// say nothing about the data.
-func (s *Store) LastSuccessful(ctx context.Context) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
+// of database that ended "ok", for the report's change columns; ok is
+// false when there is none. Failed and interrupted runs are skipped: their
+// counts say nothing about the data; so are runs of other databases.
+func (s *Store) LastSuccessful(ctx context.Context, database string) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
 	defer func() { err = s.explain(err) }()
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -176,7 +177,7 @@ func (s *Store) LastSuccessful(ctx context.Context) (tables []dbbackup.TableCoun
 	defer tx.Rollback()
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT r.id, (SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id)
-		FROM runs r WHERE r.status = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`, StatusOK).Scan(&id, &size)
+		FROM runs r WHERE r.status = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`, StatusOK, database).Scan(&id, &size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, false, nil
 	}

@@ -146,7 +146,7 @@ func TestFinishRefusesWhatIsNotRunning(t *testing.T) {
 func TestLastSuccessfulSkipsFailedAndInterrupted(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, t.TempDir())
-	if _, _, ok, err := s.LastSuccessful(ctx); ok || err != nil {
+	if _, _, ok, err := s.LastSuccessful(ctx, "shop"); ok || err != nil {
 		t.Fatalf("empty history: ok %v, err %v", ok, err)
 	}
 	good := okOutcome(t0)
@@ -157,7 +157,7 @@ func TestLastSuccessfulSkipsFailedAndInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	begin(t, s, t0.Add(72*time.Hour)) // still running: the current run
-	tables, size, ok, err := s.LastSuccessful(ctx)
+	tables, size, ok, err := s.LastSuccessful(ctx, "shop")
 	if err != nil || !ok {
 		t.Fatalf("ok %v, err %v", ok, err)
 	}
@@ -168,7 +168,7 @@ func TestLastSuccessfulSkipsFailedAndInterrupted(t *testing.T) {
 	newer := okOutcome(t0.Add(96 * time.Hour))
 	newer.Report.Tables = newer.Report.Tables[:1]
 	record(t, s, newer)
-	if tables, _, _, _ := s.LastSuccessful(ctx); !reflect.DeepEqual(tables, newer.Report.Tables) {
+	if tables, _, _, _ := s.LastSuccessful(ctx, "shop"); !reflect.DeepEqual(tables, newer.Report.Tables) {
 		t.Errorf("after a newer OK run: %v", tables)
 	}
 }

@@ -182,7 +182,7 @@ func TestReadersDuringWrite(t *testing.T) {
 	if d, err := r.Run(ctx, id); err != nil || d.Status != StatusRunning {
 		t.Fatalf("Run during a write: %+v, %v", d, err)
 	}
-	if _, _, _, err := r.LastSuccessful(ctx); err != nil {
+	if _, _, _, err := r.LastSuccessful(ctx, "shop"); err != nil {
 		t.Fatalf("LastSuccessful during a write: %v", err)
 	}
 

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/googlefake"
+	"github.com/dbbackup/dbbackup/internal/pgtest"
+)
+
+// fakeSet is a whole set of database as a run would store it: a csv file
+// and the manifest that lists it, by file name.
+func fakeSet(id, database string) map[string][]byte {
+	csv := []byte("id\n1\n" + id + "\n")
+	sum := md5.Sum(csv)
+	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Database: database,
+		Files: []dbbackup.File{{Name: id + ".csv", Format: dbbackup.FormatCSV, Size: int64(len(csv)), MD5: hex.EncodeToString(sum[:])}}}
+	var b bytes.Buffer
+	m.WriteTo(&b)
+	return map[string][]byte{id + ".csv": csv, dbbackup.ManifestName(id): b.Bytes()}
+}
+
+// seedSet writes a whole set of database into the folder dir.
+func seedSet(t *testing.T, dir, id, database string) {
+	t.Helper()
+	for name, content := range fakeSet(id, database) {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// seedDriveSet puts a whole set of database in the Drive folder, tagged as
+// the tool tags its files; rename gives a file another name, as a user
+// renaming it in Drive would.
+func (g *google) seedDriveSet(id, database string, rename map[string]string) {
+	for name, content := range fakeSet(id, database) {
+		_, format, _ := dbbackup.ParseFileName(name)
+		if n, ok := rename[name]; ok {
+			name = n
+		}
+		g.fake.AddFile(googlefake.FileSpec{Name: name, Parents: []string{g.folder}, Content: content,
+			AppProperties: map[string]string{"dbbackup": "test", "dbbackup_set": id, "dbbackup_format": string(format)}})
+	}
+}
+
+// dbName is the database name in a connection URL.
+func dbName(url string) string {
+	name, _, _ := strings.Cut(url[strings.LastIndex(url, "/")+1:], "?")
+	return name
+}
+
+func exists(t *testing.T, path string) bool {
+	t.Helper()
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// TestOnlyWholeSetsCount: with BACKUP_RETENTION_MIN_KEEP=1, a newer set
+// missing a file does not count, so the only whole set stays; a manifest
+// holding {} makes nothing a set; list says what is wrong.
+func TestOnlyWholeSetsCount(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	db := dbName(url)
+	dir := t.TempDir()
+	now := time.Now()
+	whole := dbbackup.SetIDAt(now.AddDate(0, 0, -41), 1)
+	seedSet(t, dir, whole, db)
+	broken := dbbackup.SetIDAt(now.AddDate(0, 0, -40), 1)
+	seedSet(t, dir, broken, db)
+	os.Truncate(filepath.Join(dir, broken+".csv"), 3) // damaged: shorter than its manifest says
+	mine := dbbackup.SetIDAt(now.AddDate(0, 0, -90), 1)
+	os.WriteFile(filepath.Join(dir, mine+".csv"), []byte("my own file"), 0o600)
+	os.WriteFile(filepath.Join(dir, dbbackup.ManifestName(mine)), []byte("{}"), 0o600)
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_RETENTION_MIN_KEEP": "1"}
+
+	list := runCLI(t, env, "list")
+	if list.code != 0 || !strings.Contains(list.stdout, "BROKEN: "+broken+".csv holds 3 bytes") ||
+		!strings.Contains(list.stdout, "BROKEN: set "+mine) || strings.Count(list.stdout, "complete") != 1 {
+		t.Fatalf("list: exit %d\n%s%s", list.code, list.stdout, list.stderr)
+	}
+	res := runCLI(t, env, "prune")
+	if res.code != 0 {
+		t.Fatalf("prune: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, name := range []string{whole + ".csv", broken + ".csv", mine + ".csv"} {
+		if !exists(t, filepath.Join(dir, name)) {
+			t.Errorf("%s was deleted:\n%s", name, res.stdout)
+		}
+	}
+	if !strings.Contains(res.stdout, "NOT WHOLE") {
+		t.Errorf("prune does not say the set is not whole:\n%s", res.stdout)
+	}
+}
+
+// TestDriveDeletesOnlyWhatTheManifestLists: a file of a set that the user
+// renamed in Drive makes the set not whole (list says so) and is never
+// deleted, not even when the rest of its set expires.
+func TestDriveDeletesOnlyWhatTheManifestLists(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	db := dbName(url)
+	g := newGoogle(t, url)
+	now := time.Now()
+	renamed := dbbackup.SetIDAt(now.AddDate(0, 0, -50), 1)
+	g.seedDriveSet(renamed, db, map[string]string{renamed + ".csv": "orders for the auditor.csv"})
+	expired := dbbackup.SetIDAt(now.AddDate(0, 0, -51), 1)
+	g.seedDriveSet(expired, db, nil)
+
+	list := runCLI(t, g.env, "list")
+	if !strings.Contains(list.stdout, "BROKEN: "+renamed+".csv is missing") {
+		t.Errorf("list:\n%s%s", list.stdout, list.stderr)
+	}
+	res := runCLI(t, g.with("BACKUP_FORMATS", "csv", "BACKUP_RETENTION_MIN_KEEP", "1"), "run")
+	if res.code != 0 || !strings.Contains(res.stdout, "Retention: deleted 2 expired sets") {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	stored := g.stored()
+	if _, ok := stored["orders for the auditor.csv"]; !ok {
+		t.Error("the file the user renamed was deleted")
+	}
+	if _, ok := stored[expired+".csv"]; ok {
+		t.Error("the whole expired set was not deleted")
+	}
+}
