@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"os"
@@ -127,5 +128,106 @@ func TestDriveDeletesOnlyWhatTheManifestLists(t *testing.T) {
 	}
 	if _, ok := stored[expired+".csv"]; ok {
 		t.Error("the whole expired set was not deleted")
+	}
+}
+
+// TestTwoDatabasesOneFolder is the README's quick start: two databases
+// backed up into one folder with one history. Deltas compare with the same
+// database's last run, verify picks its own database's newest set, list
+// and history name the database, and a run never deletes the other
+// database's expired set.
+func TestTwoDatabasesOneFolder(t *testing.T) {
+	big := pgtest.NewDatabase(t, ordersSQL)
+	small := pgtest.NewDatabase(t, `CREATE TABLE notes (id int PRIMARY KEY); INSERT INTO notes VALUES (1);`)
+	mb := newMailbox(t)
+	dir, stateDir := t.TempDir(), t.TempDir()
+	// A third database's only set, long expired.
+	other := dbbackup.SetIDAt(time.Now().AddDate(0, 0, -60), 1)
+	seedSet(t, dir, other, "crm")
+	env := mb.env(map[string]string{"BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "csv,json,dump",
+		"BACKUP_RETENTION_MIN_KEEP": "1"})
+
+	for _, url := range []string{big, small, small} {
+		if res := runCLI(t, withEnv(env, "DATABASE_URL", url), "run"); res.code != 0 {
+			t.Fatalf("run %s: exit %d\n%s%s", dbName(url), res.code, res.stdout, res.stderr)
+		}
+	}
+	if !exists(t, filepath.Join(dir, other+".csv")) {
+		t.Error("a run of one database deleted the other database's set")
+	}
+	hist := runCLI(t, withEnv(env, "DATABASE_URL", small), "history")
+	if strings.Count(hist.stdout, dbName(small)) != 2 || strings.Count(hist.stdout, dbName(big)) != 1 {
+		t.Errorf("history does not name the databases:\n%s", hist.stdout)
+	}
+	second := runCLI(t, withEnv(env, "DATABASE_URL", small), "history", "2")
+	for _, wrong := range []string{"shrank", "was in the previous backup"} {
+		if strings.Contains(second.stdout, wrong) {
+			t.Errorf("the first run of %s is compared with %s's: %q in\n%s", dbName(small), dbName(big), wrong, second.stdout)
+		}
+	}
+	third := runCLI(t, withEnv(env, "DATABASE_URL", small), "history", "3")
+	if !strings.Contains(third.stdout, "public.notes") || strings.Contains(third.stdout, "public.orders") {
+		t.Errorf("report of the third run:\n%s", third.stdout)
+	}
+
+	list := runCLI(t, env, "list")
+	if strings.Count(list.stdout, dbName(big)) != 1 || strings.Count(list.stdout, dbName(small)) != 2 || !strings.Contains(list.stdout, "crm") {
+		t.Errorf("list does not name the databases:\n%s", list.stdout)
+	}
+	// The big database's set is the oldest run, yet verify and restore
+	// pick it for its database.
+	ver := runCLI(t, withEnv(env, "DATABASE_URL", big), "verify")
+	if ver.code != 0 || !strings.Contains(ver.stdout, ".csv.zip") {
+		t.Fatalf("verify: exit %d\n%s%s", ver.code, ver.stdout, ver.stderr)
+	}
+	target := pgtest.NewDatabase(t)
+	if res := runCLI(t, withEnv(env, "DATABASE_URL", big), "restore", "--target", target); res.code != 0 {
+		t.Fatalf("restore: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	var n int
+	if err := connect(t, target).QueryRow(context.Background(), "SELECT count(*) FROM orders").Scan(&n); err != nil || n != 200 {
+		t.Fatalf("the restored database holds %d orders (%v), want 200", n, err)
+	}
+}
+
+// TestKeepLocalCopiesArePruned: the local copy beside Drive
+// (BACKUP_KEEP_LOCAL) gets the same retention as Drive.
+func TestKeepLocalCopiesArePruned(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	g := newGoogle(t, url)
+	dir := g.env["BACKUP_DIR"]
+	now := time.Now()
+	for day := 40; day < 50; day++ {
+		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+	}
+	seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -70), 1), "crm")
+	res := runCLI(t, g.with("BACKUP_FORMATS", "csv", "BACKUP_KEEP_LOCAL", "true", "BACKUP_RETENTION_MIN_KEEP", "3"), "run")
+	if res.code != 0 || !strings.Contains(res.stdout, "Retention of the local copy: deleted 8 expired sets") {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	list := runCLI(t, withEnv(g.env, "DRIVE_BACKUP_FOLDER_ID", ""), "list") // the local folder
+	if !strings.Contains(list.stdout, "4 backup sets") || !strings.Contains(list.stdout, "crm") {
+		t.Errorf("left in the local copy:\n%s%s", list.stdout, list.stderr)
+	}
+}
+
+// TestClockAheadSkipsRetention: a machine clock a year ahead of the
+// database server's would make every set look old; retention is skipped
+// and the report says why.
+func TestClockAheadSkipsRetention(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	dir := t.TempDir()
+	now := time.Now()
+	for day := 1; day <= 21; day++ {
+		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+	}
+	clock = func() time.Time { return time.Now().AddDate(1, 0, 0) }
+	t.Cleanup(func() { clock = time.Now })
+	res := runCLI(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"}, "run")
+	if res.code != 0 || !strings.Contains(res.stdout, "Warning: retention skipped: this machine's clock is") {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if n := len(setFiles(t, dir)); n != 21*2+2 {
+		t.Errorf("%d files left, want every one of the 21 sets and the new one", n)
 	}
 }
