@@ -32,7 +32,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 		}
 	}
-	check("run", d.Run, Run{ID: id, SetID: rep.SetID, Started: rep.Started.Local(), Finished: rep.Finished.Local(),
+	check("run", d.Run, Run{ID: id, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
 		Status: StatusOK, FileCount: 2, Size: rep.Size(), HasReport: true, ReportSent: true})
 	check("hint", d.Hint, "")
 	check("destination", d.Destination, o.Destination)
