@@ -201,9 +201,14 @@ func TestKeepLocalCopiesArePruned(t *testing.T) {
 		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
 	}
 	seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -70), 1), "crm")
-	res := runCLI(t, g.with("BACKUP_FORMATS", "csv", "BACKUP_KEEP_LOCAL", "true", "BACKUP_RETENTION_MIN_KEEP", "3"), "run")
+	env := newMailbox(t).env(g.with("BACKUP_FORMATS", "csv", "BACKUP_KEEP_LOCAL", "true", "BACKUP_RETENTION_MIN_KEEP", "3",
+		"STATE_DIR", t.TempDir()))
+	res := runCLI(t, env, "run")
 	if res.code != 0 || !strings.Contains(res.stdout, "Retention of the local copy: deleted 8 expired sets") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if report := runCLI(t, env, "history", "1"); !strings.Contains(report.stdout, "In the local copy: deleted 8 sets.") {
+		t.Errorf("the report does not tell of the local copy:\n%s", report.stdout)
 	}
 	list := runCLI(t, withEnv(g.env, "DRIVE_BACKUP_FOLDER_ID", ""), "list") // the local folder
 	if !strings.Contains(list.stdout, "4 backup sets") || !strings.Contains(list.stdout, "crm") {

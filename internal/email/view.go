@@ -190,6 +190,13 @@ func (v *view) retention(o *dbbackup.Outcome) {
 	if len(res.Failed) > 0 {
 		v.RetentionNote += fmt.Sprintf(" %d %s could not be deleted; the next run tries again.", len(res.Failed), plural(len(res.Failed), "set"))
 	}
+	if c := o.CopyRetention; c != nil {
+		v.RetentionNote += fmt.Sprintf(" In the local copy: deleted %d %s", len(c.Removed), plural(len(c.Removed), "set"))
+		if len(c.Failed) > 0 {
+			v.RetentionNote += fmt.Sprintf(", %d could not be deleted", len(c.Failed))
+		}
+		v.RetentionNote += "."
+	}
 }
 
 func (v *view) quota(o *dbbackup.Outcome) {
