@@ -54,7 +54,7 @@ func newHistoryCommand(g *globals) *cobra.Command {
 			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
 			for _, r := range runs {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), status(r),
-					orDash(r.Database), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+					printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
 			}
 			return tw.Flush()
 		},

@@ -74,10 +74,10 @@ func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbba
 		fmt.Fprintf(out, "Dry run: nothing is deleted from %s.\n\n", dest)
 	}
 	if len(res.Decisions) == 0 {
-		fmt.Fprintf(out, "No backup sets of database %s in %s.\n", database, dest)
+		fmt.Fprintf(out, "No backup sets of database %s in %s.\n", printable(database), dest)
 		return
 	}
-	fmt.Fprintf(out, "Sets of database %s in %s:\n", database, dest)
+	fmt.Fprintf(out, "Sets of database %s in %s:\n", printable(database), dest)
 	failed := map[string]string{}
 	for _, f := range res.Failed {
 		failed[f.Set.ID] = f.Err

@@ -137,7 +137,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 			continue
 		}
 		what := []string{"Retention", "Retention of the local copy"}[i]
-		fmt.Fprintf(w, "%s: deleted %d expired sets of database %s.\n", what, len(res.Removed), s.Database)
+		fmt.Fprintf(w, "%s: deleted %d expired sets of database %s.\n", what, len(res.Removed), printable(s.Database))
 		for _, f := range res.Failed {
 			fmt.Fprintf(w, "%s: could not delete %s (the next run tries again): %s\n", what, f.Set.ID, f.Err)
 		}
