@@ -152,6 +152,9 @@ func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive
 	if err != nil {
 		return nil, nil, err
 	}
+	if w := googleauth.Exposed(g.TokenFile); w != "" {
+		log.Warn(w)
+	}
 	base := &http.Client{Transport: transport(), Timeout: 2 * time.Minute}
 	ctx = context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, base)
 	ts := googleauth.TokenSource(ctx, tok.Config(g.Scopes), tok, g.TokenFile, log)

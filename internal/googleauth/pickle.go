@@ -14,7 +14,18 @@ import (
 // google.oauth2.credentials.Credentials (pickle protocols 2 to 5). Only the
 // three classes such a file refers to are resolved; any other class is an
 // error, so a pickle never makes this program construct anything else.
-func parsePickle(b []byte) (*Token, error) {
+// A pickle whose lengths reach past its end is refused before it is read,
+// and a panic while unpickling is an error: a crafted file must fail the
+// run with a report, never kill it.
+func parsePickle(b []byte) (t *Token, err error) {
+	if err := checkPickleBounds(b); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = nil, fmt.Errorf("the pickle cannot be read: %v", p)
+		}
+	}()
 	u := pickle.NewUnpickler(bytes.NewReader(b))
 	u.FindClass = func(module, name string) (any, error) {
 		switch module + "." + name {
@@ -36,7 +47,7 @@ func parsePickle(b []byte) (*Token, error) {
 		return nil, errors.New("the pickle does not hold google.oauth2.credentials.Credentials")
 	}
 	get := func(key string) string { s, _ := c.state[key].(string); return s }
-	t := &Token{
+	t = &Token{
 		Type:         "authorized_user",
 		AccessToken:  get("token"),
 		RefreshToken: get("_refresh_token"),
@@ -105,6 +116,9 @@ func newDatetime(args ...any) (any, error) {
 
 // encodeLatin1 is _codecs.encode(s, "latin1"): each rune is one byte.
 func encodeLatin1(args ...any) (any, error) {
+	if len(args) < 1 {
+		return nil, errors.New("_codecs.encode without arguments")
+	}
 	s, _ := args[0].(string)
 	b := make([]byte, 0, len(s))
 	for _, r := range s {

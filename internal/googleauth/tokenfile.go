@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
@@ -43,10 +46,14 @@ func (t *Token) Config(scopes []string) *oauth2.Config {
 
 const tokenVar = "GOOGLE_TOKEN_FILE"
 
+// maxTokenFile bounds what is read of a token file: real ones hold a few
+// kilobytes, and a larger one is not worth the memory.
+const maxTokenFile = 1 << 20
+
 // ReadToken reads a token file: the authorized_user JSON, or a Python
 // token.pickle (told apart by content, whatever the name).
 func ReadToken(path string) (*Token, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path, maxTokenFile)
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: tokenVar, Problem: fmt.Sprintf("cannot read %s: %v", path, plain(err)),
 			Hint: "run `dbbackup token` to authorize dbbackup and create it"}
@@ -75,8 +82,36 @@ func ReadToken(path string) (*Token, error) {
 	return t, nil
 }
 
+// readSmall reads the file at path, refusing one larger than limit.
+func readSmall(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		err = fmt.Errorf("larger than %s, no token file is", dbbackup.HumanSize(limit))
+	}
+	return b, err
+}
+
+// Exposed returns, when other users may read the token file at path (it
+// is readable by its group or by others), a warning that says how to fix
+// it; "" otherwise. The file holds a refresh token: whoever reads it has
+// the Drive.
+func Exposed(path string) string {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o044 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s) is readable by other users (mode %04o): whoever reads it can use your Google Drive; run: chmod 600 %s",
+		tokenVar, path, st.Mode().Perm(), path)
+}
+
 // WriteToken saves t to path with mode 0600, atomically: a crash leaves the
-// old file or the new one, never half of one.
+// old file or the new one, never half of one. When path is a symbolic link
+// the file it points to is replaced, so the link stays a link.
 func WriteToken(path string, t *Token) error {
 	t.Type = "authorized_user"
 	t.pickle = false
@@ -84,8 +119,28 @@ func WriteToken(path string, t *Token) error {
 	if err != nil {
 		return err
 	}
-	if err := fsutil.Replace(path, bytes.NewReader(append(b, '\n')), 0o600); err != nil {
+	target, err := linkTarget(path)
+	if err != nil {
+		return err
+	}
+	if err := fsutil.Replace(target, bytes.NewReader(append(b, '\n')), 0o600); err != nil {
 		return fmt.Errorf("save the Google token (%s): %w", tokenVar, err)
 	}
 	return nil
+}
+
+// linkTarget is the file path names: path itself, or, for a symbolic link,
+// the file at the end of the links. A link to nowhere is an error: writing
+// beside it would leave the link broken and the token where nobody looks.
+func linkTarget(path string) (string, error) {
+	st, err := os.Lstat(path)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return path, nil // a new file, or a regular one
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", &dbbackup.ConfigError{Var: tokenVar, Problem: fmt.Sprintf("%s is a symbolic link that leads nowhere: %v", path, plain(err)),
+			Hint: "fix the link, or set GOOGLE_TOKEN_FILE to the token file itself"}
+	}
+	return target, nil
 }

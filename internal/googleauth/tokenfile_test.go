@@ -1,14 +1,17 @@
 package googleauth
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/googlefake"
 )
 
 func TestReadPickleFixturesMadeByGoogleAuth(t *testing.T) {
@@ -75,5 +78,72 @@ func TestBadTokenFiles(t *testing.T) {
 	}
 	if _, err := ReadToken(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing token file was read")
+	}
+}
+
+func TestRefreshWritesThroughASymlinkedTokenFile(t *testing.T) {
+	fake, srv := googlefake.NewTestServer(t)
+	dir := t.TempDir()
+	real := filepath.Join(dir, "secrets", "token.json")
+	os.Mkdir(filepath.Dir(real), 0o700)
+	os.WriteFile(real, fake.AuthorizedUserJSON(srv.URL), 0o600)
+	link := filepath.Join(dir, "token.json")
+	if err := os.Symlink(filepath.Join("secrets", "token.json"), link); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ReadToken(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TokenSource(context.Background(), tok.Config(nil), tok, link, quiet).Token(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file: %v %v", st.Mode(), err)
+	}
+	saved, err := ReadToken(real)
+	if err != nil || saved.AccessToken == "" {
+		t.Fatalf("the link's target holds no refreshed token: %+v %v", saved, err)
+	}
+	if st, _ := os.Stat(real); st.Mode().Perm() != 0o600 {
+		t.Errorf("target mode %v, want 0600", st.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the token's folder holds %d entries, want the link and secrets/", len(entries))
+	}
+
+	dangling := filepath.Join(dir, "dangling.json")
+	os.Symlink(filepath.Join(dir, "nowhere", "token.json"), dangling)
+	err = WriteToken(dangling, saved)
+	var ce *dbbackup.ConfigError
+	if !errors.As(err, &ce) || ce.Var != "GOOGLE_TOKEN_FILE" || !strings.Contains(ce.Problem, "symbolic link") {
+		t.Errorf("writing through a dangling link: %v", err)
+	}
+	if st, err := os.Lstat(dangling); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the dangling link was replaced: %v", err)
+	}
+}
+
+func TestExposedTokenFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "token.json")
+	os.WriteFile(p, []byte("{}"), 0o600)
+	if w := Exposed(p); w != "" {
+		t.Errorf("a 0600 file: %q", w)
+	}
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+		os.Chmod(p, mode)
+		if w := Exposed(p); !strings.Contains(w, "GOOGLE_TOKEN_FILE") || !strings.Contains(w, "chmod 600 "+p) {
+			t.Errorf("mode %04o: %q", mode, w)
+		}
+	}
+}
+
+func TestTokenFileTooLargeIsRefused(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "token.json")
+	os.WriteFile(p, make([]byte, maxTokenFile+1), 0o600)
+	_, err := ReadToken(p)
+	var ce *dbbackup.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Problem, "larger than") {
+		t.Errorf("got %v", err)
 	}
 }
