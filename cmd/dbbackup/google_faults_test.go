@@ -6,8 +6,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/dbbackup/dbbackup/internal/retry"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
@@ -46,5 +48,29 @@ func TestTokenFileReadableByOthersIsWarned(t *testing.T) {
 	}
 	if !strings.Contains(res.stderr, "readable by other users") || !strings.Contains(res.stderr, "chmod 600 "+token) {
 		t.Errorf("no warning about the 0644 token file:\n%s", res.stderr)
+	}
+}
+
+func TestGoogleUnreachableFailsSoonWithAHint(t *testing.T) {
+	g := newGoogle(t, pgtest.NewDatabase(t, ordersSQL))
+	// Production's shape in tenths: ten tries, waits doubling up to 1.6 s.
+	saved := retryPolicy
+	retryPolicy = retry.Policy{Tries: 10, Base: 100 * time.Millisecond, Max: 1600 * time.Millisecond}
+	t.Cleanup(func() { retryPolicy = saved })
+
+	start := time.Now()
+	res := runCLI(t, g.with("GOOGLE_API_ENDPOINT", "http://nonexistent.invalid/", "BACKUP_FORMATS", "csv"), "run")
+	took := time.Since(start)
+	if res.code != exitFailed {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if took > 3*time.Second {
+		t.Errorf("gave up after %s: a host that does not resolve is retried as long as a cut connection", took)
+	}
+	if !strings.Contains(res.stderr, "Try: this machine cannot reach Google") {
+		t.Errorf("no hint:\n%s", res.stderr)
+	}
+	if strings.Contains(res.stderr, "alt=json") || strings.Contains(res.stderr, "/drive/v3/") {
+		t.Errorf("the output holds the whole API address:\n%s", res.stderr)
 	}
 }

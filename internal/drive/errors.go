@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,10 +18,21 @@ import (
 	"google.golang.org/api/googleapi"
 )
 
+// unresolvedTries is how often a call is tried when Google's host name
+// does not resolve: a resolver that is slow to come up gets one more
+// chance, a machine without DNS or network fails within seconds.
+const unresolvedTries = 3
+
 // explain turns an error of the Drive client into one that says what to
 // do, marking the ones worth retrying temporary.
 func (d *Dest) explain(what string, err error) error {
-	wrapped := fmt.Errorf("%s: %w", what, err)
+	wrapped := fmt.Errorf("%s: %w", what, withoutAddresses(err))
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound { // Drive's host, or the token endpoint's
+		return &retry.TemporaryError{Tries: unresolvedTries, Err: &dbbackup.HintError{Err: wrapped,
+			Hint: "this machine cannot reach Google's servers (" + dns.Name + " does not resolve): check its DNS and network, " +
+				"and set HTTPS_PROXY if it must go through a proxy; GOOGLE_API_ENDPOINT, when set, must name a host that exists"}}
+	}
 	var hint *dbbackup.HintError
 	if errors.As(err, &hint) { // the token source explained it: a refused refresh token
 		return wrapped
@@ -59,6 +71,38 @@ func (d *Dest) explain(what string, err error) error {
 	}
 	return wrapped
 }
+
+// withoutAddresses keeps only the scheme and host of the request addresses
+// in err's message: the Go client quotes each whole address, query
+// included (file ids, an upload's session id), which makes a log line
+// several hundred characters long and says nothing more. errors.As still
+// finds everything err holds.
+func withoutAddresses(err error) error {
+	msg, changed := err.Error(), false
+	for e := err; ; {
+		var ue *url.Error
+		if !errors.As(e, &ue) {
+			break
+		}
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" && (u.Path != "" || u.RawQuery != "") {
+			msg = strings.ReplaceAll(msg, strconv.Quote(ue.URL), strconv.Quote(u.Scheme+"://"+u.Host+"/…"))
+			changed = true
+		}
+		e = ue.Err
+	}
+	if !changed {
+		return err
+	}
+	return &shortened{msg: msg, err: err}
+}
+
+type shortened struct {
+	msg string
+	err error
+}
+
+func (e *shortened) Error() string { return e.msg }
+func (e *shortened) Unwrap() error { return e.err }
 
 func isNotFound(err error) bool {
 	var ge *googleapi.Error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 
@@ -74,6 +75,11 @@ func (s *Source) Token() (*oauth2.Token, error) {
 // Explain turns the token endpoint's refusals into errors that say what to
 // do. Other errors are returned as they are.
 func Explain(err error) error {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return dbbackup.WithHint(err, "this machine cannot reach Google's sign-in server (%s does not resolve): "+
+			"check its DNS and network, and set HTTPS_PROXY if it must go through a proxy", dns.Name)
+	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		return err

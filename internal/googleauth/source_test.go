@@ -3,12 +3,15 @@ package googleauth
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 )
 
@@ -48,5 +51,14 @@ func TestRefreshSavesJSONButNeverRewritesAPickle(t *testing.T) {
 	}
 	if now, _ := os.ReadFile(picklePath); !bytes.Equal(now, orig) {
 		t.Fatal("the token.pickle was rewritten")
+	}
+}
+
+func TestUnresolvableTokenEndpointSaysWhatToCheck(t *testing.T) {
+	tok := &Token{ClientID: "id", ClientSecret: "s", RefreshToken: "r", TokenURI: "http://nonexistent.invalid/token"}
+	_, err := TokenSource(context.Background(), tok.Config(nil), tok, filepath.Join(t.TempDir(), "token.json"), quiet).Token()
+	var he *dbbackup.HintError
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "cannot reach Google") || !strings.Contains(he.Hint, "HTTPS_PROXY") {
+		t.Fatalf("got %v", err)
 	}
 }

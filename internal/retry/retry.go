@@ -22,6 +22,10 @@ type TemporaryError struct {
 	Err error
 	// After is how long the server asked to wait (Retry-After), or 0.
 	After time.Duration
+	// Tries, when above 0, bounds the attempts below the policy's: for an
+	// error that goes away soon or not at all, such as a host name that
+	// does not resolve.
+	Tries int
 }
 
 func (e *TemporaryError) Error() string { return e.Err.Error() }
@@ -58,7 +62,7 @@ func (p Policy) Do(ctx context.Context, log *slog.Logger, what string, fn func()
 		if !errors.As(err, &te) {
 			return err
 		}
-		if attempt >= p.Tries {
+		if attempt >= p.Tries || (te.Tries > 0 && attempt >= te.Tries) {
 			return fmt.Errorf("%s: gave up after %d attempts: %w", what, attempt, err)
 		}
 		wait := p.wait(attempt, te.After)

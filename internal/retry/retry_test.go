@@ -43,6 +43,17 @@ func TestDoRetriesOnlyTemporaryErrors(t *testing.T) {
 	}
 }
 
+func TestAnErrorMayAllowFewerTriesThanThePolicy(t *testing.T) {
+	calls := 0
+	err := fast.Do(context.Background(), quiet, "x", func() error {
+		calls++
+		return &TemporaryError{Err: errors.New("no such host"), Tries: 2}
+	})
+	if err == nil || calls != 2 {
+		t.Fatalf("got %v after %d calls, want failure after 2", err, calls)
+	}
+}
+
 func TestDoHonoursRetryAfterAndContext(t *testing.T) {
 	start := time.Now()
 	calls := 0
