@@ -68,6 +68,18 @@ type Report struct {
 	Quota    *Quota // the destination's storage before the run, when known
 }
 
+// ManifestSHA256 is the SHA-256 of the set's manifest, "" until it is
+// stored. Kept apart from the set (in the report, the email and the run
+// history), it lets Verify tell an edited manifest from the one written.
+func (r *Report) ManifestSHA256() string {
+	for _, f := range r.Files {
+		if f.Format == FormatManifest {
+			return f.SHA256
+		}
+	}
+	return ""
+}
+
 // Size is the total size of the report's files.
 func (r *Report) Size() int64 {
 	var n int64

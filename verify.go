@@ -59,21 +59,48 @@ func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, err
 	return nil, fmt.Errorf("set %s has no manifest: an unfinished run, or its manifest was renamed or deleted", set.ID)
 }
 
-func checkFile(ctx context.Context, dest Destination, f, want File) string {
-	r, err := dest.Open(ctx, f)
-	if err != nil {
-		return "cannot be read: " + err.Error()
+// CheckManifest compares the SHA-256 of set's stored manifest with want,
+// the one recorded when the set was made (Report.ManifestSHA256): Verify
+// trusts the manifest, so an edited one would vouch for edited files. It
+// returns "" when they match, else what is wrong.
+func CheckManifest(ctx context.Context, dest Destination, set Set, want string) string {
+	for _, f := range set.Files {
+		if f.Format != FormatManifest {
+			continue
+		}
+		sum, _, problem := readSHA256(ctx, dest, f)
+		if problem == "" && sum != want {
+			problem = fmt.Sprintf("its SHA-256 is %s, the run history recorded %s when the set was made: the manifest was changed and its checksums cannot be trusted", sum, want)
+		}
+		return problem
 	}
-	defer r.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, r)
+	return "missing"
+}
+
+func checkFile(ctx context.Context, dest Destination, f, want File) string {
+	sum, n, problem := readSHA256(ctx, dest, f)
 	switch {
-	case err != nil:
-		return "cannot be read: " + err.Error()
+	case problem != "":
+		return problem
 	case n != want.Size:
 		return fmt.Sprintf("holds %d bytes, the manifest says %d", n, want.Size)
-	case hex.EncodeToString(h.Sum(nil)) != want.SHA256:
+	case sum != want.SHA256:
 		return "its SHA-256 differs from the manifest's: the file is damaged"
 	}
 	return ""
+}
+
+// readSHA256 reads f back from dest: its SHA-256 and size, or what kept it
+// from being read.
+func readSHA256(ctx context.Context, dest Destination, f File) (sum string, n int64, problem string) {
+	r, err := dest.Open(ctx, f)
+	if err != nil {
+		return "", 0, "cannot be read: " + err.Error()
+	}
+	defer r.Close()
+	h := sha256.New()
+	if n, err = io.Copy(h, r); err != nil {
+		return "", n, "cannot be read: " + err.Error()
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, ""
 }

@@ -128,6 +128,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 		}
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "Manifest SHA-256 %s: kept in the run history, `dbbackup verify` checks the manifest against it.\n", rep.ManifestSHA256())
 	for _, warn := range rep.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", printable(warn))
 	}

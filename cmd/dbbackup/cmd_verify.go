@@ -37,8 +37,16 @@ file is missing or damaged.`,
 				return fmt.Errorf("no backup set of database %s in %s to verify: `dbbackup list` shows the sets", database, dest)
 			}
 			out := cmd.OutOrStdout()
+			recorded, closeHistory, err := manifestRecords(g, cmd)
+			if err != nil {
+				return err
+			}
+			defer closeHistory()
 			bad := 0
 			for _, s := range sets {
+				if problem := checkManifest(cmd.Context(), out, dest, s, recorded); problem {
+					bad++
+				}
 				checks, err := dbbackup.Verify(cmd.Context(), dest, s)
 				if err != nil {
 					bad++
@@ -48,9 +56,9 @@ file is missing or damaged.`,
 				for _, c := range checks {
 					if c.Problem != "" {
 						bad++
-						fmt.Fprintf(out, "FAIL  %s: %s\n", c.File.Name, c.Problem)
+						fmt.Fprintf(out, "FAIL  %s: %s\n", printable(c.File.Name), c.Problem)
 					} else {
-						fmt.Fprintf(out, "OK    %s  %s  sha256 %s\n", c.File.Name, dbbackup.HumanSize(c.File.Size), c.File.SHA256)
+						fmt.Fprintf(out, "OK    %s  %s  sha256 %s\n", printable(c.File.Name), dbbackup.HumanSize(c.File.Size), c.File.SHA256)
 					}
 				}
 			}

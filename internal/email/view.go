@@ -18,6 +18,7 @@ type view struct {
 	OK                          bool
 	Status, Database, Server    string
 	SetID, Destination, Version string
+	Manifest                    string // the manifest's SHA-256: verify checks it against the history
 	Snapshot, Started, Finished string
 	Duration                    string
 	Failure                     *failure
@@ -68,7 +69,7 @@ func newView(o *dbbackup.Outcome) *view {
 		Server: or(r.Snapshot.ServerVersion, "—"), SetID: or(r.SetID, "—"),
 		Destination: or(o.Destination, "—"), Version: dbbackup.Version,
 		Snapshot: when(r.Snapshot.SnapshotTime), Started: when(r.Started), Finished: when(r.Finished),
-		Duration: "—", Warnings: r.Warnings,
+		Duration: "—", Warnings: r.Warnings, Manifest: r.ManifestSHA256(),
 	}
 	if !r.Started.IsZero() && !r.Finished.IsZero() {
 		v.Duration = duration(r.Finished.Sub(r.Started))
