@@ -42,7 +42,14 @@ type Job struct {
 	Retention Policy // Days 0: keep every set; applied to Runner.Copy too
 	Reporter  Reporter
 	History   History
-	Log       *slog.Logger
+	// Unrecorded is why History is nil when the history could not be
+	// opened: the report says so, so that a run missing from the history
+	// is not a mystery.
+	Unrecorded error
+	// Database is the database the settings name, for the report of a
+	// run that failed before it could ask the server.
+	Database string
+	Log      *slog.Logger
 }
 
 // Run performs the job. Its error is the backup's failure (a *StageError)
@@ -50,12 +57,12 @@ type Job struct {
 func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 	r := j.Runner
 	started := r.Now()
-	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String()}
+	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database}
+	unrecorded := j.Unrecorded
 	var runID int64
 	if j.History != nil {
-		var err error
-		if runID, err = j.History.Begin(ctx, started); err != nil {
-			j.Log.Warn("run history unwritable: this run is not recorded", "err", err)
+		if runID, unrecorded = j.History.Begin(ctx, started); unrecorded != nil {
+			j.Log.Warn("run history unwritable: this run is not recorded", "err", unrecorded)
 		}
 	}
 	rep, err := r.Run(ctx)
@@ -75,11 +82,7 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 	// and the report still go out.
 	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
-	if j.History != nil && runID != 0 {
-		if herr := j.History.Finish(after, runID, o); herr != nil {
-			j.Log.Warn("could not record the run in the history", "err", herr)
-		}
-	}
+	runID = j.record(after, runID, o, unrecorded)
 	sendErr := j.report(after, runID, o)
 	if err != nil {
 		return o, err
@@ -139,19 +142,46 @@ func clockSkew(rep *Report) time.Duration {
 	return 0
 }
 
-// fail records in o why the run failed, where, and what to do.
+// record finishes run id in the history (begun by the caller, or now when
+// id is 0) and returns its id, 0 when it is not recorded. A run that cannot
+// be recorded says so in its own report.
+func (j *Job) record(ctx context.Context, id int64, o *Outcome, unrecorded error) int64 {
+	if j.History != nil && unrecorded == nil {
+		if id == 0 {
+			id, unrecorded = j.History.Begin(ctx, o.Report.Started)
+		}
+		if unrecorded == nil {
+			unrecorded = j.History.Finish(ctx, id, o)
+		}
+	}
+	if unrecorded == nil {
+		return id
+	}
+	if j.History != nil {
+		j.Log.Warn("could not record the run in the history", "err", unrecorded)
+	}
+	o.Report.Warnings = append(o.Report.Warnings, "this run could not be recorded in the history: "+unrecorded.Error())
+	return 0
+}
+
+// fail records in o why the run failed, where, and what to do. The stage
+// is the one the error names (a *StageError), so the error text, the
+// summary, the report and the history agree; a setting found wrong before
+// any stage began is the config stage.
 func (j *Job) fail(o *Outcome, err error) {
 	o.Err = err
-	o.Stage = StageConnect
 	var se *StageError
-	if errors.As(err, &se) {
-		o.Stage = se.Stage
-	}
 	var he *HintError
 	var ce *ConfigError
 	switch {
+	case errors.As(err, &se):
+		o.Stage = se.Stage
 	case errors.As(err, &ce):
-		o.Stage, o.Hint = StageConfig, ce.Hint
+		o.Stage = StageConfig
+	}
+	switch {
+	case errors.As(err, &ce):
+		o.Hint = ce.Hint
 	case errors.As(err, &he):
 		o.Hint = he.Hint
 	case errors.Is(err, context.DeadlineExceeded):
@@ -190,23 +220,16 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 	return sendErr
 }
 
-// ReportFailure sends the report of a run that could not start (a
-// configuration error), so that an unattended setup that broke is noticed.
+// ReportFailure records and reports a run that could not start: a setting
+// is wrong (the config stage), or another run holds the lock (the lock
+// stage: the run is skipped). An unattended setup that broke, or a run
+// that hangs and keeps the next ones out, is noticed that way.
 func (j *Job) ReportFailure(ctx context.Context, err error) error {
 	now := time.Now()
-	o := &Outcome{Report: &Report{Started: now, Finished: now}}
+	o := &Outcome{Report: &Report{Started: now, Finished: now}, Database: j.Database}
 	if j.Runner != nil {
 		o.Destination = j.Runner.Dest.String()
 	}
 	j.fail(o, err)
-	var id int64
-	if j.History != nil {
-		if id, err = j.History.Begin(ctx, now); err == nil {
-			err = j.History.Finish(ctx, id, o)
-		}
-		if err != nil {
-			j.Log.Warn("could not record the run in the history", "err", err)
-		}
-	}
-	return j.report(ctx, id, o)
+	return j.report(ctx, j.record(ctx, 0, o, j.Unrecorded), o)
 }

@@ -20,6 +20,9 @@ type Outcome struct {
 	// Destination names where the sets are kept, e.g. "Google Drive
 	// folder 1AbC…".
 	Destination string
+	// Database is the database the settings name; Report.Snapshot has
+	// the server's own name once the run got that far.
+	Database string
 	// Previous holds the row counts and size of the previous successful
 	// run, for the change columns; nil when there is none.
 	Previous     []TableCount
@@ -39,3 +42,17 @@ type Quota struct {
 
 // OK reports whether the run succeeded.
 func (o *Outcome) OK() bool { return o.Err == nil }
+
+// Skipped reports whether the run did not happen because another run held
+// the lock. It is reported as a failure is: backups that stop happening
+// because a run hangs must be noticed.
+func (o *Outcome) Skipped() bool { return !o.OK() && o.Stage == StageLock }
+
+// DatabaseName is the database the run backs up: the server's name for it,
+// else the one the settings give, else "".
+func (o *Outcome) DatabaseName() string {
+	if o.Report != nil && o.Report.Snapshot.Database != "" {
+		return o.Report.Snapshot.Database
+	}
+	return o.Database
+}

@@ -9,13 +9,16 @@ import (
 	"time"
 )
 
-// Stage names a step of a run, so a failure says where it happened.
+// Stage names a step of a run, so a failure says where it happened. These
+// names are the only ones: the error text (a *StageError's prefix), the
+// summary, the email and the history all use them.
 type Stage string
 
 // The stages of a run, in order.
 const (
-	StageConfig  Stage = "config"
-	StageCheck   Stage = "check"
+	StageConfig  Stage = "config" // reading and checking the settings
+	StageLock    Stage = "lock"   // waiting for no other run: a run stopped here was skipped
+	StageCheck   Stage = "check"  // the destination and the staging folder
 	StageConnect Stage = "connect"
 	StageExport  Stage = "export"
 	StageStore   Stage = "store"
@@ -30,6 +33,16 @@ type StageError struct {
 
 func (e *StageError) Error() string { return string(e.Stage) + ": " + e.Err.Error() }
 func (e *StageError) Unwrap() error { return e.Err }
+
+// AtStage returns err as a failure at stage s; an error that names its
+// stage already keeps it. A nil err stays nil.
+func AtStage(s Stage, err error) error {
+	var se *StageError
+	if err == nil || errors.As(err, &se) {
+		return err
+	}
+	return &StageError{s, err}
+}
 
 // Runner performs backup runs: snapshot → export → checksum → store →
 // verify. Its fields are set once; Run may be called again.
@@ -178,7 +191,8 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	}
 	tables, err := r.Scope.Select(all)
 	if err != nil {
-		return nil, &StageError{StageConnect, err}
+		// The settings name tables the database does not have.
+		return nil, &StageError{StageConfig, err}
 	}
 	log.Info("snapshot taken", "database", rep.Snapshot.Database, "server", rep.Snapshot.ServerVersion, "tables", len(tables))
 	if len(tables) == 0 {

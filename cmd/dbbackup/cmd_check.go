@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -116,20 +118,28 @@ func contains(formats []dbbackup.Format, f dbbackup.Format) bool {
 	return false
 }
 
+// checkFolder tells whether a run can write in dir, without creating it
+// or anything in it.
 func checkFolder(dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
+	if err := usableDir("BACKUP_DIR", dir, false); err != nil {
+		return "", err
 	}
-	f, err := os.CreateTemp(dir, ".check-*")
-	if err != nil {
-		return "", &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: "cannot write in " + dir + ": " + err.Error(), Hint: "give this user write access to BACKUP_DIR"}
+	if _, err := os.Stat(dir); err != nil {
+		return dir + " does not exist yet: the first run creates it", nil
 	}
-	f.Close()
-	os.Remove(f.Name())
 	return dir + " is writable", nil
 }
 
+// checkHistory reads the run history; a missing one is left for the first
+// run to create.
 func checkHistory(ctx context.Context, dir string) (string, error) {
+	if err := usableDir("STATE_DIR", dir, false); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, state.FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return path + " does not exist yet: the first run creates it", nil
+	}
 	s, err := state.Open(dir)
 	if err != nil {
 		return "", err

@@ -110,6 +110,9 @@ func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location
 	if err != nil {
 		return dbbackup.Set{}, dbbackup.File{}, nil, err
 	}
+	if len(args) == 1 && len(pick(sets, args[0])) == 0 {
+		return dbbackup.Set{}, dbbackup.File{}, nil, noSetError(args[0], dest)
+	}
 	if len(args) == 0 {
 		sets = dbbackup.OfDatabase(sets, database)
 	}

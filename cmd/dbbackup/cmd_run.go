@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,28 +32,38 @@ BACKUP_FORMATS, checksum and store the files, and print a summary.`,
 func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
+		err = dbbackup.AtStage(dbbackup.StageConfig, err)
 		reportEarlyFailure(ctx, g, cmd, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
 	}
-	reporter, err := newReporter(&cfg.Email, log)
-	if err != nil {
-		return err
+	history, unrecorded, closeHistory := openHistory(cfg.StateDir, log)
+	defer closeHistory()
+	// A DATABASE_URL that does not parse fails with newRunner, recorded.
+	database, _ := databaseName(cfg)
+	job := &dbbackup.Job{Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
+		Database: database, Log: log}
+	// From here on every failure is recorded, and reported when the
+	// email settings allow.
+	if job.Reporter, err = newReporter(&cfg.Email, log); err != nil {
+		return failEarly(ctx, job, dbbackup.StageConfig, err)
 	}
 	unlock, err := lockRun(cfg)
 	if err != nil {
-		return err
+		return failEarly(ctx, job, dbbackup.StageConfig, err)
 	}
 	defer unlock()
-	history, closeHistory := openHistory(ctx, cfg, log)
-	defer closeHistory()
-	job := &dbbackup.Job{Retention: cfg.Retention, Reporter: reporter, History: history, Log: log}
+	markInterrupted(ctx, history, log)
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	r, err := newRunner(ctx, cfg, log)
 	if err != nil {
-		job.ReportFailure(ctx, err)
-		return err
+		// A setting, or the destination that could not be reached.
+		stage := dbbackup.StageCheck
+		if errors.As(err, new(*dbbackup.ConfigError)) {
+			stage = dbbackup.StageConfig
+		}
+		return failEarly(ctx, job, stage, err)
 	}
 	job.Runner = r
 	if err := r.CleanStaging(); err != nil {
@@ -71,6 +82,14 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	rep := o.Report
 	log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 	return nil
+}
+
+// failEarly records and reports a run that failed before its runner ran,
+// and returns the error named by its stage.
+func failEarly(ctx context.Context, job *dbbackup.Job, stage dbbackup.Stage, err error) error {
+	err = dbbackup.AtStage(stage, err)
+	job.ReportFailure(ctx, err)
+	return err
 }
 
 // progressPrinter shows one updating line per table on a terminal, and a

@@ -26,7 +26,7 @@ file is missing or damaged.`,
 			case len(args) == 1:
 				sets = pick(sets, args[0])
 				if len(sets) == 0 {
-					return usageError{fmt.Errorf("no set %s in %s: `dbbackup list` shows the sets", args[0], dest)}
+					return noSetError(args[0], dest)
 				}
 			case !all:
 				if sets = dbbackup.OfDatabase(sets, database); len(sets) > 0 {
@@ -80,4 +80,10 @@ func pick(sets []dbbackup.Set, id string) []dbbackup.Set {
 		}
 	}
 	return nil
+}
+
+// noSetError is a set named on the command line that is not in dest: the
+// same words and exit code (2) for every command that takes a SET.
+func noSetError(id string, dest dbbackup.Destination) error {
+	return usageError{dbbackup.WithHint(fmt.Errorf("no set %s in %s", id, dest), "`dbbackup list` shows the sets")}
 }

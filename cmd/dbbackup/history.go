@@ -5,23 +5,32 @@ import (
 	"log/slog"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
-// openHistory opens the run history and marks runs that were killed as
-// interrupted; call it while holding the run lock. A history that cannot be
-// opened is worth a warning, never a skipped backup.
-func openHistory(ctx context.Context, cfg *config.Config, log *slog.Logger) (dbbackup.History, func()) {
-	s, err := state.Open(cfg.StateDir)
+// openHistory opens the run history in dir (STATE_DIR, apart from
+// BACKUP_DIR, so that a run that fails for want of its backup folder is
+// recorded too). A history that cannot be opened costs the record, never
+// the backup: unrecorded says why, and the report says so.
+func openHistory(dir string, log *slog.Logger) (h dbbackup.History, unrecorded error, closeHistory func()) {
+	s, err := state.Open(dir)
 	if err != nil {
 		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", hintOf(err))
-		return nil, func() {}
+		return nil, err, func() {}
+	}
+	return s, nil, func() { s.Close() }
+}
+
+// markInterrupted marks runs that were killed as interrupted; call it
+// while holding the run lock, so that no "running" row is a live run.
+func markInterrupted(ctx context.Context, h dbbackup.History, log *slog.Logger) {
+	s, ok := h.(*state.Store)
+	if !ok {
+		return
 	}
 	if n, err := s.MarkInterrupted(ctx); err != nil {
 		log.Warn("run history", "err", err)
 	} else if n > 0 {
 		log.Warn("an earlier run was interrupted (killed or crashed); nothing of it was kept", "runs", n)
 	}
-	return s, func() { s.Close() }
 }

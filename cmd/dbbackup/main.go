@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	_ "time/tzdata" // BACKUP_NAME_TIMEZONE works on machines without zoneinfo
 
@@ -27,16 +28,31 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		// The first Ctrl-C stops the run cleanly; a second one, during the
-		// cleanup and the report, ends the program at once.
-		<-ctx.Done()
-		stop()
-	}()
+	ctx, stopped := stopOnSignal(context.Background())
 	err := newRootCommand().ExecuteContext(ctx)
-	os.Exit(report(os.Stderr, err))
+	code := report(os.Stderr, err)
+	if sig := stopped(); sig != 0 && code != exitOK {
+		code = 128 + int(sig) // as a shell reports a program a signal ended: 130, 143
+	}
+	os.Exit(code)
+}
+
+// stopOnSignal returns a context that SIGINT or SIGTERM cancels, and a
+// function that tells which signal did (0: none). The first signal stops
+// the run cleanly (it still records and reports itself); a second one,
+// during the cleanup and the report, ends the program at once.
+func stopOnSignal(parent context.Context) (context.Context, func() syscall.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Int32
+	go func() {
+		sig := (<-ch).(syscall.Signal)
+		got.Store(int32(sig))
+		signal.Stop(ch) // the next one takes the default action
+		cancel()
+	}()
+	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }
 }
 
 // report is the one place that turns an error into what the user reads
@@ -53,6 +69,9 @@ func report(w io.Writer, err error) int {
 		code, hint = exitConfig, cfgErr.Hint
 	case errors.As(err, &usageError{}):
 		code = exitConfig
+		if errors.As(err, &hintErr) {
+			hint = hintErr.Hint
+		}
 	case lock.IsHeld(err):
 		code, hint = exitLocked, "wait for it to finish (a run that was killed frees the lock by itself)"
 	case errors.Is(err, dbbackup.ErrReportNotSent):
@@ -71,5 +90,8 @@ func report(w io.Writer, err error) int {
 	return code
 }
 
-// usageError is a command line the program cannot use (exit code 2).
+// usageError is a command line the program cannot use (exit code 2). A
+// *dbbackup.HintError inside it says what to do.
 type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }

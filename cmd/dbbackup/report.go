@@ -16,21 +16,25 @@ func newReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 		log.Info("EMAIL_TO is not set: no report is emailed")
 		return nil, nil
 	}
-	return email.New(email.Config{Host: e.Host, Port: e.Port, Username: e.Username, Password: e.Password,
+	n, err := email.New(email.Config{Host: e.Host, Port: e.Port, Username: e.Username, Password: e.Password,
 		TLS: email.TLSMode(e.TLS), From: e.From, To: e.To, On: email.When(e.On)}, log)
+	if err != nil {
+		return nil, err // not a nil *Notifier in a non-nil Reporter
+	}
+	return n, nil
 }
 
-// reportEarlyFailure emails the failure of a run that could not start
-// because of its settings, when the email settings themselves are usable.
+// reportEarlyFailure records and emails the failure of a run whose
+// settings could not be read: the history in STATE_DIR, the report when
+// the email settings themselves are usable.
 func reportEarlyFailure(ctx context.Context, g *globals, cmd *cobra.Command, cause error, log *slog.Logger) {
-	e, err := config.LoadEmail(g.envFile, cmd.Flags().Changed("env-file"))
-	if err != nil {
-		return
+	e, stateDir, err := config.LoadReport(g.envFile, cmd.Flags().Changed("env-file"))
+	var rep dbbackup.Reporter
+	if err == nil {
+		rep, _ = newReporter(e, log)
 	}
-	rep, err := newReporter(e, log)
-	if err != nil || rep == nil {
-		return
-	}
-	job := &dbbackup.Job{Reporter: rep, Log: log}
+	history, unrecorded, closeHistory := openHistory(stateDir, log)
+	defer closeHistory()
+	job := &dbbackup.Job{Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
 	job.ReportFailure(ctx, cause)
 }

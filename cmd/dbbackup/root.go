@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/dbbackup/dbbackup"
@@ -23,10 +24,37 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&g.envFile, "env-file", config.DefaultEnvFile, "read settings from this file (the environment overrides it)")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{dbbackup.WithHint(err, "`%s --help` lists its flags", c.CommandPath())}
+	})
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
 		newPruneCommand(g), newCronCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g))
+	refuseUnknownCommands(root)
 	return root
+}
+
+// refuseUnknownCommands makes c, and every command below it that only
+// groups others, refuse an unknown command as a usage error (exit code 2),
+// as an unknown flag is; cobra would exit 1, or show the help and exit 0.
+func refuseUnknownCommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		refuseUnknownCommands(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.SuggestionsMinimumDistance = 2 // cobra's own default, which SuggestionsFor does not apply
+	c.Args = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		hint := fmt.Sprintf("`%s --help` lists the commands", c.CommandPath())
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = fmt.Sprintf("did you mean `%s %s`? %s", c.CommandPath(), s[0], hint)
+		}
+		return usageError{dbbackup.WithHint(fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath()), "%s", hint)}
+	}
+	c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 }
 
 // load reads the configuration and sets up logging to stderr.

@@ -303,55 +303,63 @@ func TestTimeoutStopsTheRunAndKeepsNothing(t *testing.T) {
 	}
 }
 
-// TestCtrlCStopsCleanly interrupts a run the way Ctrl-C does: it exits 1,
-// removes its temporary files, stores nothing, and records the failure.
-func TestCtrlCStopsCleanly(t *testing.T) {
+// TestSignalStopsCleanly: Ctrl-C (SIGINT) or SIGTERM during a run removes
+// its temporary files, stores nothing, records the run as interrupted, and
+// exits as a shell reports a program the signal ended: 130, 143.
+func TestSignalStopsCleanly(t *testing.T) {
 	url := pgtest.NewDatabase(t, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 1000000) g;`)
-	dir, stateDir := t.TempDir(), t.TempDir()
-	empty := filepath.Join(t.TempDir(), "empty.env")
-	os.WriteFile(empty, nil, 0o600)
-	cmd := exec.Command(os.Args[0], "run", "--env-file", empty)
-	cmd.Env = append(os.Environ(), "DBBACKUP_TEST_MAIN=1", "DATABASE_URL="+url, "BACKUP_DIR="+dir, "STATE_DIR="+stateDir,
-		"BACKUP_FORMATS=xlsx")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	staging := filepath.Join(dir, stagingDirName)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if entries, _ := os.ReadDir(staging); len(entries) > 0 {
-			if sub, _ := os.ReadDir(filepath.Join(staging, entries[0].Name())); len(sub) > 0 {
-				break
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		t.Run(tt.sig.String(), func(t *testing.T) {
+			dir, stateDir := t.TempDir(), t.TempDir()
+			empty := filepath.Join(t.TempDir(), "empty.env")
+			os.WriteFile(empty, nil, 0o600)
+			cmd := exec.Command(os.Args[0], "run", "--env-file", empty)
+			cmd.Env = append(os.Environ(), "DBBACKUP_TEST_MAIN=1", "DATABASE_URL="+url, "BACKUP_DIR="+dir, "STATE_DIR="+stateDir,
+				"BACKUP_FORMATS=xlsx")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
 			}
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the run never started writing")
-		}
-	}
-	cmd.Process.Signal(os.Interrupt)
-	err := cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != exitFailed {
-		t.Fatalf("exit %d (%v)\n%s", code, err, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.Name() != stagingDirName && e.Name() != ".dbbackup.lock" {
-			t.Errorf("an interrupted run left %s", e.Name())
-		}
-	}
-	if left, _ := os.ReadDir(staging); len(left) != 0 {
-		t.Errorf("an interrupted run left its staging files")
-	}
-	s, _ := state.Open(stateDir)
-	defer s.Close()
-	runs, _ := s.Runs(context.Background(), 0)
-	if len(runs) != 1 || runs[0].Status != state.StatusFailed {
-		t.Fatalf("history %+v", runs)
+			staging := filepath.Join(dir, stagingDirName)
+			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if entries, _ := os.ReadDir(staging); len(entries) > 0 {
+					if sub, _ := os.ReadDir(filepath.Join(staging, entries[0].Name())); len(sub) > 0 {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatal("the run never started writing")
+				}
+			}
+			cmd.Process.Signal(tt.sig)
+			err := cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != tt.code {
+				t.Fatalf("exit %d, want %d (%v)\n%s", code, tt.code, err, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if e.Name() != stagingDirName && e.Name() != ".dbbackup.lock" {
+					t.Errorf("an interrupted run left %s", e.Name())
+				}
+			}
+			if left, _ := os.ReadDir(staging); len(left) != 0 {
+				t.Errorf("an interrupted run left its staging files")
+			}
+			s, _ := state.Open(stateDir)
+			defer s.Close()
+			runs, _ := s.Runs(context.Background(), 0)
+			if len(runs) != 1 || runs[0].Status != state.StatusInterrupted || runs[0].Stage != dbbackup.StageExport {
+				t.Fatalf("history %+v", runs)
+			}
+		})
 	}
 }
 

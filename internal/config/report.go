@@ -21,6 +21,9 @@ type Email struct {
 	On       string   // EMAIL_ON: always, failure or never
 }
 
+// defaultStateDir holds the run history when STATE_DIR is not set.
+const defaultStateDir = "./data"
+
 // parseRun reads retention, history, timeout and the report settings.
 func (c *Config) parseRun(v func(name, def string) string) error {
 	var err error
@@ -33,7 +36,7 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 	if c.TrashExpired, err = boolean("BACKUP_RETENTION_TRASH", v("BACKUP_RETENTION_TRASH", "false")); err != nil {
 		return err
 	}
-	c.StateDir = v("STATE_DIR", "./data")
+	c.StateDir = v("STATE_DIR", defaultStateDir)
 	timeout := v("BACKUP_TIMEOUT", "6h")
 	if c.Timeout, err = time.ParseDuration(timeout); err != nil || c.Timeout <= 0 {
 		return &dbbackup.ConfigError{Var: "BACKUP_TIMEOUT", Problem: fmt.Sprintf("%q is not a positive duration", timeout),
@@ -42,13 +45,15 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 	return parseEmail(v, &c.Email)
 }
 
-// LoadEmail reads only the report's settings, for reporting a run whose
-// other settings are wrong. When envFile cannot be read, the environment
-// alone is used.
-func LoadEmail(envFile string, explicit bool) (*Email, error) {
+// LoadReport reads only what recording and reporting a failed run need
+// (STATE_DIR and the report's settings), for a run whose other settings
+// are wrong. When envFile cannot be read, the environment alone is used.
+// stateDir is set even when the email settings are wrong.
+func LoadReport(envFile string, explicit bool) (e *Email, stateDir string, err error) {
 	file, _ := readEnvFile(envFile, explicit)
-	e := &Email{}
-	return e, parseEmail(withDefaults(lookup(osEnv{}, file)), e)
+	v := withDefaults(lookup(osEnv{}, file))
+	e = &Email{}
+	return e, v("STATE_DIR", defaultStateDir), parseEmail(v, e)
 }
 
 // parseEmail reads the SMTP and EMAIL_* settings.

@@ -44,22 +44,20 @@ func Render(o *dbbackup.Outcome) (subject, text, html string, err error) {
 	return Subject(o), tb.String(), hb.String(), nil
 }
 
-// Subject is the report's subject line: status, database, and either the
-// size of the set or the cause of the failure, so the inbox alone tells.
+// Subject is the report's subject line: status (with the number of
+// warnings), database, and either the size of the set or the cause of the
+// failure, so the inbox alone tells.
 func Subject(o *dbbackup.Outcome) string {
-	db := o.Report.Snapshot.Database
-	if db == "" {
-		db = "database"
-	}
+	v := newView(o)
 	if o.OK() {
 		n := len(o.Report.Files)
-		files := "files"
-		if n == 1 {
-			files = "file"
+		status := v.Status
+		if status != "OK" {
+			status += ":" // "OK with 2 warnings: shop — …"
 		}
-		return fmt.Sprintf("[dbbackup] OK %s — %d %s, %s", db, n, files, dbbackup.HumanSize(o.Report.Size()))
+		return fmt.Sprintf("[dbbackup] %s %s — %d %s, %s", status, v.Database, n, plural(n, "file"), v.TotalSize)
 	}
-	return fmt.Sprintf("[dbbackup] FAILED %s — %s", db, shortCause(o.Err))
+	return fmt.Sprintf("[dbbackup] %s %s — %s", v.Status, v.Database, shortCause(o.Err))
 }
 
 // shortCause is the first line of err, cut at causeLen characters.

@@ -16,7 +16,17 @@ func TestSubject(t *testing.T) {
 		o    func() *dbbackup.Outcome
 		want string
 	}{
-		{"ok", exampleOutcome, "[dbbackup] OK shop — 4 files, 3.7 MiB"},
+		{"ok with a warning and an alert", exampleOutcome, "[dbbackup] OK with 2 warnings: shop — 4 files, 3.7 MiB"},
+		{"ok", func() *dbbackup.Outcome {
+			o := exampleOutcome()
+			o.Report.Warnings, o.Previous = nil, nil
+			return o
+		}, "[dbbackup] OK shop — 4 files, 3.7 MiB"},
+		{"ok with one warning", func() *dbbackup.Outcome {
+			o := exampleOutcome()
+			o.Previous = nil
+			return o
+		}, "[dbbackup] OK with 1 warning: shop — 4 files, 3.7 MiB"},
 		{"failed: first line of the error", failedOutcome, "[dbbackup] FAILED shop — store: Google token expired"},
 		{"failed: long cause cut", func() *dbbackup.Outcome {
 			o := failedOutcome()
@@ -26,9 +36,17 @@ func TestSubject(t *testing.T) {
 		{"failed before connecting: no database name", func() *dbbackup.Outcome {
 			return &dbbackup.Outcome{Report: &dbbackup.Report{}, Err: errors.New("connect: connection refused")}
 		}, "[dbbackup] FAILED database — connect: connection refused"},
+		{"failed to connect: the database the settings name", func() *dbbackup.Outcome {
+			return &dbbackup.Outcome{Report: &dbbackup.Report{}, Database: "shop", Err: errors.New("connect: connection refused")}
+		}, "[dbbackup] FAILED shop — connect: connection refused"},
+		{"skipped", func() *dbbackup.Outcome {
+			return &dbbackup.Outcome{Report: &dbbackup.Report{}, Database: "shop", Stage: dbbackup.StageLock,
+				Err: errors.New("lock: another backup is running (pid 7 since 2026-02-10 02:00:00)")}
+		}, "[dbbackup] SKIPPED shop — lock: another backup is running (pid 7 since 2026-02-10 02:00:00)"},
 		{"one file", func() *dbbackup.Outcome {
 			o := exampleOutcome()
 			o.Report.Files = o.Report.Files[:1]
+			o.Report.Warnings, o.Previous, o.PreviousSize = nil, nil, 0
 			return o
 		}, "[dbbackup] OK shop — 1 file, 1.1 MiB"},
 	}

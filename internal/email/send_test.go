@@ -95,8 +95,8 @@ func TestSendReport(t *testing.T) {
 		subject string
 		facts   []string
 	}{
-		{"ok", exampleOutcome, "[dbbackup] OK shop — 4 files, 3.7 MiB", []string{
-			"Backup OK", "public.playlist_track", "8,715", "+7 (+1.7%)", "-1,220 (-54.5%)",
+		{"ok", exampleOutcome, "[dbbackup] OK with 2 warnings: shop — 4 files, 3.7 MiB", []string{
+			"Backup OK with 2 warnings", "public.playlist_track", "8,715", "+7 (+1.7%)", "-1,220 (-54.5%)",
 			"WARNING", "public.invoice_line has 1,020 rows, 2,240 at the previous run",
 			driveLink("1Qx7cK2mVb9TzR4nLcW8yHd3pE6uJfGs"), fakeSHA("backup_20260210_020000.xlsx"),
 			"Deleted 2 sets, kept 3.", "older than 30 days (2026-01-10)", "BACKUP_RETENTION_MIN_KEEP",

@@ -36,6 +36,7 @@ type view struct {
 
 type failure struct {
 	Stage, Error, Hint string
+	Skipped            bool // another run held the lock: this one did not run
 	// ErrorLines is Error cut at its newlines: Outlook ignores the CSS
 	// that would keep them.
 	ErrorLines []string
@@ -65,7 +66,7 @@ const timeLayout = "2006-01-02 15:04:05 MST"
 func newView(o *dbbackup.Outcome) *view {
 	r := o.Report
 	v := &view{
-		OK: o.OK(), Status: "OK", Database: or(r.Snapshot.Database, "database"),
+		OK: o.OK(), Status: "OK", Database: or(o.DatabaseName(), "database"),
 		Server: or(r.Snapshot.ServerVersion, "—"), SetID: or(r.SetID, "—"),
 		Destination: or(o.Destination, "—"), Version: dbbackup.Version,
 		Snapshot: when(r.Snapshot.SnapshotTime), Started: when(r.Started), Finished: when(r.Finished),
@@ -76,13 +77,19 @@ func newView(o *dbbackup.Outcome) *view {
 	}
 	if !v.OK {
 		v.Status = "FAILED"
+		if o.Skipped() {
+			v.Status = "SKIPPED"
+		}
 		msg := o.Err.Error()
-		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: hint(o), ErrorLines: strings.Split(msg, "\n")}
+		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: hint(o), Skipped: o.Skipped(), ErrorLines: strings.Split(msg, "\n")}
 	}
 	v.tables(o)
 	v.files(o)
 	v.retention(o)
 	v.quota(o)
+	if n := len(v.Alerts) + len(v.Warnings); v.OK && n > 0 {
+		v.Status = fmt.Sprintf("OK with %d %s", n, plural(n, "warning"))
+	}
 	return v
 }
 
@@ -141,7 +148,10 @@ func (v *view) files(o *dbbackup.Outcome) {
 	}
 	v.FilesLabel = fmt.Sprintf("%d %s", len(v.Files), plural(len(v.Files), "file"))
 	v.TotalSize = dbbackup.HumanSize(o.Report.Size())
-	if !o.OK() {
+	switch {
+	case o.Skipped():
+		v.FilesNote = "This run made no file: another run held the lock."
+	case !o.OK():
 		v.FilesNote = "No file of this run was kept: a failed run removes what it stored, so nothing half-written looks like a backup."
 	}
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,9 +22,25 @@ const (
 	StatusFailed  Status = "failed"
 	// StatusInterrupted is a run that began and never finished: it was
 	// killed (kill -9, a reboot, a full disk) before it could record its
-	// result. Only MarkInterrupted sets it.
+	// result (MarkInterrupted), or stopped by a signal (Finish).
 	StatusInterrupted Status = "interrupted"
+	// StatusSkipped is a run that did not start because another run held
+	// the lock.
+	StatusSkipped Status = "skipped"
 )
+
+// statusOf is the status a finished run is recorded with.
+func statusOf(o *dbbackup.Outcome) Status {
+	switch {
+	case o.OK():
+		return StatusOK
+	case o.Skipped():
+		return StatusSkipped
+	case errors.Is(o.Err, context.Canceled):
+		return StatusInterrupted
+	}
+	return StatusFailed
+}
 
 // timeLayout keeps every stored time in UTC with a fixed width, so that
 // the text sorts in time order and reads well in the sqlite3 shell.
@@ -76,9 +93,9 @@ func (s *Store) MarkInterrupted(ctx context.Context) (n int64, err error) {
 func (s *Store) Finish(ctx context.Context, id int64, o *dbbackup.Outcome) (err error) {
 	defer func() { err = s.explain(err) }()
 	rep := o.Report
-	status, errText := StatusOK, ""
+	status, errText := statusOf(o), ""
 	if !o.OK() {
-		status, errText = StatusFailed, o.Err.Error()
+		errText = o.Err.Error()
 	}
 	finished := rep.Finished
 	if finished.IsZero() {

@@ -210,3 +210,23 @@ func TestRunsNewestFirstWithLimit(t *testing.T) {
 		t.Errorf("a running run reads as %+v", r)
 	}
 }
+
+func TestSkippedAndStoppedRuns(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	other := openStore(t, dir) // another process reading the history
+	skipped := &dbbackup.Outcome{Report: &dbbackup.Report{Started: t0, Finished: t0}, Stage: dbbackup.StageLock,
+		Err: &dbbackup.StageError{Stage: dbbackup.StageLock, Err: errors.New("another backup is running (pid 7 since 2026-02-10 01:00:00)")}}
+	stopped := failedOutcome(t0.Add(time.Minute))
+	stopped.Stage, stopped.Err = dbbackup.StageExport, &dbbackup.StageError{Stage: dbbackup.StageExport, Err: context.Canceled}
+	for o, want := range map[*dbbackup.Outcome]Status{skipped: StatusSkipped, stopped: StatusInterrupted, failedOutcome(t0): StatusFailed} {
+		d, err := other.Run(ctx, record(t, s, o))
+		if err != nil || d.Status != want || d.Stage != o.Stage || d.Error != o.Err.Error() {
+			t.Errorf("want %s: %v %+v", want, err, d)
+		}
+	}
+	if _, _, ok, err := s.LastSuccessful(ctx, ""); ok || err != nil {
+		t.Errorf("a skipped run counts as successful: %v %v", ok, err)
+	}
+}

@@ -89,6 +89,18 @@ CREATE TABLE run_reports (
 	error   TEXT    NOT NULL
 );
 `,
+	// 2: a run locked out by another is recorded as skipped. SQLite cannot
+	// alter a CHECK constraint; widening it in the stored schema is the
+	// documented safe edit (every row satisfies the new one). Recreating an
+	// index changes the schema cookie, so other connections reload it.
+	`
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, '''failed'', ''interrupted'')', '''failed'', ''interrupted'', ''skipped'')')
+	WHERE type = 'table' AND name = 'runs';
+PRAGMA writable_schema = RESET;
+DROP INDEX runs_by_status;
+CREATE INDEX runs_by_status ON runs (status);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its
