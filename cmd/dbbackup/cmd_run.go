@@ -36,7 +36,7 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 		reportEarlyFailure(ctx, g, cmd, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
 	}
-	history, unrecorded, closeHistory := openHistory(cfg.StateDir, log)
+	history, closeHistory, unrecorded := openHistory(cfg.StateDir, log)
 	defer closeHistory()
 	// A DATABASE_URL that does not parse fails with newRunner, recorded.
 	database, _ := databaseName(cfg)

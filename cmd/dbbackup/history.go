@@ -12,13 +12,13 @@ import (
 // BACKUP_DIR, so that a run that fails for want of its backup folder is
 // recorded too). A history that cannot be opened costs the record, never
 // the backup: unrecorded says why, and the report says so.
-func openHistory(dir string, log *slog.Logger) (h dbbackup.History, unrecorded error, closeHistory func()) {
+func openHistory(dir string, log *slog.Logger) (h dbbackup.History, closeHistory func(), unrecorded error) {
 	s, err := state.Open(dir)
 	if err != nil {
 		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", hintOf(err))
-		return nil, err, func() {}
+		return nil, func() {}, err
 	}
-	return s, nil, func() { s.Close() }
+	return s, func() { s.Close() }, nil
 }
 
 // markInterrupted marks runs that were killed as interrupted; call it

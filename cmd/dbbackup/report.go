@@ -33,7 +33,7 @@ func reportEarlyFailure(ctx context.Context, g *globals, cmd *cobra.Command, cau
 	if err == nil {
 		rep, _ = newReporter(e, log)
 	}
-	history, unrecorded, closeHistory := openHistory(stateDir, log)
+	history, closeHistory, unrecorded := openHistory(stateDir, log)
 	defer closeHistory()
 	job := &dbbackup.Job{Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
 	job.ReportFailure(ctx, cause)

@@ -283,9 +283,7 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 	if entries, _ := os.ReadDir(staging); len(entries) != 0 {
 		t.Errorf("the killed run's files are still in the staging folder")
 	}
-	s, _ := state.Open(stateDir)
-	defer s.Close()
-	runs, _ := s.Runs(context.Background(), 0)
+	runs := history(t, stateDir)
 	if len(runs) != 2 || runs[1].Status != state.StatusInterrupted || runs[0].Status != state.StatusOK {
 		t.Fatalf("history %+v", runs)
 	}
@@ -353,10 +351,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 			if left, _ := os.ReadDir(staging); len(left) != 0 {
 				t.Errorf("an interrupted run left its staging files")
 			}
-			s, _ := state.Open(stateDir)
-			defer s.Close()
-			runs, _ := s.Runs(context.Background(), 0)
-			if len(runs) != 1 || runs[0].Status != state.StatusInterrupted || runs[0].Stage != dbbackup.StageExport {
+			if runs := history(t, stateDir); len(runs) != 1 || runs[0].Status != state.StatusInterrupted || runs[0].Stage != dbbackup.StageExport {
 				t.Fatalf("history %+v", runs)
 			}
 		})
