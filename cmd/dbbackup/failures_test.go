@@ -88,7 +88,7 @@ func TestEveryFailureIsReportedAndRecorded(t *testing.T) {
 		{"unknown format", map[string]string{"BACKUP_FORMATS": "csv,xml"}, nil,
 			exitConfig, "FAILED database — config: BACKUP_FORMATS", state.StatusFailed, dbbackup.StageConfig, "Error: config: BACKUP_FORMATS"},
 		{".env syntax error", nil, []string{"--env-file", badEnv},
-			exitConfig, "FAILED database — config: " + badEnv, state.StatusFailed, dbbackup.StageConfig, "unterminated"},
+			exitConfig, "FAILED database — config: " + badEnv, state.StatusFailed, dbbackup.StageConfig, "bad.env: line 2: "},
 		{"another run holds the lock", map[string]string{"BACKUP_DIR": lockedDir}, nil,
 			exitLocked, "SKIPPED shop — lock: another backup is running (pid", state.StatusSkipped, dbbackup.StageLock, "Error: lock: another backup is running"},
 	}
