@@ -23,6 +23,9 @@ browser, open the printed address on any computer and paste back the address
 the browser was sent to.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := googleauth.CheckListen(listen); err != nil {
+				return usageError{err}
+			}
 			cfg, _, err := g.load(cmd)
 			if err != nil {
 				return err
@@ -48,7 +51,7 @@ the browser was sent to.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to receive Google's redirect on (port 0: any free port)")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to receive Google's redirect on (port 0: any free port)")
 	cmd.AddCommand(newTokenImportCommand(g))
 	return cmd
 }

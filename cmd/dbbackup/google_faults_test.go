@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/dbbackup/dbbackup/internal/retry"
 	"github.com/dbbackup/dbbackup/internal/state"
@@ -72,5 +78,69 @@ func TestGoogleUnreachableFailsSoonWithAHint(t *testing.T) {
 	}
 	if strings.Contains(res.stderr, "alt=json") || strings.Contains(res.stderr, "/drive/v3/") {
 		t.Errorf("the output holds the whole API address:\n%s", res.stderr)
+	}
+}
+
+// TestTokenFlowIgnoresAnswersOfOtherRequests: an answer with another state
+// (an old consent tab, or a web page that calls the loopback address) is
+// refused and the command keeps waiting for the real one.
+func TestTokenFlowIgnoresAnswersOfOtherRequests(t *testing.T) {
+	g := newGoogle(t, "")
+	tokenFile := filepath.Join(t.TempDir(), "token.json")
+	stdinR, stdinW := io.Pipe()
+	defer stdinW.Close()
+	consent, done := startToken(t, g.with("GOOGLE_TOKEN_FILE", tokenFile), stdinR)
+	u, _ := url.Parse(consent)
+	redirect := u.Query().Get("redirect_uri")
+
+	// A pasted address and a request to the loopback address, both with
+	// a state of their own.
+	io.WriteString(stdinW, redirect+"?state=forged&code=4/forged-code\n")
+	resp, err := http.Get(redirect + "?state=forged&code=4/forged-code")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a forged answer got %d", resp.StatusCode)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the flow ended on a forged answer: %v", err)
+	default:
+	}
+
+	resp, err = http.Get(consent) // the browser: consent, then Google's redirect
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if tok, err := googleauth.ReadToken(tokenFile); err != nil || tok.RefreshToken == "" {
+		t.Fatalf("saved token %+v, %v", tok, err)
+	}
+}
+
+func TestTokenListenRefusesNonLoopbackAddresses(t *testing.T) {
+	g := newGoogle(t, "")
+	for _, listen := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:8085", "example.com:8085"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		for _, k := range settings {
+			t.Setenv(k, g.env[k])
+		}
+		var errOut bytes.Buffer
+		cmd := newRootCommand()
+		cmd.SetArgs([]string{"token", "--listen", listen})
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(&errOut)
+		cmd.SetIn(strings.NewReader(""))
+		err := cmd.ExecuteContext(ctx)
+		cancel()
+		code := report(&errOut, err)
+		if code != exitConfig || !strings.Contains(errOut.String(), "not a loopback address") || strings.Contains(errOut.String(), "/o/oauth2/auth") {
+			t.Errorf("--listen %s: exit %d\n%s", listen, code, errOut.String())
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -24,12 +26,21 @@ import (
 // or for the user to paste the redirected URL into in — the way on a server
 // without a browser. It uses PKCE and a random state, and asks for offline
 // access with prompt=consent so that a refresh token is always returned.
+// An answer that does not carry this request's state is ignored: it may
+// come from any program or web page that reaches the loopback address.
 func Authorize(ctx context.Context, cfg *oauth2.Config, listen string, in io.Reader, out io.Writer) (*oauth2.Token, error) {
+	if err := CheckListen(listen); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return nil, fmt.Errorf("listen for Google's redirect on %s: %w", listen, err)
 	}
 	defer ln.Close()
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() { // "localhost" that is not
+		return nil, fmt.Errorf("--listen %s: it listens on %s, which is not a loopback address", listen, ip)
+	}
+	out = &lockedWriter{w: out} // the server and the paste reader both write
 	c := *cfg
 	c.RedirectURL = "http://" + ln.Addr().String() + "/"
 	state, verifier := randomString(), oauth2.GenerateVerifier()
@@ -47,8 +58,15 @@ func Authorize(ctx context.Context, cfg *oauth2.Config, listen string, in io.Rea
 			http.NotFound(w, r)
 			return
 		}
-		res := parseRedirect(r.URL.Query(), state)
+		res, ours := parseRedirect(r.URL.Query(), state)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if !ours {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, "<h1>dbbackup: not the answer to this authorization</h1><p>Its state differs from the request's, so it was ignored; "+
+				"dbbackup is still waiting. Open the address `dbbackup token` printed last.</p>")
+			fmt.Fprintln(out, "Ignored an answer whose state is not this request's (an old consent page, or another program); still waiting …")
+			return
+		}
 		if res.err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprintf(w, "<h1>dbbackup: authorization failed</h1><p>%s</p>", html.EscapeString(res.err.Error()))
@@ -67,7 +85,7 @@ func Authorize(ctx context.Context, cfg *oauth2.Config, listen string, in io.Rea
 		defer cancel()
 		srv.Shutdown(ctx)
 	}()
-	go readPasted(in, state, codes)
+	go readPasted(in, out, state, codes)
 
 	var res result
 	select {
@@ -93,20 +111,23 @@ type result struct {
 	err  error
 }
 
-func parseRedirect(q url.Values, state string) result {
+// parseRedirect reads Google's answer. ours is false when the answer does
+// not carry this request's state: it is then no answer at all, and the
+// flow goes on waiting for the right one.
+func parseRedirect(q url.Values, state string) (res result, ours bool) {
 	switch {
+	case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
+		return result{}, false
 	case q.Get("error") != "":
-		return result{err: fmt.Errorf("google answered %q: access was not granted", q.Get("error"))}
-	case q.Get("state") != state:
-		return result{err: errors.New("the redirect's state does not match this request: start `dbbackup token` again")}
+		return result{err: fmt.Errorf("google answered %q: access was not granted", q.Get("error"))}, true
 	case q.Get("code") == "":
-		return result{err: errors.New("the redirect carries no authorization code")}
+		return result{err: errors.New("the redirect carries no authorization code")}, true
 	}
-	return result{code: q.Get("code")}
+	return result{code: q.Get("code")}, true
 }
 
 // readPasted accepts the redirected URL typed into in.
-func readPasted(in io.Reader, state string, codes chan<- result) {
+func readPasted(in io.Reader, out io.Writer, state string, codes chan<- result) {
 	if in == nil {
 		return
 	}
@@ -120,9 +141,41 @@ func readPasted(in io.Reader, state string, codes chan<- result) {
 		if err != nil || (u.Query().Get("code") == "" && u.Query().Get("error") == "") {
 			continue
 		}
-		codes <- parseRedirect(u.Query(), state)
+		res, ours := parseRedirect(u.Query(), state)
+		if !ours {
+			fmt.Fprintln(out, "That address answers another request (its state differs): paste the one the browser went to after the address printed above.")
+			continue
+		}
+		codes <- res
 		return
 	}
+}
+
+// CheckListen refuses a --listen address that is not a loopback one: the
+// authorization code comes in plain HTTP, and Google sends a "Desktop app"
+// client's answer to 127.0.0.1 or [::1] only. To authorize from another
+// computer, forward the port (ssh -L) or paste the address instead.
+func CheckListen(listen string) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %v; use 127.0.0.1:PORT", listen, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("--listen %q is not a loopback address: the authorization code would travel unencrypted to any machine that can reach it; "+
+		"use 127.0.0.1:PORT (or [::1]:PORT), and from another computer forward the port with `ssh -L PORT:127.0.0.1:PORT`", listen)
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func randomString() string {
