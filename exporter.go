@@ -53,9 +53,11 @@ type Exporter interface {
 	// for several, …).
 	Extension(tables []Table) string
 
-	// Export writes tables, read from src, into a new file at path. The
-	// caller owns path: it is a temporary name that the caller fsyncs,
-	// checksums and renames, or removes when Export fails. Export must
+	// Export writes tables, read from src, into a new file at path, which
+	// it creates readable by its owner alone (mode 0600, whatever the
+	// umask: internal/fsutil.CreateNew), so that no crash leaves a backup
+	// others can read. The caller owns path: it is a temporary name that
+	// the caller fsyncs, checksums and renames, or removes when Export fails. Export must
 	// stream: memory may not grow with the number of rows.
 	Export(ctx context.Context, src Source, tables []Table, path string) (ExportResult, error)
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -27,8 +28,8 @@ type staging struct {
 // staging folder is created exclusively, and the destination must not hold
 // the id yet. Runs started in the same second get backup_…_2, _3, ….
 func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
-	if err := os.MkdirAll(r.StagingDir, 0o750); err != nil {
-		return nil, fmt.Errorf("create staging folder: %w", err)
+	if err := r.makeStagingDir(); err != nil {
+		return nil, err
 	}
 	existing, err := r.Dest.List(ctx)
 	if err != nil {
@@ -48,7 +49,7 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 			continue
 		}
 		dir := filepath.Join(r.StagingDir, id)
-		err := os.Mkdir(dir, 0o750)
+		err := os.Mkdir(dir, 0o700)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -87,7 +88,8 @@ func (s *staging) seal(name string, format Format) (File, error) {
 
 func (s *staging) writeManifest(m *Manifest) (File, error) {
 	name := ManifestName(s.setID)
-	f, err := os.Create(s.path(name))
+	// Owner-only from creation, as the exporters' files (fsutil.CreateNew).
+	f, err := os.OpenFile(s.path(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return File{}, err
 	}
@@ -136,21 +138,64 @@ func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
 }
 
 // CleanStaging removes what runs that were killed left in the staging
-// folder. Call it only while holding the run lock: a running run's files
-// are there too.
+// folder: the set folders it makes, nothing else. Call it only while
+// holding the run lock: a running run's files are there too.
 func (r *Runner) CleanStaging() error {
-	entries, err := os.ReadDir(r.StagingDir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(r.StagingDir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	if err := checkStagingDir(r.StagingDir); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(r.StagingDir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(r.StagingDir, e.Name())); err != nil {
+		// The type is the entry's own: a symlink is never a folder here.
+		if id, _, ok := ParseSetID(e.Name(), time.UTC); !ok || id != e.Name() || !e.IsDir() {
+			continue
+		}
+		path := filepath.Join(r.StagingDir, e.Name())
+		if err := os.RemoveAll(path); err != nil {
 			return err
 		}
-		r.Log.Warn("removed what an interrupted run left", "path", filepath.Join(r.StagingDir, e.Name()))
+		r.Log.Warn("removed what an interrupted run left", "path", path)
 	}
 	return nil
+}
+
+// makeStagingDir creates the staging folder if it is missing and checks
+// that it is one the tool can trust with its files and empty at will.
+func (r *Runner) makeStagingDir() error {
+	if err := os.MkdirAll(filepath.Dir(r.StagingDir), 0o750); err != nil {
+		return fmt.Errorf("create staging folder: %w", err)
+	}
+	if err := os.Mkdir(r.StagingDir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create staging folder: %w", err)
+	}
+	return checkStagingDir(r.StagingDir)
+}
+
+// checkStagingDir refuses a staging folder that is a symbolic link, not a
+// folder, or another user's: the run writes unfinished backups into it and
+// removes folders from it, which must never happen somewhere else.
+func checkStagingDir(dir string) error {
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("staging folder: %w", err)
+	}
+	var problem string
+	switch sys, _ := st.Sys().(*syscall.Stat_t); {
+	case st.Mode()&fs.ModeSymlink != 0:
+		problem = "is a symbolic link"
+	case !st.IsDir():
+		problem = "is not a folder"
+	case sys != nil && int(sys.Uid) != os.Geteuid():
+		problem = fmt.Sprintf("belongs to another user (uid %d, this program runs as uid %d)", sys.Uid, os.Geteuid())
+	default:
+		return nil
+	}
+	return &ConfigError{Var: "BACKUP_DIR", Problem: "the staging folder " + dir + " " + problem,
+		Hint: "remove it: dbbackup makes that folder itself and keeps only its unfinished files there; check who else can write to BACKUP_DIR"}
 }

@@ -25,6 +25,9 @@ func lockRun(cfg *config.Config) (unlock func(), err error) {
 	switch {
 	case lock.IsHeld(err):
 		return nil, &dbbackup.StageError{Stage: dbbackup.StageLock, Err: err}
+	case errors.Is(err, lock.ErrSymlink):
+		return nil, dbbackup.AtStage(dbbackup.StageConfig, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(),
+			Hint: "remove the link (dbbackup makes its own lock file), and check who else can write to BACKUP_DIR"})
 	case err != nil:
 		return nil, dbbackup.AtStage(dbbackup.StageConfig, dirError("BACKUP_DIR", cfg.BackupDir, err))
 	}

@@ -38,6 +38,15 @@ func Create(final string, mode os.FileMode) (*File, error) {
 	return &File{File: f, final: final}, nil
 }
 
+// CreateNew creates a new file at path, readable and writable by its owner
+// alone from its first byte: a run killed while writing a backup never
+// leaves it readable by others, whatever the umask. It never opens an
+// existing file or a symbolic link (O_EXCL). Exporters make their files
+// with it.
+func CreateNew(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
 // Commit fsyncs the file, gives it its final name without replacing an
 // existing file, and fsyncs the directory. On error the temporary file is
 // removed and final is untouched.

@@ -6,9 +6,11 @@ package lock
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -35,22 +37,41 @@ type Lock struct {
 
 // Acquire takes the lock at path without waiting, and writes this
 // process's pid and start time into it for the next one to read.
+// A symbolic link at path is refused, never followed: writing through it
+// would overwrite whatever file it points to.
 func Acquire(path string) (*Lock, error) {
-	fl := flock.New(path, flock.SetPermissions(0o600))
+	fl := flock.New(path, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW))
 	ok, err := fl.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, lockError(path, err)
 	}
 	if !ok {
 		return nil, holder(path)
 	}
 	// The lock is on the file, not its content: writing it is safe.
 	info := fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))
-	if err := os.WriteFile(path, []byte(info), 0o600); err != nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|syscall.O_NOFOLLOW, 0)
+	if err == nil {
+		_, err = f.WriteString(info)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		fl.Unlock()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, lockError(path, err)
 	}
 	return &Lock{fl: fl}, nil
+}
+
+// ErrSymlink says that the lock's path is a symbolic link.
+var ErrSymlink = errors.New("is a symbolic link, not a lock file dbbackup made")
+
+func lockError(path string, err error) error {
+	if errors.Is(err, syscall.ELOOP) {
+		return fmt.Errorf("lock %s %w", path, ErrSymlink)
+	}
+	return fmt.Errorf("lock %s: %w", path, err)
 }
 
 // Release gives the lock up.
@@ -58,7 +79,12 @@ func (l *Lock) Release() error { return l.fl.Unlock() }
 
 func holder(path string) error {
 	e := &HeldError{Path: path}
-	b, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return e
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 100))
 	if err != nil {
 		return e
 	}

@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -76,4 +77,28 @@ func TestKilledHolderFreesTheLock(t *testing.T) {
 		t.Fatalf("the lock of a killed process is still held: %v", err)
 	}
 	l.Release()
+}
+
+// TestSymlinkIsRefusedAndItsTargetKept: a link planted at the lock's path
+// must not make the run overwrite the file it points to.
+func TestSymlinkIsRefusedAndItsTargetKept(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "precious")
+	if err := os.WriteFile(target, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, ".dbbackup.lock")
+	if err := os.Symlink(target, path); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Acquire(path)
+	if err == nil {
+		l.Release()
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me\n" {
+		t.Fatalf("the link's target now holds %q", b)
+	}
+	if !errors.Is(err, ErrSymlink) {
+		t.Fatalf("Acquire through a symlink: got %v, want ErrSymlink", err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/fsutil"
 )
 
 // Exporter runs pg_dump.
@@ -45,6 +46,14 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}
+	// pg_dump would create the file by the umask (0644 as a rule); made
+	// here first, it is owner-only from the start: pg_dump truncates an
+	// existing file and keeps its mode.
+	f, err := fsutil.CreateNew(path)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	f.Close()
 	args := []string{"--format=custom", "--no-password", "--snapshot=" + info.SnapshotID, "--file=" + path}
 	if e.Scoped {
 		for _, t := range tables {

@@ -44,11 +44,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/fsutil"
 )
 
 // DocumentFormat names the document's layout, in its "format" member.
@@ -68,7 +68,7 @@ func (Exporter) Extension([]dbbackup.Table) string { return ".json" }
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.
 func (Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
-	f, err := os.Create(path)
+	f, err := fsutil.CreateNew(path)
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/dbbackup/dbbackup/internal/fsutil"
 	"github.com/dbbackup/dbbackup/internal/ziputil"
 )
 
@@ -46,7 +47,7 @@ type sheetPart struct {
 
 func createWorkbook(path string, modTime time.Time) (*workbook, error) {
 	// Read-write: a worksheet over 4 GiB needs its header patched at the end.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := fsutil.CreateNew(path)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
