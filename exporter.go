@@ -55,7 +55,7 @@ type Exporter interface {
 
 	// Export writes tables, read from src, into a new file at path, which
 	// it creates readable by its owner alone (mode 0600, whatever the
-	// umask: internal/fsutil.CreateNew), so that no crash leaves a backup
+	// umask: internal/fsutil.CreatePrivate), so that no crash leaves a backup
 	// others can read. The caller owns path: it is a temporary name that
 	// the caller fsyncs, checksums and renames, or removes when Export fails. Export must
 	// stream: memory may not grow with the number of rows.

@@ -88,7 +88,7 @@ func (s *staging) seal(name string, format Format) (File, error) {
 
 func (s *staging) writeManifest(m *Manifest) (File, error) {
 	name := ManifestName(s.setID)
-	// Owner-only from creation, as the exporters' files (fsutil.CreateNew).
+	// Owner-only from creation, as the exporters' files (fsutil.CreatePrivate).
 	f, err := os.OpenFile(s.path(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return File{}, err

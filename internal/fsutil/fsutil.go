@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // TempSuffix ends the name of every file being written. Listings skip it.
@@ -38,13 +39,27 @@ func Create(final string, mode os.FileMode) (*File, error) {
 	return &File{File: f, final: final}, nil
 }
 
-// CreateNew creates a new file at path, readable and writable by its owner
-// alone from its first byte: a run killed while writing a backup never
-// leaves it readable by others, whatever the umask. It never opens an
-// existing file or a symbolic link (O_EXCL). Exporters make their files
-// with it.
-func CreateNew(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+// CreatePrivate creates the file at path for writing, or empties the one
+// there, readable and writable by its owner alone before its first byte:
+// a run killed while writing a backup never leaves it readable by others,
+// whatever the umask. It never follows a symbolic link at path. Exporters
+// make their files with it.
+func CreatePrivate(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	// A file that existed keeps its mode: narrow it (a regular file only,
+	// never a device such as /dev/null).
+	st, err := f.Stat()
+	if err == nil && st.Mode().IsRegular() && st.Mode().Perm() != 0o600 {
+		err = f.Chmod(0o600)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // Commit fsyncs the file, gives it its final name without replacing an

@@ -105,3 +105,38 @@ func TestReplaceKeepsTheOldFileOnFailureAndSetsTheMode(t *testing.T) {
 		t.Fatalf("left behind %v", got)
 	}
 }
+
+// TestCreatePrivateIsOwnerOnlyFromTheStart: under the usual umask 022 a
+// new file, and a file that was there with a wider mode, are 0600 before
+// the first byte; a link at the path is refused and its target kept.
+func TestCreatePrivateIsOwnerOnlyFromTheStart(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "existing.csv")
+	if err := os.WriteFile(existing, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "new.csv"), existing} {
+		f, err := CreatePrivate(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.Stat()
+		f.Close()
+		if err != nil || st.Mode().Perm() != 0o600 || st.Size() != 0 {
+			t.Errorf("%s: mode %v, %d bytes (%v), want an empty 0600 file", filepath.Base(path), st.Mode().Perm(), st.Size(), err)
+		}
+	}
+	target := filepath.Join(dir, "precious")
+	os.WriteFile(target, []byte("keep me"), 0o644)
+	link := filepath.Join(dir, "link.csv")
+	os.Symlink(target, link)
+	if f, err := CreatePrivate(link); err == nil {
+		f.Close()
+		t.Error("CreatePrivate followed a symbolic link")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me" {
+		t.Errorf("the link's target now holds %q", b)
+	}
+}

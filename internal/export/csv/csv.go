@@ -49,7 +49,7 @@ func (Exporter) Extension(tables []dbbackup.Table) string {
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.
 func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
-	f, err := fsutil.CreateNew(path)
+	f, err := fsutil.CreatePrivate(path)
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}

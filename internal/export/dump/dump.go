@@ -49,7 +49,7 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 	// pg_dump would create the file by the umask (0644 as a rule); made
 	// here first, it is owner-only from the start: pg_dump truncates an
 	// existing file and keeps its mode.
-	f, err := fsutil.CreateNew(path)
+	f, err := fsutil.CreatePrivate(path)
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}

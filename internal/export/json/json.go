@@ -68,7 +68,7 @@ func (Exporter) Extension([]dbbackup.Table) string { return ".json" }
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.
 func (Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
-	f, err := fsutil.CreateNew(path)
+	f, err := fsutil.CreatePrivate(path)
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}

@@ -47,7 +47,7 @@ type sheetPart struct {
 
 func createWorkbook(path string, modTime time.Time) (*workbook, error) {
 	// Read-write: a worksheet over 4 GiB needs its header patched at the end.
-	f, err := fsutil.CreateNew(path)
+	f, err := fsutil.CreatePrivate(path)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
