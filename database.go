@@ -25,3 +25,22 @@ type Snapshot interface {
 	// more than once.
 	Close(ctx context.Context) error
 }
+
+// Relation is a relation of the database that is not a table a backup
+// reads: a view, a materialized view, a foreign table.
+type Relation struct {
+	Table
+	Kind string // "view", "materialized view", "foreign table"
+}
+
+// Catalog is what a Snapshot may also tell, so that a run whose scope
+// cannot be backed up stops before it exports anything. Scope.SelectFrom uses
+// it when the Snapshot implements it.
+type Catalog interface {
+	// Relations lists the views, materialized views and foreign tables
+	// outside the system schemas: a scope that names one is told so.
+	Relations(ctx context.Context) ([]Relation, error)
+	// CheckReadable returns an error naming every table of tables the
+	// session may not read, with what to grant, or nil. It reads no rows.
+	CheckReadable(ctx context.Context, tables []Table) error
+}

@@ -185,11 +185,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	defer snap.Close(ctx)
 	rep.Snapshot = snap.Info()
 	st.database = rep.Snapshot.Database
-	all, err := snap.Tables(ctx)
-	if err != nil {
-		return nil, &StageError{StageConnect, err}
-	}
-	tables, err := r.Scope.Select(all)
+	tables, err := r.Scope.SelectFrom(ctx, snap)
 	if err != nil {
 		// The settings name tables the database does not have.
 		return nil, &StageError{StageConfig, err}

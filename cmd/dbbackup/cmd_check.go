@@ -19,7 +19,6 @@ import (
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
-	"github.com/dbbackup/dbbackup/internal/postgres"
 	"github.com/dbbackup/dbbackup/internal/state"
 	"github.com/spf13/cobra"
 )
@@ -93,7 +92,7 @@ func setupChecks(cfg *config.Config, log *slog.Logger) []check {
 	checks := []check{
 		{"backup folder", func(context.Context) (string, error) { return checkFolder(cfg.BackupDir) }},
 		{"run history", func(ctx context.Context) (string, error) { return checkHistory(ctx, cfg.StateDir) }},
-		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg, &server) }},
+		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg, log, &server) }},
 	}
 	if contains(cfg.Formats, dbbackup.FormatDump) {
 		checks = append(checks, check{"pg_dump", func(ctx context.Context) (string, error) { return checkPgDump(ctx, cfg, server) }})
@@ -155,38 +154,24 @@ func checkHistory(ctx context.Context, dir string) (string, error) {
 	return fmt.Sprintf("%s, last run %s: %s", s.Path(), runs[0].Started.Format("2006-01-02 15:04"), status(runs[0])), nil
 }
 
-// checkDatabase opens a snapshot as a run would and checks read access to
-// every table in scope.
-func checkDatabase(ctx context.Context, cfg *config.Config, server *dbbackup.SnapshotInfo) (string, error) {
-	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
+// checkDatabase opens a snapshot as a run would and checks the scope and
+// read access to every table in it, as a run does before it exports.
+func checkDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger, server *dbbackup.SnapshotInfo) (string, error) {
+	pg, db, err := newDatabase(cfg, log)
 	if err != nil {
-		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string"}
+		return "", err
 	}
 	snap, err := db.Snapshot(ctx)
 	if err != nil {
-		return "", dbbackup.WithHint(err, "check DATABASE_URL (or PGHOST, PGPORT, PGUSER, PGPASSWORD) and that PostgreSQL runs: pg_isready -h HOST -p PORT")
+		return "", err
 	}
 	defer snap.Close(ctx)
 	*server = snap.Info()
-	all, err := snap.Tables(ctx)
+	tables, err := cfg.Scope.SelectFrom(ctx, snap)
 	if err != nil {
 		return "", err
 	}
-	tables, err := cfg.Scope.Select(all)
-	if err != nil {
-		return "", err
-	}
-	var denied []string
-	for _, t := range tables {
-		if err := snap.(*postgres.Snapshot).CanRead(ctx, t); err != nil {
-			denied = append(denied, t.String())
-		}
-	}
-	if len(denied) > 0 {
-		return "", dbbackup.WithHint(fmt.Errorf("%s may not read %d tables: %s", db.Target(), len(denied), strings.Join(denied, ", ")),
-			"GRANT pg_read_all_data TO the backup role (PostgreSQL 14+), or GRANT SELECT on those tables and USAGE on their schemas")
-	}
-	return fmt.Sprintf("%s, PostgreSQL %s, tables in scope: %d, all readable", db.Target(), server.ServerVersion, len(tables)), nil
+	return fmt.Sprintf("%s, PostgreSQL %s, tables in scope: %d, all readable", pg.Target(), server.ServerVersion, len(tables)), nil
 }
 
 func checkPgDump(ctx context.Context, cfg *config.Config, info dbbackup.SnapshotInfo) (string, error) {

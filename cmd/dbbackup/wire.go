@@ -35,20 +35,18 @@ var clock = time.Now
 // databaseName is the name of the database the settings connect to: the
 // sets of that database are the ones prune, verify and restore pick.
 func databaseName(cfg *config.Config) (string, error) {
-	db, err := postgres.New(cfg.DatabaseURL, 0)
+	db, err := parseDatabaseURL(cfg, 0)
 	if err != nil {
-		return "", &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
-			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}
+		return "", err
 	}
 	return db.Name(), nil
 }
 
 // newRunner wires the adapters the configuration asks for.
 func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
-	db, err := postgres.New(cfg.DatabaseURL, cfg.Timeout)
+	_, db, err := newDatabase(cfg, log)
 	if err != nil {
-		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(),
-			Hint: "use postgres://user:password@host:5432/dbname or leave it empty to use PGHOST, PGUSER, …"}
+		return nil, err
 	}
 	local, err := newLocal(cfg)
 	if err != nil {

@@ -75,7 +75,7 @@ func (db *DB) Name() string {
 func (db *DB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
 	conn, err := pgx.ConnectConfig(ctx, db.config)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", db.Target(), err)
+		return nil, connectError(db.Target(), err)
 	}
 	s := &Snapshot{conn: conn}
 	if err := s.begin(ctx); err != nil {

@@ -75,19 +75,3 @@ func (s *Snapshot) Close(ctx context.Context) error {
 	// The transaction only read: ending it with the connection is enough.
 	return conn.Close(context.WithoutCancel(ctx))
 }
-
-// CanRead checks that the session may read t, without reading it (a
-// failed read would end the snapshot's transaction).
-func (s *Snapshot) CanRead(ctx context.Context, t dbbackup.Table) error {
-	var ok bool
-	err := s.conn.QueryRow(ctx, `SELECT has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = $1 AND c.relname = $2`, t.Schema, t.Name).Scan(&ok)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", t, err)
-	}
-	if !ok {
-		return fmt.Errorf("%s: permission denied", t)
-	}
-	return nil
-}
