@@ -97,7 +97,7 @@ func TestConnectErrorOnceWithWhatToDo(t *testing.T) {
 	clearLibpq(t)
 	res := runCLI(t, map[string]string{"BACKUP_DIR": t.TempDir()}, "check")
 	if !strings.Contains(res.stderr, "DATABASE_URL is empty and no PG* variable is set: connecting with libpq's defaults") ||
-		!strings.Contains(res.stderr, "as=") {
+		!strings.Contains(res.stderr, "user=") || !strings.Contains(res.stderr, "host=") || !strings.Contains(res.stderr, "database=") {
 		t.Errorf("the fallback to libpq's defaults is not said:\n%s%s", res.stdout, res.stderr)
 	}
 }

@@ -19,7 +19,8 @@ func newDatabase(cfg *config.Config, log *slog.Logger) (*postgres.DB, dbbackup.D
 		return nil, nil, err
 	}
 	if cfg.LibpqDefaults {
-		log.Warn("DATABASE_URL is empty and no PG* variable is set: connecting with libpq's defaults", "as", db.Target())
+		log.Warn("DATABASE_URL is empty and no PG* variable is set: connecting with libpq's defaults",
+			"user", db.User(), "host", db.Host(), "database", db.Name())
 	}
 	return db, hintedDB{db, cfg}, nil
 }

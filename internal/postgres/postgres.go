@@ -59,8 +59,14 @@ func New(connString string, limit time.Duration) (*DB, error) {
 // the password.
 func (db *DB) Target() string {
 	c := db.config
-	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, db.Name())
 }
+
+// User is the role the connection logs in as.
+func (db *DB) User() string { return db.config.User }
+
+// Host is the server's host name, address or socket folder.
+func (db *DB) Host() string { return db.config.Host }
 
 // Name is the name of the database the connection string reaches:
 // its database, or, as for libpq, the user's name when it names none.
