@@ -28,7 +28,7 @@ func TestCraftedTokenPickleFailsTheRunWithAReport(t *testing.T) {
 	os.WriteFile(g.env["GOOGLE_TOKEN_FILE"], append(crafted, '.'), 0o600)
 
 	res := runCLI(t, mb.env(g.with("STATE_DIR", stateDir)), "run")
-	if res.code != exitConfig || !strings.Contains(res.stderr, "Error: GOOGLE_TOKEN_FILE") || !strings.Contains(res.stderr, "Try: ") {
+	if res.code != exitConfig || !strings.Contains(res.stderr, "GOOGLE_TOKEN_FILE: ") || !strings.Contains(res.stderr, "Try: ") {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
 	if s := mb.subjects(); len(s) != 1 || !strings.Contains(s[0], "FAILED") {
