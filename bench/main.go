@@ -6,6 +6,12 @@
 //	go run ./bench -rows 1000000        # one size
 //	go run ./bench -formats csv,json    # some formats
 //	go run ./bench -repeat 5            # the median of 5 runs each (default 3)
+//	go run ./bench -rows '' -huge-mb 200 # only the huge-value table
+//
+// The huge-value case is a table of one row holding a text and a bytea of
+// -huge-mb MB each (default 200; 0 skips it): memory must stay flat
+// whatever a value's size, so its peak RSS is the figure to watch. RSS is
+// the whole process tree's peak (for dump, pg_dump's own).
 //
 // It needs a PostgreSQL server (BENCH_DATABASE_URL, default the local one),
 // psql, and pg_dump. It creates the database dbbackup_bench and drops it.
@@ -48,6 +54,7 @@ func main() {
 	rowsFlag := flag.String("rows", "1000000,3000000", "table sizes to measure, comma-separated")
 	formatsFlag := flag.String("formats", "csv,json,xlsx,dump", "formats to measure")
 	repeat := flag.Int("repeat", 3, "runs of each measurement; the median is reported")
+	hugeMB := flag.Int("huge-mb", 200, "size in MB of the text and the bytea of the huge-value table (0 skips it)")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
@@ -80,6 +87,9 @@ func main() {
 	fmt.Println("| rows | format | seconds | rows/s | MB/s | × \\copy | peak RSS | file |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|")
 	for _, s := range strings.Split(*rowsFlag, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		must(err)
 		db, err := pgx.Connect(ctx, url)
@@ -113,6 +123,45 @@ func main() {
 			os.RemoveAll(dir)
 			row(n, f, secs, float64(n)/secs, size, float64(n)/secs/copyRate, rss)
 		}
+	}
+	if *hugeMB > 0 {
+		huge(ctx, url, bin, envFile, work, *hugeMB, strings.Split(*formatsFlag, ","), *repeat)
+	}
+}
+
+// hugeSQL makes one row with a text of $1 bytes (Cyrillic, commas, quotes
+// and line breaks, so every writer escapes) and a bytea of $1 bytes.
+const hugeSQL = `
+DROP TABLE IF EXISTS huge;
+CREATE UNLOGGED TABLE huge (id int, t text, b bytea);
+INSERT INTO huge SELECT 1, rpad('', $1, 'Имя, "клиент" №1' || E'\nстрока; tab\t'),
+  decode(rpad('', $1 * 2, '00ff7f8022'), 'hex');`
+
+// huge measures each format on a table holding one huge text and one huge
+// bytea: the peak RSS must not grow with the values.
+func huge(ctx context.Context, url, bin, envFile, work string, mb int, formats []string, repeat int) {
+	db, err := pgx.Connect(ctx, url)
+	must(err)
+	_, err = db.Exec(ctx, strings.ReplaceAll(hugeSQL, "$1", strconv.Itoa(mb*1000*1000)))
+	must(err)
+	db.Close(ctx)
+	fmt.Printf("\none row: a text of %d MB and a bytea of %d MB\n\n", mb, mb)
+	fmt.Println("| format | seconds | peak RSS | file |")
+	fmt.Println("|---|---:|---:|---:|")
+	for _, f := range formats {
+		dir := filepath.Join(work, "huge-"+f)
+		var size int64
+		secs, rss := median(repeat, func() (float64, int64) {
+			os.RemoveAll(dir)
+			cmd := exec.Command(bin, "run", "--env-file", envFile)
+			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
+				"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.huge", "LOG_LEVEL=warn")
+			secs, rss := measure(cmd)
+			size = dirSize(dir)
+			return secs, rss
+		})
+		os.RemoveAll(dir)
+		fmt.Printf("| %s | %.2f | %d MiB | %d MiB |\n", f, secs, rss>>20, size>>20)
 	}
 }
 
