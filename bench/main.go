@@ -134,7 +134,7 @@ func main() {
 const hugeSQL = `
 DROP TABLE IF EXISTS huge;
 CREATE UNLOGGED TABLE huge (id int, t text, b bytea);
-INSERT INTO huge SELECT 1, rpad('', $1 * 29 / 46, 'Имя, "клиент" №1' || E'\nстрока; tab\t'),
+INSERT INTO huge SELECT 1, rpad('', ($1::bigint * 29 / 46)::int, 'Имя, "клиент" №1' || E'\nстрока; tab\t'),
   decode(rpad('', $1 * 2, '00ff7f8022'), 'hex');`
 
 // huge measures each format on a table holding one huge text and one huge
