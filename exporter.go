@@ -20,10 +20,13 @@ type Source interface {
 
 	// Rows calls fn once per row of t, in the order of t.Columns. values[i]
 	// is PostgreSQL's text form of column i (DateStyle ISO, bytea as hex,
-	// floats with full precision) or nil for SQL NULL. The slices are only
-	// valid during the call. An error from fn stops the scan and is
-	// returned as is. It returns the number of rows read.
-	Rows(ctx context.Context, t Table, opt RowsOptions, fn func(values [][]byte) error) (rows int64, err error)
+	// floats with full precision) or nil for SQL NULL. A value too long to
+	// hold in memory comes as long[i] instead, a reader of the same text
+	// form (values[i] is then nil); long is nil when the row has none, as
+	// nearly every row. The slices and readers are only valid during the
+	// call. An error from fn stops the scan and is returned as is. It
+	// returns the number of rows read.
+	Rows(ctx context.Context, t Table, opt RowsOptions, fn func(values [][]byte, long []*io.SectionReader) error) (rows int64, err error)
 }
 
 // SnapshotInfo describes the database and the snapshot a Source reads.

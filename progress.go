@@ -35,15 +35,15 @@ func (p *progressSource) CopyCSV(ctx context.Context, t Table, w io.Writer) (int
 	return n, err
 }
 
-func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn func([][]byte) error) (int64, error) {
+func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	tick := p.start(t)
 	var rows int64
-	n, err := p.Source.Rows(ctx, t, opt, func(v [][]byte) error {
+	n, err := p.Source.Rows(ctx, t, opt, func(v [][]byte, long []*io.SectionReader) error {
 		rows++
 		if rows&1023 == 0 {
 			tick(rows, 0, false)
 		}
-		return fn(v)
+		return fn(v, long)
 	})
 	tick(n, 0, true)
 	return n, err

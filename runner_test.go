@@ -47,9 +47,9 @@ func (s *fakeSnapshot) CopyCSV(_ context.Context, t dbbackup.Table, w io.Writer)
 	_, err := fmt.Fprintf(w, "%s\n1\n2\n", t.Columns[0].Name)
 	return 2, err
 }
-func (s *fakeSnapshot) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+func (s *fakeSnapshot) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	for i := 1; i <= 2; i++ {
-		if err := fn([][]byte{[]byte(fmt.Sprint(i))}); err != nil {
+		if err := fn([][]byte{[]byte(fmt.Sprint(i))}, nil); err != nil {
 			return int64(i - 1), err
 		}
 	}
@@ -74,7 +74,7 @@ func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables [
 	defer f.Close()
 	var res dbbackup.ExportResult
 	for _, t := range tables {
-		n, err := src.Rows(ctx, t, dbbackup.RowsOptions{}, func(v [][]byte) error {
+		n, err := src.Rows(ctx, t, dbbackup.RowsOptions{}, func(v [][]byte, _ []*io.SectionReader) error {
 			_, err := fmt.Fprintf(f, "%s\t%s\n", t, v[0])
 			return err
 		})

@@ -134,8 +134,8 @@ func main() {
 const hugeSQL = `
 DROP TABLE IF EXISTS huge;
 CREATE UNLOGGED TABLE huge (id int, t text, b bytea);
-INSERT INTO huge SELECT 1, rpad('', ($1::bigint * 29 / 46)::int, 'Имя, "клиент" №1' || E'\nстрока; tab\t'),
-  decode(rpad('', $1 * 2, '00ff7f8022'), 'hex');`
+INSERT INTO huge SELECT 1, repeat('Имя, "клиент" №1' || E'\nстрока; tab\t', $1 / 46),
+  decode(repeat('00ff7f8022', $1 / 5), 'hex');`
 
 // huge measures each format on a table holding one huge text and one huge
 // bytea: the peak RSS must not grow with the values.

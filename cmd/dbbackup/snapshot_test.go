@@ -69,7 +69,7 @@ func (s writingSnapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Wri
 	return s.Snapshot.CopyCSV(ctx, t, w)
 }
 
-func (s writingSnapshot) Rows(ctx context.Context, t dbbackup.Table, o dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+func (s writingSnapshot) Rows(ctx context.Context, t dbbackup.Table, o dbbackup.RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	if err := s.write(ctx); err != nil {
 		return 0, err
 	}

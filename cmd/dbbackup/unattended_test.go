@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if os.Getenv("DBBACKUP_TEST_MEASURE") == "1" {
+		os.Exit(measureMain())
+	}
 	os.Exit(m.Run())
 }
 

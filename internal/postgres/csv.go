@@ -28,13 +28,25 @@ func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (
 	if _, err := w.Write(line); err != nil {
 		return 0, err
 	}
-	return s.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte) error {
+	var chunk []byte
+	return s.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte, long []*io.SectionReader) error {
 		line = line[:0]
 		for i, v := range values {
 			if i > 0 {
 				line = append(line, ',')
 			}
-			if v != nil { // NULL is an empty, unquoted field
+			if long != nil && long[i] != nil {
+				if _, err := w.Write(line); err != nil {
+					return err
+				}
+				if chunk == nil {
+					chunk = make([]byte, 64<<10)
+				}
+				if err := copyCSV(w, long[i], chunk); err != nil {
+					return err
+				}
+				line = line[:0]
+			} else if v != nil { // NULL is an empty, unquoted field
 				line = appendCSV(line, v, single)
 			}
 		}
@@ -42,6 +54,40 @@ func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (
 		_, err := w.Write(line)
 		return err
 	})
+}
+
+// copyCSV writes a long value as appendCSV would, through buf: it reads
+// the value once to decide on quotes, then again to write it. (A long
+// value is never empty nor \. alone.)
+func copyCSV(w io.Writer, v *io.SectionReader, buf []byte) error {
+	quote := false
+	for off := int64(0); off < v.Size() && !quote; {
+		n, err := v.ReadAt(buf, off)
+		if n == 0 && err != nil {
+			return err
+		}
+		quote = bytes.ContainsAny(buf[:n], ",\"\r\n")
+		off += int64(n)
+	}
+	if !quote {
+		_, err := io.CopyBuffer(w, io.NewSectionReader(v, 0, v.Size()), buf)
+		return err
+	}
+	out := []byte{'"'}
+	for off := int64(0); off < v.Size(); {
+		n, err := v.ReadAt(buf, off)
+		if n == 0 && err != nil {
+			return err
+		}
+		off += int64(n)
+		out = appendQuoted(out, buf[:n])
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+		out = out[:0]
+	}
+	_, err := w.Write([]byte{'"'})
+	return err
 }
 
 // appendCSV appends a non-NULL value as PostgreSQL's CSV writer does
@@ -54,6 +100,11 @@ func appendCSV(dst, v []byte, single bool) []byte {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
+	return append(appendQuoted(dst, v), '"')
+}
+
+// appendQuoted appends v with its quotes doubled.
+func appendQuoted(dst, v []byte) []byte {
 	for {
 		i := bytes.IndexByte(v, '"')
 		if i < 0 {
@@ -63,6 +114,5 @@ func appendCSV(dst, v []byte, single bool) []byte {
 		dst = append(dst, '"')
 		v = v[i+1:]
 	}
-	dst = append(dst, v...)
-	return append(dst, '"')
+	return append(dst, v...)
 }

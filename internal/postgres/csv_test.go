@@ -18,7 +18,16 @@ CREATE TABLE one_col (v text);
 INSERT INTO one_col VALUES ('\.'), ('\.x'), (''), (NULL), ('a,b'), ('say "hi"'), (E'cr\rlf\n'), (' lead'), ('tail ');
 CREATE TABLE "quote""d, name" ("a,b" int, "c""d" text, "e
 f" text);
-INSERT INTO "quote""d, name" VALUES (1, '\.', 'x'), (NULL, NULL, '');`
+INSERT INTO "quote""d, name" VALUES (1, '\.', 'x'), (NULL, NULL, '');
+-- Rows over 1 MiB: their long values come through temporary files.
+CREATE TABLE long_values (id int, t text, b bytea, j jsonb, a text[], small text, n numeric);
+INSERT INTO long_values
+SELECT g, CASE WHEN g <> 3 THEN rpad('', 700000 * g, E'Имя, "клиент"\n№1 ') END,
+  decode(rpad('', 1400000, 'ff00' || to_hex(g)), 'hex'),
+  jsonb_build_object('k', rpad('', 300000, 'x"y')), ARRAY[rpad('', 200000, 'a,b'), NULL, 'c'],
+  'short, "quoted"', 12.5
+FROM generate_series(1, 4) g;
+INSERT INTO long_values VALUES (5, rpad('', 2000000, 'plain'), NULL, NULL, NULL, NULL, NULL);`
 	for name, script := range map[string]string{
 		"chinook": pgtest.Chinook(t),
 		"types":   pgtest.Testdata(t, "types.sql") + edge,
@@ -52,6 +61,9 @@ INSERT INTO "quote""d, name" VALUES (1, '\.', 'x'), (NULL, NULL, '');`
 				tag, err := s.conn.PgConn().CopyTo(ctx, &theirs, "COPY "+from+" TO STDOUT WITH (FORMAT csv, HEADER)")
 				if err != nil {
 					t.Fatalf("%s: COPY: %v", tb, err)
+				}
+				if tb.Name == "long_values" && s.conn.PgConn().Conn().(*spillConn).seq == 0 {
+					t.Errorf("%s: no value went through a temporary file", tb)
 				}
 				if !bytes.Equal(ours.Bytes(), theirs.Bytes()) || n != tag.RowsAffected() {
 					t.Errorf("%s: %d rows, COPY %d\nours:\n%q\nCOPY:\n%q", tb, n, tag.RowsAffected(), trim(ours.Bytes()), trim(theirs.Bytes()))

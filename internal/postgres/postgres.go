@@ -5,12 +5,14 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Session settings that fix how values are printed, so every export sees
@@ -51,6 +53,9 @@ func New(connString string, limit time.Duration) (*DB, error) {
 		ms := strconv.FormatInt(limit.Milliseconds(), 10)
 		cfg.RuntimeParams["statement_timeout"] = ms
 		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = ms
+	}
+	cfg.AfterNetConnect = func(_ context.Context, _ *pgconn.Config, conn net.Conn) (net.Conn, error) {
+		return &spillConn{Conn: conn}, nil
 	}
 	return &DB{config: cfg}, nil
 }

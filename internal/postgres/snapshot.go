@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
@@ -21,13 +23,30 @@ var _ dbbackup.Snapshot = (*Snapshot)(nil)
 func (s *Snapshot) Info() dbbackup.SnapshotInfo { return s.info }
 
 // Rows implements dbbackup.Source. Values come in the text format, exactly
-// as the server prints them.
-func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+// as the server prints them; long values come from temporary files (see
+// spillConn).
+func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func(values [][]byte, long []*io.SectionReader) error) (int64, error) {
+	sc, _ := s.conn.PgConn().Conn().(*spillConn)
+	if sc != nil {
+		sc.arm(true)
+		defer sc.arm(false)
+	}
 	rr := s.conn.PgConn().ExecParams(ctx, selectSQL(t, opt), nil, nil, nil, []int16{pgx.TextFormatCode})
 	var n int64
 	var fnErr error
+	var long []*io.SectionReader
+	var files []*os.File
 	for rr.NextRow() {
-		if fnErr = fn(rr.Values()); fnErr != nil {
+		values := rr.Values()
+		if sc != nil && sc.waiting.Load() > 0 {
+			long, files = longValues(sc, values, long[:0], files[:0])
+		}
+		fnErr = fn(values, long)
+		for _, f := range files {
+			f.Close()
+		}
+		long, files = nil, files[:0]
+		if fnErr != nil {
 			break
 		}
 		n++
@@ -40,6 +59,25 @@ func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.Rows
 		return n, fmt.Errorf("read %s: %w", t, err)
 	}
 	return n, nil
+}
+
+// longValues finds the markers of spilled values in a row: long[i] reads
+// value i, which values[i] no longer holds (it is set to nil). long stays
+// nil when the row has none.
+func longValues(sc *spillConn, values [][]byte, long []*io.SectionReader, files []*os.File) ([]*io.SectionReader, []*os.File) {
+	for i, v := range values {
+		sv, ok := sc.value(v)
+		if !ok {
+			continue
+		}
+		if long == nil {
+			long = make([]*io.SectionReader, len(values))
+		}
+		long[i] = io.NewSectionReader(sv.f, 0, sv.size)
+		values[i] = nil
+		files = append(files, sv.f)
+	}
+	return long, files
 }
 
 // selectSQL reads every column of t in order. ONLY keeps rows of

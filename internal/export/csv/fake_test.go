@@ -52,6 +52,6 @@ func (s *fakeSource) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer)
 	return copy(ctx, w)
 }
 
-func (s *fakeSource) Rows(context.Context, dbbackup.Table, dbbackup.RowsOptions, func([][]byte) error) (int64, error) {
+func (s *fakeSource) Rows(context.Context, dbbackup.Table, dbbackup.RowsOptions, func([][]byte, []*io.SectionReader) error) (int64, error) {
 	return 0, errors.New("the csv exporter must use COPY, not Rows")
 }

@@ -90,6 +90,11 @@ const hexDigits = "0123456789abcdef"
 // becomes U+FFFD, so the document is valid UTF-8 whatever the input.
 func appendString(b, s []byte) []byte {
 	b = append(b, '"')
+	return append(appendEscaped(b, s), '"')
+}
+
+// appendEscaped appends s escaped for a JSON string, without the quotes.
+func appendEscaped(b, s []byte) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -143,6 +148,5 @@ func appendString(b, s []byte) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }

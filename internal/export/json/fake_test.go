@@ -36,7 +36,7 @@ func newFakeSource() *fakeSource {
 
 func (s *fakeSource) Info() dbbackup.SnapshotInfo { return s.info }
 
-func (s *fakeSource) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+func (s *fakeSource) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	s.opts = append(s.opts, opt)
 	ft, ok := s.tables[t.String()]
 	if !ok {
@@ -56,7 +56,7 @@ func (s *fakeSource) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.Ro
 		} else {
 			row = ft.rows[i]
 		}
-		if err := fn(row); err != nil {
+		if err := fn(row, nil); err != nil {
 			return int64(i), err
 		}
 	}

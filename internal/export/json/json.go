@@ -44,6 +44,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -92,6 +93,7 @@ type encoder struct {
 	w       *bufio.Writer
 	buf     []byte
 	scratch []byte // a decoded bytea
+	chunk   []byte // a piece of a long value
 }
 
 func (e *encoder) document(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table) (dbbackup.ExportResult, error) {
@@ -126,7 +128,7 @@ func (e *encoder) table(ctx context.Context, src dbbackup.Source, t dbbackup.Tab
 	}
 	odd := make([]int64, len(t.Columns)) // values written as text instead, per column
 	var rows int64
-	_, err = src.Rows(ctx, t, dbbackup.RowsOptions{ArraysAsJSON: true}, func(values [][]byte) error {
+	_, err = src.Rows(ctx, t, dbbackup.RowsOptions{ArraysAsJSON: true}, func(values [][]byte, long []*io.SectionReader) error {
 		if len(values) != len(t.Columns) {
 			return fmt.Errorf("row has %d values for %d columns", len(values), len(t.Columns))
 		}
@@ -141,7 +143,19 @@ func (e *encoder) table(ctx context.Context, src dbbackup.Source, t dbbackup.Tab
 			}
 			b = append(b, keys[i]...)
 			var ok bool
-			if b, ok = e.appendValue(b, t.Columns[i].Kind, v); !ok {
+			if long != nil && long[i] != nil {
+				if err := e.write(b); err != nil {
+					return err
+				}
+				var err error
+				if ok, err = e.writeLong(t.Columns[i].Kind, long[i]); err != nil {
+					return err
+				}
+				b = e.buf[:0]
+			} else {
+				b, ok = e.appendValue(b, t.Columns[i].Kind, v)
+			}
+			if !ok {
 				odd[i]++
 			}
 		}

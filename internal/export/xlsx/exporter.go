@@ -17,6 +17,7 @@ package xlsx
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
@@ -98,7 +99,7 @@ func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.S
 		return 0, nil, err
 	}
 	sheetNames := []string{name}
-	_, err = src.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte) error {
+	_, err = src.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte, long []*io.SectionReader) error {
 		if len(values) != len(t.Columns) {
 			return fmt.Errorf("row %d has %d values for %d columns", rows+1, len(values), len(t.Columns))
 		}
@@ -119,6 +120,12 @@ func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.S
 			}
 		}
 		rows++
+		if long != nil {
+			var err error
+			if values, err = withPrefixes(values, long); err != nil {
+				return err
+			}
+		}
 		return sw.writeRow(values)
 	})
 	if err != nil {

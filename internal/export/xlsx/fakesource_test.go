@@ -56,14 +56,14 @@ func (s *fakeSource) CopyCSV(context.Context, dbbackup.Table, io.Writer) (int64,
 	return 0, errors.New("fakeSource: CopyCSV is not for the xlsx exporter")
 }
 
-func (s *fakeSource) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOptions, fn func([][]byte) error) (int64, error) {
+func (s *fakeSource) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	ft, ok := s.tables[t.String()]
 	if !ok {
 		return 0, fmt.Errorf("fakeSource: no table %s", t)
 	}
 	var n int64
 	for _, r := range ft.rows {
-		if err := fn(r); err != nil {
+		if err := fn(r, nil); err != nil {
 			return n, err
 		}
 		n++
@@ -74,7 +74,7 @@ func (s *fakeSource) Rows(_ context.Context, t dbbackup.Table, _ dbbackup.RowsOp
 		for _, v := range values {
 			s.served += int64(len(v))
 		}
-		if err := fn(values); err != nil {
+		if err := fn(values, nil); err != nil {
 			return n, err
 		}
 		n++
