@@ -28,9 +28,9 @@ const hugeMB = 48
 // characters, reported as cut), compared by SHA-256 with the server's.
 func TestHugeValuesInFlatMemory(t *testing.T) {
 	url := pgtest.NewDatabase(t, fmt.Sprintf(`
-CREATE TABLE huge (id int, t text, b bytea, note text);
-INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\t'), decode(rpad('', %[1]d * 2, '00ff7f8022'), 'hex'), 'after'),
-  (2, 'small', '\x00', NULL);`, hugeMB*1000*1000*2/3))
+CREATE TABLE huge (id int, t text, b bytea, note text, j jsonb, a text[]);
+INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\t'), decode(rpad('', %[1]d * 2, '00ff7f8022'), 'hex'), 'after', NULL, NULL),
+  (2, 'small', '\x00', NULL, jsonb_build_object('k', rpad('', 2000000, E'я"\n')), ARRAY[rpad('', 2000000, 'a,"b'), NULL]);`, hugeMB*1000*1000*2/3))
 	dir := t.TempDir()
 	env := []string{"DATABASE_URL=" + url, "BACKUP_DIR=" + dir, "STATE_DIR=" + t.TempDir(),
 		"BACKUP_FORMATS=csv,json,xlsx", "LOG_LEVEL=warn", "TMPDIR=" + t.TempDir()}
@@ -43,14 +43,16 @@ INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\
 		t.Errorf("the xlsx cut is not reported:\n%s", out)
 	}
 
-	var want struct{ t, b, cell string }
+	var want struct{ t, b, cell, j, a string }
 	db, err := pgx.Connect(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close(t.Context())
 	err = db.QueryRow(t.Context(), `SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex'), encode(sha256(b), 'hex'),
-		encode(sha256(convert_to(left(t, 32767), 'UTF8')), 'hex') FROM huge WHERE id = 1`).Scan(&want.t, &want.b, &want.cell)
+		encode(sha256(convert_to(left(t, 32767), 'UTF8')), 'hex'),
+		(SELECT encode(sha256(convert_to(j::text, 'UTF8')), 'hex') || ' ' || encode(sha256(convert_to(to_json(a)::text, 'UTF8')), 'hex') FROM huge WHERE id = 2)
+		FROM huge WHERE id = 1`).Scan(&want.t, &want.b, &want.cell, &want.j)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +84,7 @@ INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\
 				T    string
 				B    []byte // encoding/json decodes base64
 				Note *string
+				J, A json.RawMessage
 			}
 		}
 	}
@@ -101,6 +104,9 @@ INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\
 	}
 	if got := sum(r.B); got != want.b {
 		t.Errorf("json bytea: sha256 %s, the server's %s", got, want.b)
+	}
+	if r := doc.Tables[0].Rows[1]; sum(r.J)+" "+sum(r.A) != want.j {
+		t.Errorf("json jsonb and array: sha256 %s %s, the server's %s", sum(r.J), sum(r.A), want.j)
 	}
 
 	x, err := excelize.OpenFile(only(t, dir, ".xlsx"))
