@@ -83,6 +83,7 @@ func main() {
 	build.Stderr = os.Stderr
 	must(build.Run())
 
+	r := runner{bin: bin, envFile: envFile, url: url, work: work, repeat: *repeat}
 	fmt.Printf("machine: %d cores, %s\n\n", numCPU(), goVersion())
 	fmt.Println("| rows | format | seconds | rows/s | MB/s | × \\copy | peak RSS | file |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -109,24 +110,36 @@ func main() {
 		row(n, `psql \copy CSV`, copySecs, copyRate, st.Size(), 1, copyRSS)
 
 		for _, f := range strings.Split(*formatsFlag, ",") {
-			dir := filepath.Join(work, "backups-"+f)
-			var size int64
-			secs, rss := median(*repeat, func() (float64, int64) {
-				os.RemoveAll(dir)
-				cmd := exec.Command(bin, "run", "--env-file", envFile)
-				cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
-					"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.bench", "LOG_LEVEL=warn")
-				secs, rss := measure(cmd)
-				size = dirSize(dir)
-				return secs, rss
-			})
-			os.RemoveAll(dir)
+			secs, rss, size := r.run("public.bench", f)
 			row(n, f, secs, float64(n)/secs, size, float64(n)/secs/copyRate, rss)
 		}
 	}
 	if *hugeMB > 0 {
-		huge(ctx, url, bin, envFile, work, *hugeMB, strings.Split(*formatsFlag, ","), *repeat)
+		huge(ctx, r, *hugeMB, strings.Split(*formatsFlag, ","))
 	}
+}
+
+// runner runs dbbackup on one table of the bench database.
+type runner struct {
+	bin, envFile, url, work string
+	repeat                  int
+}
+
+// run backs up table in format, r.repeat times, and returns the median
+// time, the largest peak RSS and the size of the files.
+func (r runner) run(table, format string) (secs float64, rss, size int64) {
+	dir := filepath.Join(r.work, "backups-"+format)
+	defer os.RemoveAll(dir)
+	secs, rss = median(r.repeat, func() (float64, int64) {
+		os.RemoveAll(dir)
+		cmd := exec.Command(r.bin, "run", "--env-file", r.envFile)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+r.url, "BACKUP_DIR="+dir,
+			"BACKUP_FORMATS="+format, "BACKUP_TABLES="+table, "LOG_LEVEL=warn")
+		secs, rss := measure(cmd)
+		size = dirSize(dir)
+		return secs, rss
+	})
+	return secs, rss, size
 }
 
 // hugeSQL makes one row with a text of $1 bytes (Cyrillic, commas, quotes
@@ -139,8 +152,8 @@ INSERT INTO huge SELECT 1, repeat('Имя, "клиент" №1' || E'\nстро�
 
 // huge measures each format on a table holding one huge text and one huge
 // bytea: the peak RSS must not grow with the values.
-func huge(ctx context.Context, url, bin, envFile, work string, mb int, formats []string, repeat int) {
-	db, err := pgx.Connect(ctx, url)
+func huge(ctx context.Context, r runner, mb int, formats []string) {
+	db, err := pgx.Connect(ctx, r.url)
 	must(err)
 	_, err = db.Exec(ctx, strings.ReplaceAll(hugeSQL, "$1", strconv.Itoa(mb*1000*1000)))
 	must(err)
@@ -149,18 +162,7 @@ func huge(ctx context.Context, url, bin, envFile, work string, mb int, formats [
 	fmt.Println("| format | seconds | peak RSS | file |")
 	fmt.Println("|---|---:|---:|---:|")
 	for _, f := range formats {
-		dir := filepath.Join(work, "huge-"+f)
-		var size int64
-		secs, rss := median(repeat, func() (float64, int64) {
-			os.RemoveAll(dir)
-			cmd := exec.Command(bin, "run", "--env-file", envFile)
-			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir,
-				"BACKUP_FORMATS="+f, "BACKUP_TABLES=public.huge", "LOG_LEVEL=warn")
-			secs, rss := measure(cmd)
-			size = dirSize(dir)
-			return secs, rss
-		})
-		os.RemoveAll(dir)
+		secs, rss, size := r.run("public.huge", f)
 		fmt.Printf("| %s | %.2f | %d MiB | %d MiB |\n", f, secs, rss>>20, size>>20)
 	}
 }
