@@ -39,7 +39,7 @@ func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.Rows
 	for rr.NextRow() {
 		values := rr.Values()
 		if sc != nil && sc.waiting.Load() > 0 {
-			long, files = longValues(sc, values, long[:0], files[:0])
+			long, files = longValues(sc, values, files[:0])
 		}
 		fnErr = fn(values, long)
 		for _, f := range files {
@@ -64,7 +64,7 @@ func (s *Snapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.Rows
 // longValues finds the markers of spilled values in a row: long[i] reads
 // value i, which values[i] no longer holds (it is set to nil). long stays
 // nil when the row has none.
-func longValues(sc *spillConn, values [][]byte, long []*io.SectionReader, files []*os.File) ([]*io.SectionReader, []*os.File) {
+func longValues(sc *spillConn, values [][]byte, files []*os.File) (long []*io.SectionReader, _ []*os.File) {
 	for i, v := range values {
 		sv, ok := sc.value(v)
 		if !ok {
