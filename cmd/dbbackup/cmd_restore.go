@@ -14,91 +14,135 @@ import (
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/postgres"
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 )
 
+// targetVar is the environment variable that may hold the restore's
+// target: unlike --target, it is not in the process list for every user of
+// the machine to read.
+const targetVar = "RESTORE_TARGET"
+
+// restoreOptions are the flags of restore.
+type restoreOptions struct {
+	target string
+	jobs   int
+}
+
 func newRestoreCommand(g *globals) *cobra.Command {
-	var target string
-	var jobs int
+	var opts restoreOptions
 	cmd := &cobra.Command{
 		Use:   "restore [SET] --target postgres://…/emptydb",
 		Short: "Restore a set's pg_dump archive into an empty database",
 		Long: `Fetches the dump of a backup set (the newest one without SET) from where it is
 stored, checks its SHA-256 against the manifest, and loads it with pg_restore
-into the database named by --target. The target must exist and hold no
-tables: restore never overwrites data. Create one first, e.g.
-  createdb shop_restored && dbbackup restore --target postgres://user@host/shop_restored`,
+into the database named by --target, or by the environment variable
+RESTORE_TARGET (which, unlike a flag, other users cannot read in the process
+list). The target must exist and hold nothing a user made: restore never
+overwrites. It is all or nothing: one transaction, so a failure leaves the
+target as empty as it was. Create one first, e.g.
+  createdb shop_restored && RESTORE_TARGET=postgres://user@host/shop_restored dbbackup restore`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if target == "" {
-				return usageError{fmt.Errorf("--target is required: the connection string of an empty database to restore into")}
-			}
-			cfg, log, err := g.load(cmd)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			if err := ensureEmpty(ctx, target); err != nil {
-				return err
-			}
-			dest, err := newDestination(ctx, cfg, log)
-			if err != nil {
-				return err
-			}
-			database, err := databaseName(cfg)
-			if err != nil {
-				return err
-			}
-			set, file, m, err := findDump(ctx, dest, cfg.NameLocation, database, args)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(filepath.Join(cfg.BackupDir, stagingDirName), 0o750); err != nil {
-				return err
-			}
-			tmp, err := os.MkdirTemp(filepath.Join(cfg.BackupDir, stagingDirName), "restore-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			archive := filepath.Join(tmp, file.Name)
-			if err := fetch(ctx, dest, file, m, archive); err != nil {
-				return err
-			}
-			env, err := postgres.LibpqEnv(target)
-			if err != nil {
-				return usageError{fmt.Errorf("--target: %v", err)}
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "Restoring %s (%s, sha256 checked) …\n", file.Name, dbbackup.HumanSize(file.Size))
-			if err := dump.Restore(ctx, m.ServerVersion, env, archive, jobs); err != nil {
-				return dbbackup.WithHint(err, "the target may now hold part of the data: drop and create it again before another try")
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Restored set %s into the target database.\n", set.ID)
-			return nil
+			return runRestore(cmd, g, opts, args)
 		},
 	}
-	cmd.Flags().StringVar(&target, "target", "", "connection string of the empty database to restore into")
-	cmd.Flags().IntVar(&jobs, "jobs", 2, "parallel pg_restore jobs")
+	cmd.Flags().StringVar(&opts.target, "target", "", "connection string of the empty database to restore into (or set "+targetVar+")")
+	cmd.Flags().IntVar(&opts.jobs, "jobs", 1, "ignored: the restore is one transaction, on one connection")
+	_ = cmd.Flags().MarkDeprecated("jobs", "the restore is one transaction now, which runs on one connection")
 	return cmd
 }
 
-// ensureEmpty refuses a target that holds tables: restore never overwrites.
-func ensureEmpty(ctx context.Context, target string) error {
-	conn, err := pgx.Connect(ctx, target)
-	if err != nil {
-		return usageError{fmt.Errorf("--target: cannot connect: %v", err)}
+func runRestore(cmd *cobra.Command, g *globals, opts restoreOptions, args []string) error {
+	target, variable := opts.target, "--target"
+	if target == "" {
+		target, variable = os.Getenv(targetVar), targetVar
 	}
-	defer conn.Close(ctx)
-	var n int
-	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`).Scan(&n)
+	if target == "" {
+		return usageError{fmt.Errorf("--target or %s is required: the connection string of an empty database to restore into", targetVar)}
+	}
+	conn, err := postgres.LibpqEnv(target)
+	if err != nil {
+		return &dbbackup.ConfigError{Var: variable, Problem: err.Error(), Hint: "use postgres://user@host:5432/emptydb"}
+	}
+	if conn.Database == "" {
+		return &dbbackup.ConfigError{Var: variable, Problem: "names no database: restore would go into whatever database libpq falls back to",
+			Hint: "name the empty database to restore into: postgres://user@host:5432/NAME (createdb NAME makes one)"}
+	}
+	if variable == "--target" && conn.PasswordInString {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Warning: --target holds a password, which every user of this machine can read in the process list: set %s instead, or keep the password in ~/.pgpass\n", targetVar)
+	}
+	cfg, log, err := g.load(cmd)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return &dbbackup.ConfigError{Var: "--target", Problem: fmt.Sprintf("the target database holds %d tables", n),
-			Hint: "restore into a new, empty database (createdb NAME); restore never overwrites data"}
+	ctx := cmd.Context()
+	if err := ensureEmpty(ctx, target, variable, conn.Database); err != nil {
+		return err
+	}
+	dest, err := newDestination(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	database, err := databaseName(cfg)
+	if err != nil {
+		return err
+	}
+	set, file, m, err := findDump(ctx, dest, cfg.NameLocation, database, args)
+	if err != nil {
+		return err
+	}
+	// A folder of its own, beside the backups (there is room for a set
+	// there) but outside the staging folder that runs clean.
+	if err := os.MkdirAll(cfg.BackupDir, 0o750); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(cfg.BackupDir, ".restore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	archive := filepath.Join(tmp, file.Name)
+	if err := fetch(ctx, dest, file, m, archive); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Restoring %s (%s, sha256 checked) into %s …\n", file.Name, dbbackup.HumanSize(file.Size), conn.Database)
+	if err := dump.Restore(ctx, m.ServerVersion, dump.Conn{Env: conn.Env, Password: conn.Password}, conn.Database, variable, archive); err != nil {
+		return dbbackup.WithHint(err, "nothing was restored: the restore is one transaction, and the target is as it was")
+	}
+	t, err := postgres.ConnectTarget(ctx, target)
+	if err != nil {
+		return err
+	}
+	defer t.Close(ctx)
+	tables, rows, err := t.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Restored set %s into the database %s: %d tables, %d rows.\n", set.ID, conn.Database, tables, rows)
+	return nil
+}
+
+// ensureEmpty refuses a target that holds anything a user made: restore
+// never overwrites, and a name taken by a view or a function would stop
+// the restore half-way.
+func ensureEmpty(ctx context.Context, target, variable, dbname string) error {
+	t, err := postgres.ConnectTarget(ctx, target)
+	if err != nil {
+		return &dbbackup.ConfigError{Var: variable, Problem: err.Error(), Hint: "create the database first (createdb " + dbname + ") and check the connection string"}
+	}
+	defer t.Close(ctx)
+	objects, err := t.UserObjects(ctx)
+	if err != nil {
+		return err
+	}
+	if len(objects) > 0 {
+		shown := objects
+		if len(shown) > 5 {
+			shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(objects)-5))
+		}
+		return &dbbackup.ConfigError{Var: variable,
+			Problem: fmt.Sprintf("the target database %s is not empty: it holds %d objects (%s)", dbname, len(objects), strings.Join(shown, ", ")),
+			Hint:    "restore into a new, empty database (createdb NAME); restore never overwrites"}
 	}
 	return nil
 }

@@ -62,11 +62,11 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		case dbbackup.FormatJSON:
 			exporters = append(exporters, &json.Exporter{})
 		case dbbackup.FormatDump:
-			env, err := postgres.LibpqEnv(cfg.DatabaseURL)
+			conn, err := postgres.LibpqEnv(cfg.DatabaseURL)
 			if err != nil {
-				return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string's syntax"}
+				return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
 			}
-			exporters = append(exporters, &dump.Exporter{PgDump: cfg.PgDump, Env: env, Scoped: cfg.Scope.IsSet()})
+			exporters = append(exporters, &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()})
 		}
 	}
 	r := &dbbackup.Runner{

@@ -3,50 +3,145 @@ package postgres
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
-// envNames maps libpq connection keywords to the environment variables
-// libpq tools read. Keywords without one (pgx's own pool settings) are
-// dropped.
-var envNames = map[string]string{
-	"host": "PGHOST", "hostaddr": "PGHOSTADDR", "port": "PGPORT", "dbname": "PGDATABASE",
-	"user": "PGUSER", "password": "PGPASSWORD", "passfile": "PGPASSFILE",
-	"options": "PGOPTIONS", "application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT",
-	"sslmode": "PGSSLMODE", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "sslrootcert": "PGSSLROOTCERT",
-	"sslcrl": "PGSSLCRL", "sslpassword": "PGSSLPASSWORD", "sslnegotiation": "PGSSLNEGOTIATION",
-	"requiressl": "PGREQUIRESSL", "gssencmode": "PGGSSENCMODE", "krbsrvname": "PGKRBSRVNAME",
-	"channel_binding": "PGCHANNELBINDING", "service": "PGSERVICE", "servicefile": "PGSERVICEFILE",
-	"target_session_attrs": "PGTARGETSESSIONATTRS", "load_balance_hosts": "PGLOADBALANCEHOSTS",
+// pgxEnv are the environment variables pgx reads, with the setting each
+// gives (pgconn's parseEnvSettings): the main connection's settings are
+// these, overridden by the connection string's.
+var pgxEnv = map[string]string{
+	"PGHOST": "host", "PGPORT": "port", "PGDATABASE": "database", "PGUSER": "user",
+	"PGPASSWORD": "password", "PGPASSFILE": "passfile", "PGAPPNAME": "application_name",
+	"PGCONNECT_TIMEOUT": "connect_timeout", "PGSSLMODE": "sslmode", "PGSSLKEY": "sslkey",
+	"PGSSLCERT": "sslcert", "PGSSLCERTMODE": "sslcertmode", "PGSSLSNI": "sslsni",
+	"PGSSLROOTCERT": "sslrootcert", "PGSSLPASSWORD": "sslpassword", "PGSSLNEGOTIATION": "sslnegotiation",
+	"PGTARGETSESSIONATTRS": "target_session_attrs", "PGSERVICE": "service", "PGSERVICEFILE": "servicefile",
+	"PGTZ": "timezone", "PGOPTIONS": "options", "PGMINPROTOCOLVERSION": "min_protocol_version",
+	"PGMAXPROTOCOLVERSION": "max_protocol_version", "PGCHANNELBINDING": "channel_binding",
+	"PGREQUIREAUTH": "require_auth",
 }
 
-// LibpqEnv turns a connection string (URL or key=value) into libpq
-// environment variables, so that a child process such as pg_dump connects
-// to the same server without the password ever appearing on its command
-// line. An empty connString gives no variables: the child inherits PG*.
-func LibpqEnv(connString string) ([]string, error) {
-	if connString == "" {
-		return nil, nil
+// libpqNames maps the settings pgx honours to the variables libpq reads.
+// The password and passfile are not among them: they travel in a passfile
+// (see Libpq.Password).
+var libpqNames = map[string]string{
+	"host": "PGHOST", "port": "PGPORT", "database": "PGDATABASE", "user": "PGUSER",
+	"application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT", "options": "PGOPTIONS",
+	"timezone": "PGTZ", "krbsrvname": "PGKRBSRVNAME", "target_session_attrs": "PGTARGETSESSIONATTRS",
+	"sslmode": "PGSSLMODE", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "sslrootcert": "PGSSLROOTCERT",
+	"sslcertmode": "PGSSLCERTMODE", "sslsni": "PGSSLSNI", "sslnegotiation": "PGSSLNEGOTIATION",
+	"channel_binding": "PGCHANNELBINDING", "require_auth": "PGREQUIREAUTH",
+	"min_protocol_version": "PGMINPROTOCOLVERSION", "max_protocol_version": "PGMAXPROTOCOLVERSION",
+}
+
+// unmappable are settings pgx honours that no libpq variable carries: a
+// child would connect with less than the main connection, so they are
+// refused, with what to do instead.
+var unmappable = map[string]string{
+	"sslpassword": "libpq takes no key passphrase from the environment: use a client key without a passphrase, readable only by this user",
+	"krbspn":      "libpq has no such setting: leave the Kerberos service principal to krbsrvname",
+	"service":     "the service file's settings would take precedence over the connection string's in libpq: write the settings into the connection string instead",
+}
+
+// Libpq is how a libpq program (pg_dump, pg_restore) reaches the database
+// the main connection reaches, with the same settings.
+type Libpq struct {
+	// Env holds the PG* variables, sorted: every setting pgx honours, from
+	// the connection string or pgx's PG* variables. sslmode is always
+	// there (libpq's and pgx's default, prefer, when unset). Never the
+	// password.
+	Env []string
+	// Password is the password pgx sends (from the string, PGPASSWORD or
+	// the passfile), to be handed over in a passfile of the child's own.
+	Password string
+	// PasswordInString is true when the connection string itself holds
+	// the password: as a command-line argument, anyone may read it.
+	PasswordInString bool
+	// Database is the database named by the string itself (empty: none
+	// there; libpq would fall back to PGDATABASE, then the user name).
+	Database string
+}
+
+// LibpqEnv reads a connection string (URL or key=value; empty means the
+// PG* variables alone) as pgx does and returns what a libpq child process
+// needs to connect the same way, the password never on its command line
+// or in its environment. A setting that cannot be handed over is an error.
+func LibpqEnv(connString string) (Libpq, error) {
+	own, err := parseConnString(connString)
+	if err != nil {
+		return Libpq{}, err
 	}
+	settings := map[string]string{}
+	for name, key := range pgxEnv {
+		if v := os.Getenv(name); v != "" {
+			settings[key] = v
+		}
+	}
+	for k, v := range own {
+		settings[k] = v
+	}
+	for k := range settings {
+		if why, ok := unmappable[k]; ok {
+			return Libpq{}, fmt.Errorf("%s cannot be passed on to pg_dump and pg_restore: %s", k, why)
+		}
+	}
+	if settings["sslmode"] == "" {
+		settings["sslmode"] = "prefer"
+	}
+	_, inString := own["password"]
+	l := Libpq{Database: own["database"], PasswordInString: inString}
+	for k, v := range settings {
+		if name, ok := libpqNames[k]; ok {
+			l.Env = append(l.Env, name+"="+v)
+		}
+	}
+	sort.Strings(l.Env)
+	cfg, err := pgx.ParseConfig(connString) // the password as the main connection finds it, passfile included
+	if err != nil {
+		return Libpq{}, fmt.Errorf("parse connection string: %s", parseProblem(err, connString))
+	}
+	l.Password = cfg.Password
+	return l, nil
+}
+
+// parseProblem is pgx's reason for refusing connString, without the
+// string itself: pgx masks the password only where it can find it.
+func parseProblem(err error, connString string) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, "`: "); ok && strings.HasPrefix(msg, "cannot parse `") {
+		msg = after
+	}
+	return redact(msg, connString)
+}
+
+// parseConnString returns the settings a connection string sets itself,
+// under pgx's names (dbname is database).
+func parseConnString(connString string) (map[string]string, error) {
 	var settings map[string]string
 	var err error
-	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
+	switch {
+	case connString == "":
+		return nil, nil
+	case strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://"):
 		settings, err = urlSettings(connString)
-	} else {
+	default:
 		settings, err = keywordSettings(connString)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var env []string
-	for k, v := range settings {
-		if name, ok := envNames[k]; ok {
-			env = append(env, name+"="+v)
-		}
+	if v, ok := settings["dbname"]; ok {
+		settings["database"] = v
+		delete(settings, "dbname")
 	}
-	sort.Strings(env)
-	return env, nil
+	if settings["ssl"] == "true" { // pgx's URL alias
+		settings["sslmode"] = "require"
+	}
+	return settings, nil
 }
 
 // urlSettings reads a postgres:// URL, including libpq's several hosts

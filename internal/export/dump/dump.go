@@ -23,9 +23,9 @@ type Exporter struct {
 	// PgDump is the pg_dump to run. Empty: the one matching the server's
 	// major version in /usr/lib/postgresql, else the first on PATH.
 	PgDump string
-	// Env is added to pg_dump's environment: the libpq variables that
-	// reach the database (password included, never on the command line).
-	Env []string
+	// Conn reaches the database: pg_dump's environment holds it and
+	// little else.
+	Conn Conn
 	// Scoped limits the archive to the tables of the set. Otherwise it is
 	// the whole database: schema, data, sequences, functions, everything.
 	Scoped bool
@@ -42,8 +42,11 @@ func (e *Exporter) Extension([]dbbackup.Table) string { return ".dump" }
 // Export implements dbbackup.Exporter.
 func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
 	info := src.Info()
-	bin, err := e.Check(ctx, info.ServerMajor, info.ServerVersion)
+	bin, major, err := e.client(ctx, info.ServerMajor, info.ServerVersion)
 	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	if err := e.Conn.check("pg_dump", bin, major, "PG_DUMP"); err != nil {
 		return dbbackup.ExportResult{}, err
 	}
 	// pg_dump would create the file by the umask (0644 as a rule); made
@@ -63,8 +66,12 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 			}
 		}
 	}
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(append(os.Environ(), e.Env...), "PGDATABASE="+info.Database)
+	// The snapshot's own database, whatever PGDATABASE the connection fell back to.
+	cmd, done, err := e.Conn.command(ctx, bin, args, "PGDATABASE="+info.Database)
+	if err != nil {
+		return dbbackup.ExportResult{}, err
+	}
+	defer done()
 	var stderr bytes.Buffer
 	cmd.Stderr = &tail{buf: &stderr, max: 4096}
 	if err := cmd.Run(); err != nil {
@@ -79,26 +86,32 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 // Check finds pg_dump and refuses one older than the server, which cannot
 // dump it faithfully. It returns the path to run.
 func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion string) (string, error) {
+	bin, _, err := e.client(ctx, serverMajor, serverVersion)
+	return bin, err
+}
+
+// client is Check that also returns pg_dump's major version.
+func (e *Exporter) client(ctx context.Context, serverMajor int, serverVersion string) (string, int, error) {
 	bin := e.PgDump
 	if bin == "" {
 		bin = find("pg_dump", serverMajor)
 	}
 	if bin == "" {
-		return "", &dbbackup.ConfigError{Var: "PG_DUMP", Problem: "pg_dump was not found on PATH",
+		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP", Problem: "pg_dump was not found on PATH",
 			Hint: fmt.Sprintf("install the PostgreSQL %d client (Debian: apt-get install postgresql-client-%d) or set PG_DUMP to its path, or remove dump from BACKUP_FORMATS", serverMajor, serverMajor)}
 	}
 	out, err := exec.CommandContext(ctx, bin, "--version").Output()
 	if err != nil {
-		return "", &dbbackup.ConfigError{Var: "PG_DUMP", Problem: fmt.Sprintf("%s does not run: %v", bin, err),
+		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP", Problem: fmt.Sprintf("%s does not run: %v", bin, err),
 			Hint: "set PG_DUMP to the path of a working pg_dump"}
 	}
 	version, major := parseVersion(string(out))
 	if major < serverMajor {
-		return "", &dbbackup.ConfigError{Var: "PG_DUMP",
+		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP",
 			Problem: fmt.Sprintf("pg_dump %s (%s) is older than the server, PostgreSQL %s", version, bin, serverVersion),
 			Hint:    fmt.Sprintf("pg_dump must be version %d or newer: install postgresql-client-%d and set PG_DUMP to it", serverMajor, serverMajor)}
 	}
-	return bin, nil
+	return bin, major, nil
 }
 
 // find prefers Debian's versioned tool (pg_dump, pg_restore) for the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -12,12 +11,13 @@ import (
 )
 
 // Restore loads a custom-format archive, made from a server of
-// serverVersion (as the manifest records it), into the database that env
-// points to (libpq variables, password included), with the pg_restore that
-// matches that version where there is one. Owners are not restored (the
-// target's user owns everything), and the first error stops it, so a
-// partial restore is never taken for a good one.
-func Restore(ctx context.Context, serverVersion string, env []string, archive string, jobs int) error {
+// serverVersion (as the manifest records it), into the database named
+// dbname that conn reaches, with the pg_restore that matches that version
+// where there is one. variable names the setting that gave the target,
+// for errors. Owners are not restored (the target's user owns
+// everything), and the whole archive is one transaction: it is restored
+// entirely or not at all.
+func Restore(ctx context.Context, serverVersion string, conn Conn, dbname, variable, archive string) error {
 	major := 0
 	if m := versionPattern.FindStringSubmatch(serverVersion); m != nil {
 		major, _ = strconv.Atoi(m[1])
@@ -26,22 +26,32 @@ func Restore(ctx context.Context, serverVersion string, env []string, archive st
 	if pgRestore == "" {
 		return fmt.Errorf("pg_restore was not found on PATH: install the PostgreSQL client")
 	}
-	args := []string{"--no-owner", "--exit-on-error", "--no-password", "--jobs=" + fmt.Sprint(max(jobs, 1))}
-	var dbname string
-	for _, e := range env {
-		if v, ok := strings.CutPrefix(e, "PGDATABASE="); ok {
-			dbname = v
-		}
+	out, err := exec.CommandContext(ctx, pgRestore, "--version").Output()
+	if err != nil {
+		return fmt.Errorf("%s does not run: %v", pgRestore, err)
 	}
-	if dbname != "" {
-		args = append(args, "--dbname="+dbname) // pg_restore needs -d to restore into a database
+	_, clientMajor := parseVersion(string(out))
+	if err := conn.check("pg_restore", pgRestore, clientMajor, variable); err != nil {
+		return err
 	}
-	cmd := exec.CommandContext(ctx, pgRestore, append(args, archive)...)
-	cmd.Env = append(os.Environ(), env...)
+	// -d is what makes pg_restore restore rather than print SQL; as a
+	// conninfo holding only dbname, a name with = or :// is a name.
+	args := []string{"--no-owner", "--exit-on-error", "--single-transaction", "--no-password",
+		"--dbname=dbname=" + quote(dbname), archive}
+	cmd, done, err := conn.command(ctx, pgRestore, args)
+	if err != nil {
+		return err
+	}
+	defer done()
 	var stderr bytes.Buffer
 	cmd.Stderr = &tail{buf: &stderr, max: 4096}
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("pg_restore of %s failed (%v): %s", filepath.Base(archive), err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// quote is a libpq conninfo value: single-quoted, \ and ' escaped.
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
