@@ -99,4 +99,7 @@ func TestPgDumpRefusesASettingItWouldIgnore(t *testing.T) {
 	if res.code != exitConfig || !strings.Contains(res.stderr, "require_auth") || !strings.Contains(res.stderr, "PG_DUMP") {
 		t.Fatalf("run with require_auth and pg_dump 15: exit %d\n%s", res.code, res.stderr)
 	}
+	if check := runCLI(t, env, "check"); check.code == 0 || !strings.Contains(check.stdout+check.stderr, "require_auth") {
+		t.Errorf("check with require_auth and pg_dump 15: exit %d\n%s%s", check.code, check.stdout, check.stderr)
+	}
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
-	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/state"
 	"github.com/spf13/cobra"
@@ -178,7 +177,11 @@ func checkPgDump(ctx context.Context, cfg *config.Config, info dbbackup.Snapshot
 	if info.ServerMajor == 0 {
 		return "", errors.New("needs the database's version (see the database check)")
 	}
-	bin, err := (&dump.Exporter{PgDump: cfg.PgDump}).Check(ctx, info.ServerMajor, info.ServerVersion)
+	e, err := newDumpExporter(cfg)
+	if err != nil {
+		return "", err
+	}
+	bin, err := e.Check(ctx, info.ServerMajor, info.ServerVersion)
 	if err != nil {
 		return "", err
 	}

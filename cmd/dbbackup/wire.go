@@ -62,11 +62,11 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		case dbbackup.FormatJSON:
 			exporters = append(exporters, &json.Exporter{})
 		case dbbackup.FormatDump:
-			conn, err := postgres.LibpqEnv(cfg.DatabaseURL)
+			e, err := newDumpExporter(cfg)
 			if err != nil {
-				return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
+				return nil, err
 			}
-			exporters = append(exporters, &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()})
+			exporters = append(exporters, e)
 		}
 	}
 	r := &dbbackup.Runner{
@@ -126,6 +126,16 @@ func newLocal(cfg *config.Config) (*localdir.Dir, error) {
 		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(), Hint: "point BACKUP_DIR to a folder this user can write"}
 	}
 	return d, nil
+}
+
+// newDumpExporter is pg_dump, reaching the database as the main connection
+// does.
+func newDumpExporter(cfg *config.Config) (*dump.Exporter, error) {
+	conn, err := postgres.LibpqEnv(cfg.DatabaseURL)
+	if err != nil {
+		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
+	}
+	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()}, nil
 }
 
 // newDestination is where the sets are: Google Drive when configured, else

@@ -42,11 +42,8 @@ func (e *Exporter) Extension([]dbbackup.Table) string { return ".dump" }
 // Export implements dbbackup.Exporter.
 func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
 	info := src.Info()
-	bin, major, err := e.client(ctx, info.ServerMajor, info.ServerVersion)
+	bin, err := e.Check(ctx, info.ServerMajor, info.ServerVersion)
 	if err != nil {
-		return dbbackup.ExportResult{}, err
-	}
-	if err := e.Conn.check("pg_dump", bin, major, "PG_DUMP"); err != nil {
 		return dbbackup.ExportResult{}, err
 	}
 	// pg_dump would create the file by the umask (0644 as a rule); made
@@ -84,10 +81,14 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 }
 
 // Check finds pg_dump and refuses one older than the server, which cannot
-// dump it faithfully. It returns the path to run.
+// dump it faithfully, or one that would ignore a setting of Conn. It
+// returns the path to run.
 func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion string) (string, error) {
-	bin, _, err := e.client(ctx, serverMajor, serverVersion)
-	return bin, err
+	bin, major, err := e.client(ctx, serverMajor, serverVersion)
+	if err != nil {
+		return "", err
+	}
+	return bin, e.Conn.check("pg_dump", bin, major, "PG_DUMP")
 }
 
 // client is Check that also returns pg_dump's major version.
