@@ -10,17 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
 func TestRestoreIntoAnEmptyDatabase(t *testing.T) {
 	url := pgtest.NewDatabase(t, pgtest.Testdata(t, "types.sql"))
 	dir := t.TempDir()
-	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv,dump"}
-	if res := runCLI(t, env, "run"); res.code != 0 {
-		t.Fatalf("backup: exit %d\n%s", res.code, res.stderr)
-	}
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv,dump"})
 	target := pgtest.NewDatabase(t)
 	res := runCLI(t, env, "restore", "--target", target)
 	if res.code != 0 || !strings.Contains(res.stdout, "Restored set backup_") {
@@ -34,7 +30,7 @@ func TestRestoreIntoAnEmptyDatabase(t *testing.T) {
 	}
 	// The last line names the database, with the tables and rows of the
 	// set's manifest.
-	m := readManifest(t, dir)
+	m := readManifestFile(t, only(t, dir, ".manifest.json"))
 	var rows int64
 	for _, tc := range m.Tables {
 		rows += tc.Rows
@@ -60,10 +56,7 @@ func TestRestoreIntoAnEmptyDatabase(t *testing.T) {
 func TestRestoreTarget(t *testing.T) {
 	url := pgtest.NewDatabase(t, "CREATE TABLE t (id integer); INSERT INTO t VALUES (1), (2);")
 	dir := t.TempDir()
-	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "dump"}
-	if res := runCLI(t, env, "run"); res.code != 0 {
-		t.Fatalf("backup: exit %d\n%s", res.code, res.stderr)
-	}
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "dump"})
 	for what, sql := range map[string]string{
 		"view public.v":     "CREATE VIEW v AS SELECT 1 AS one",
 		"function public.f": "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
@@ -124,10 +117,7 @@ CREATE FUNCTION allowed(x integer) RETURNS boolean LANGUAGE sql AS 'SELECT true'
 CREATE TABLE checked (x integer CHECK (allowed(x))); INSERT INTO checked VALUES (1);
 CREATE OR REPLACE FUNCTION allowed(x integer) RETURNS boolean LANGUAGE sql AS 'SELECT false';`)
 	dir := t.TempDir()
-	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "dump"}
-	if res := runCLI(t, env, "run"); res.code != 0 {
-		t.Fatalf("backup: exit %d\n%s", res.code, res.stderr)
-	}
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "dump"})
 	target := pgtest.NewDatabase(t)
 	res := runCLI(t, env, "restore", "--target", target)
 	if res.code == 0 || !strings.Contains(res.stderr, "nothing was restored") {
@@ -146,10 +136,7 @@ CREATE OR REPLACE FUNCTION allowed(x integer) RETURNS boolean LANGUAGE sql AS 'S
 func TestRunDuringRestore(t *testing.T) {
 	url := pgtest.NewDatabase(t, "CREATE TABLE t (id integer); INSERT INTO t SELECT generate_series(1, 1000);")
 	dir, stateDir := t.TempDir(), t.TempDir()
-	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "dump"}
-	if res := runCLI(t, env, "run"); res.code != 0 {
-		t.Fatalf("backup: exit %d\n%s", res.code, res.stderr)
-	}
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "dump"})
 	target := pgtest.NewDatabase(t)
 	// An uncommitted table of the same name makes pg_restore wait, with
 	// the archive already fetched.
@@ -192,18 +179,13 @@ func TestRunDuringRestore(t *testing.T) {
 	}
 }
 
-func readManifest(t *testing.T, dir string) *dbbackup.Manifest {
+// backUp makes a set with env and returns env.
+func backUp(t *testing.T, env map[string]string) map[string]string {
 	t.Helper()
-	f, err := os.Open(only(t, dir, ".manifest.json"))
-	if err != nil {
-		t.Fatal(err)
+	if res := runCLI(t, env, "run"); res.code != 0 {
+		t.Fatalf("backup: exit %d\n%s", res.code, res.stderr)
 	}
-	defer f.Close()
-	m, err := dbbackup.ReadManifest(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return env
 }
 
 func count(t *testing.T, url, query string) int64 {
