@@ -115,12 +115,12 @@ func TestStagedFilesAreOwnerOnlyFromCreation(t *testing.T) {
 		CREATE TABLE notes AS SELECT g AS id FROM generate_series(1, 10) g;`)
 	db, err := postgres.New(url, time.Minute)
 	must(t, err)
-	env, err := postgres.LibpqEnv(url)
+	conn, err := postgres.LibpqEnv(url)
 	must(t, err)
 	old := syscall.Umask(0o022)
 	t.Cleanup(func() { syscall.Umask(old) })
 
-	r, dest := newRunner(t, csv.Exporter{}, &xlsx.Exporter{}, json.Exporter{}, &dump.Exporter{Env: env})
+	r, dest := newRunner(t, csv.Exporter{}, &xlsx.Exporter{}, json.Exporter{}, &dump.Exporter{Conn: dump.Conn{Env: conn.Env, Password: conn.Password}})
 	r.DB = db
 	r.Now = time.Now
 	var mu sync.Mutex
