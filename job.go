@@ -34,9 +34,11 @@ type Reporter interface {
 // sent (exit code 3).
 var ErrReportNotSent = errors.New("the report could not be sent")
 
-// Job is the unattended run: back up; then, only if the set is stored and
-// verified, apply retention; then record the run and send the report,
-// whatever happened before. A failed run deletes nothing.
+// Job is the unattended run: remove what interrupted runs left (see
+// Runner.Recover); back up; then, only if the set is stored and verified,
+// apply retention; then record the run and send the report, whatever
+// happened before. A failed run deletes no set. Run it only while holding
+// the run lock.
 type Job struct {
 	Runner    *Runner
 	Retention Policy // Days 0: keep every set; applied to Runner.Copy too
@@ -65,7 +67,10 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 			j.Log.Warn("run history unwritable: this run is not recorded", "err", unrecorded)
 		}
 	}
+	// Before the backup: the leftovers take room the new set may need.
+	recovered := r.Recover(ctx)
 	rep, err := r.Run(ctx)
+	rep.Warnings = append(recovered, rep.Warnings...)
 	o.Report = rep
 	if err != nil {
 		j.fail(o, err)

@@ -103,25 +103,31 @@ func (r *Report) Size() int64 {
 }
 
 // Run makes one backup set. On error nothing of the set is left in the
-// destination or the staging folder, and the error is a *StageError.
+// destination or the staging folder, and the error is a *StageError; when
+// even removing what was stored fails, the run's record stays in the
+// staging folder and the next run's Recover removes it.
 func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	rep := &Report{Started: r.Now()}
-	err := r.run(ctx, rep)
-	rep.Finished = r.Now()
-	if err != nil {
-		r.discard(ctx, rep)
-		return rep, err
-	}
-	return rep, nil
-}
-
-func (r *Runner) run(ctx context.Context, rep *Report) error {
 	st, err := r.stage(ctx, rep.Started)
 	if err != nil {
-		return &StageError{StageCheck, err}
+		rep.Finished = r.Now()
+		return rep, &StageError{StageCheck, err}
 	}
-	defer st.remove()
 	rep.SetID = st.setID
+	err = r.run(ctx, rep, st)
+	rep.Finished = r.Now()
+	if err != nil {
+		if derr := r.discard(ctx, rep, st); derr != nil {
+			r.Log.Error("could not remove what the failed run stored: the next run tries again", "set", st.setID, "err", derr)
+			st.removeFiles()
+			return rep, err
+		}
+	}
+	st.remove()
+	return rep, err
+}
+
+func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 	log := r.Log.With("set", st.setID)
 	if r.Preflight != nil {
 		q, err := r.Preflight(ctx, st.lastSize)
@@ -256,6 +262,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 		return File{}, err
 	}
 	defer in.Close()
+	st.putTried = true
 	stored, err := r.Dest.Put(ctx, f, in)
 	if err != nil {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
@@ -300,14 +307,29 @@ func (r *Runner) manifest(rep *Report) *Manifest {
 }
 
 // discard removes what a failed run stored, so that nothing of it looks
-// like a backup. It works on even when ctx was canceled.
-func (r *Runner) discard(ctx context.Context, rep *Report) {
+// like a backup: the files it knows of, and those the destination lists
+// under the set's id, such as an upload whose answer was lost. It works on
+// even when ctx was canceled.
+func (r *Runner) discard(ctx context.Context, rep *Report, st *staging) error {
+	if !st.putTried {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	for _, f := range rep.Files {
-		if err := r.Dest.Delete(ctx, f); err != nil && !errors.Is(err, ErrNotFound) {
-			r.Log.Error("could not remove a file of the failed run", "file", f.Name, "err", err)
+	files := rep.Files
+	listed, lerr := r.Dest.List(ctx)
+	if lerr == nil {
+		known := map[string]bool{}
+		for _, f := range files {
+			known[f.ID] = true
+		}
+		for _, f := range filesOf(listed, rep.SetID) {
+			if !known[f.ID] {
+				files = append(files, f)
+			}
 		}
 	}
+	_, err := deleteAll(ctx, r.Dest, files)
 	rep.Files = nil
+	return errors.Join(lerr, err)
 }

@@ -22,6 +22,7 @@ type staging struct {
 	database string // tags the files, once the snapshot named it
 	dir      string
 	lastSize int64 // size of the newest set already in the destination
+	putTried bool  // a file was handed to the destination
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -56,7 +57,12 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
-		return &staging{setID: id, dir: dir, lastSize: lastSize}, nil
+		st := &staging{setID: id, dir: dir, lastSize: lastSize}
+		if err := r.writeRecord(st); err != nil {
+			st.remove()
+			return nil, err
+		}
+		return st, nil
 	}
 	return nil, errors.New("no free set name: 999 runs started in the same second")
 }
@@ -103,7 +109,20 @@ func (s *staging) writeManifest(m *Manifest) (File, error) {
 	return s.seal(name, FormatManifest)
 }
 
+// remove removes the folder with the run's record: nothing of the run is
+// left to clean up.
 func (s *staging) remove() { os.RemoveAll(s.dir) }
+
+// removeFiles removes the staged files and keeps the run's record, for a
+// run whose stored files could not all be removed.
+func (s *staging) removeFiles() {
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		if e.Name() != runRecordName {
+			os.RemoveAll(s.path(e.Name()))
+		}
+	}
+}
 
 // parallelWriter feeds two hashes at once, one of them on another core:
 // checksumming a large file then takes the time of the slower hash alone.
@@ -136,35 +155,6 @@ func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 }
-
-// CleanStaging removes what runs that were killed left in the staging
-// folder: the set folders it makes, nothing else. Call it only while
-// holding the run lock: a running run's files are there too.
-func (r *Runner) CleanStaging() error {
-	if _, err := os.Lstat(r.StagingDir); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err := checkStagingDir(r.StagingDir); err != nil {
-		return err
-	}
-	entries, err := os.ReadDir(r.StagingDir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		// The type is the entry's own: a symlink is never a folder here.
-		if id, _, ok := ParseSetID(e.Name(), time.UTC); !ok || id != e.Name() || !e.IsDir() {
-			continue
-		}
-		path := filepath.Join(r.StagingDir, e.Name())
-		if err := os.RemoveAll(path); err != nil {
-			return err
-		}
-		r.Log.Warn("removed what an interrupted run left", "path", path)
-	}
-	return nil
-}
-
 // makeStagingDir creates the staging folder if it is missing and checks
 // that it is one the tool can trust with its files and empty at will.
 func (r *Runner) makeStagingDir() error {

@@ -66,9 +66,6 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 		return failEarly(ctx, job, stage, err)
 	}
 	job.Runner = r
-	if err := r.CleanStaging(); err != nil {
-		log.Warn("could not clean the staging folder", "err", err)
-	}
 	stderr := cmd.ErrOrStderr()
 	f, isFile := stderr.(*os.File)
 	tty := cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,20 @@ type google struct {
 
 func newGoogle(t *testing.T, dbURL string) *google {
 	t.Helper()
-	fake, srv := googlefake.NewTestServer(t)
+	return newGoogleBehind(t, dbURL, nil)
+}
+
+// newGoogleBehind is newGoogle with every request going through wrap
+// (nil: none), to hold or drop answers the fake cannot.
+func newGoogleBehind(t *testing.T, dbURL string, wrap func(*googlefake.Server) http.Handler) *google {
+	t.Helper()
+	fake := googlefake.New()
+	var h http.Handler = fake
+	if wrap != nil {
+		h = wrap(fake)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	creds, token := filepath.Join(dir, "credentials.json"), filepath.Join(dir, "token.json")
 	os.WriteFile(creds, fake.CredentialsJSON(srv.URL), 0o600)
