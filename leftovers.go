@@ -23,12 +23,16 @@ type runRecord struct {
 	SetID string `json:"set_id"`
 	Dest  string `json:"destination"`
 	Copy  string `json:"copy,omitempty"`
+	// Database is known once the snapshot is taken, still before anything
+	// is stored: the record is written again then.
+	Database string `json:"database,omitempty"`
 }
 
-// writeRecord records the run in its staging folder and syncs the file and
-// both folders, so that the record outlives a power loss too.
-func (r *Runner) writeRecord(st *staging) error {
-	rec := runRecord{SetID: st.setID, Dest: r.Dest.String()}
+// writeRecord records the run in its staging folder: a new file, synced,
+// put in place of the old one, and the folders synced, so that the record
+// is whole and outlives a power loss too.
+func (r *Runner) writeRecord(st *staging, database string) error {
+	rec := runRecord{SetID: st.setID, Dest: r.Dest.String(), Database: database}
 	if r.Copy != nil {
 		rec.Copy = r.Copy.String()
 	}
@@ -36,7 +40,8 @@ func (r *Runner) writeRecord(st *staging) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(st.dir, runRecordName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tmp := st.path(runRecordName + ".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("record the run: %w", err)
 	}
@@ -46,6 +51,9 @@ func (r *Runner) writeRecord(st *staging) error {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, st.path(runRecordName))
 	}
 	if err == nil {
 		err = syncDir(st.dir)
@@ -132,7 +140,7 @@ func (r *Runner) recoverRun(ctx context.Context, st *staging) []string {
 			done = false
 			continue
 		}
-		n, err := r.removeUnfinished(ctx, d.dest, st.setID)
+		n, err := r.removeUnfinished(ctx, d.dest, rec)
 		switch {
 		case err != nil:
 			done = false
@@ -152,19 +160,25 @@ func (r *Runner) recoverRun(ctx context.Context, st *staging) []string {
 	return notes
 }
 
-// removeUnfinished deletes the files of set id from dest unless the set is
-// whole, and returns how many it deleted.
-func (r *Runner) removeUnfinished(ctx context.Context, dest Destination, id string) (int, error) {
+// removeUnfinished deletes the files of the recorded run's set from dest
+// unless the set is whole, and returns how many it deleted.
+func (r *Runner) removeUnfinished(ctx context.Context, dest Destination, rec runRecord) (int, error) {
 	listed, err := dest.List(ctx)
 	if err != nil {
 		return 0, err
 	}
-	files := filesOf(listed, id)
+	var files []File
+	for _, f := range filesOf(listed, rec.SetID) {
+		if f.Database == "" || rec.Database == "" || f.Database == rec.Database {
+			files = append(files, f)
+		}
+	}
 	if len(files) == 0 {
 		return 0, nil
 	}
-	if problem := wholeSet(ctx, dest, id, files); problem == "" {
-		r.Log.Info("an interrupted run had stored its whole set: it is kept", "set", id, "destination", dest.String())
+	set := Set{ID: rec.SetID, Files: files}
+	if inspect(ctx, dest, &set); set.Complete {
+		r.Log.Info("an interrupted run had stored its whole set: it is kept", "set", rec.SetID, "destination", dest.String())
 		return 0, nil
 	}
 	return deleteAll(ctx, dest, files)
@@ -180,44 +194,6 @@ func filesOf(listed []File, id string) []File {
 		}
 	}
 	return out
-}
-
-// wholeSet says what is wrong with the set id made of files, "" when its
-// manifest parses, names the set, and every file it lists is there with its
-// size and, where the destination has one, its md5.
-func wholeSet(ctx context.Context, dest Destination, id string, files []File) string {
-	byName := map[string]File{}
-	for _, f := range files {
-		byName[f.Name] = f
-	}
-	mf, ok := byName[ManifestName(id)]
-	if !ok {
-		return "no manifest"
-	}
-	rc, err := dest.Open(ctx, mf)
-	if err != nil {
-		return err.Error()
-	}
-	defer rc.Close()
-	m, err := ReadManifest(rc)
-	switch {
-	case err != nil:
-		return err.Error()
-	case m.SetID != id:
-		return fmt.Sprintf("the manifest names the set %q", m.SetID)
-	}
-	for _, want := range m.Files {
-		got, ok := byName[want.Name]
-		switch {
-		case !ok:
-			return want.Name + " is missing"
-		case got.Size != want.Size:
-			return fmt.Sprintf("%s holds %d bytes, the manifest says %d", want.Name, got.Size, want.Size)
-		case got.MD5 != "" && want.MD5 != "" && got.MD5 != want.MD5:
-			return want.Name + ": its md5 differs from the manifest's"
-		}
-	}
-	return ""
 }
 
 // deleteAll deletes files from dest and returns how many it deleted.

@@ -141,6 +141,9 @@ func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 	if err != nil {
 		return err
 	}
+	if err := r.writeRecord(st, rep.Snapshot.Database); err != nil {
+		return &StageError{StageStore, err}
+	}
 	for _, f := range staged {
 		stored, err := r.put(ctx, st, f)
 		if err != nil {

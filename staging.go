@@ -58,7 +58,7 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
 		st := &staging{setID: id, dir: dir, lastSize: lastSize}
-		if err := r.writeRecord(st); err != nil {
+		if err := r.writeRecord(st, ""); err != nil {
 			st.remove()
 			return nil, err
 		}
