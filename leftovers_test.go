@@ -99,8 +99,7 @@ func TestAKilledCopyIsRemovedAndTheSetKept(t *testing.T) {
 		t.Fatalf("notes %q", notes)
 	}
 	assertDestEmpty(t, copyDir)
-	files, _ := dest.List(context.Background())
-	if sets := dbbackup.Sets(files, r.Location); len(sets) != 1 || !sets[0].Complete || len(sets[0].Files) != 3 {
+	if sets, _ := dbbackup.InspectSets(context.Background(), dest, r.Location); len(sets) != 1 || !sets[0].Complete || len(sets[0].Files) != 3 {
 		t.Fatalf("the whole set was not kept: %+v", sets)
 	}
 	assertStagingEmpty(t, r)
