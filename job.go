@@ -68,7 +68,11 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 		}
 	}
 	// Before the backup: the leftovers take room the new set may need.
-	recovered := r.Recover(ctx)
+	recovered, rerr := r.Recover(ctx)
+	if rerr != nil {
+		// The run itself stops on the same folder and says why.
+		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
+	}
 	rep, err := r.Run(ctx)
 	rep.Warnings = append(recovered, rep.Warnings...)
 	o.Report = rep

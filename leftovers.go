@@ -89,24 +89,29 @@ func syncDir(dir string) error {
 // holding the run lock: a running run's folder is in the staging folder
 // too. It returns, for the report, one line per interrupted run whose
 // files it removed or could not remove; what fails is tried again by the
-// next run.
-func (r *Runner) Recover(ctx context.Context) []string {
-	entries, err := os.ReadDir(r.StagingDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// next run. A staging folder the tool cannot trust (a link, another
+// user's) is left alone, with the same *ConfigError a run gets.
+func (r *Runner) Recover(ctx context.Context) ([]string, error) {
+	if _, err := os.Lstat(r.StagingDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
+	if err := checkStagingDir(r.StagingDir); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(r.StagingDir)
 	if err != nil {
-		return []string{fmt.Sprintf("could not look for what interrupted runs left in %s: %v", r.StagingDir, err)}
+		return nil, err
 	}
 	var notes []string
 	for _, e := range entries {
+		// The type is the entry's own: a symlink is never a folder here.
 		if id, _, ok := ParseSetID(e.Name(), r.Location); !ok || id != e.Name() || !e.IsDir() {
 			continue // not a folder a run made
 		}
 		st := &staging{setID: e.Name(), dir: filepath.Join(r.StagingDir, e.Name())}
 		notes = append(notes, r.recoverRun(ctx, st)...)
 	}
-	return notes
+	return notes, nil
 }
 
 // recoverRun clears what the interrupted run st left.

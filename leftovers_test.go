@@ -73,14 +73,14 @@ func TestTheNextRunRemovesWhatAKilledRunLeft(t *testing.T) {
 		t.Fatalf("the killed run stored %d files, want its 2 data files", len(files))
 	}
 	r.Dest = dest
-	notes := r.Recover(context.Background())
+	notes, _ := r.Recover(context.Background())
 	want := "removed the leftovers of the interrupted run backup_20260210_020000 from " + dest.String() + " (2 files)"
 	if len(notes) != 1 || notes[0] != want {
 		t.Fatalf("notes %q, want %q", notes, want)
 	}
 	assertDestEmpty(t, dest)
 	assertStagingEmpty(t, r)
-	if notes := r.Recover(context.Background()); len(notes) != 0 {
+	if notes, _ := r.Recover(context.Background()); len(notes) != 0 {
 		t.Fatalf("a second recovery found %q", notes)
 	}
 }
@@ -94,7 +94,7 @@ func TestAKilledCopyIsRemovedAndTheSetKept(t *testing.T) {
 	r.Copy = dyingDest{copyDir, dbbackup.FormatManifest}
 	runUntilKilled(t, r)
 	r.Copy = copyDir
-	notes := r.Recover(context.Background())
+	notes, _ := r.Recover(context.Background())
 	if len(notes) != 1 || !strings.Contains(notes[0], copyDir.String()+" (2 files)") {
 		t.Fatalf("notes %q", notes)
 	}
@@ -115,7 +115,7 @@ func TestTheNextRunRemovesWhatAFailedCleanupLeft(t *testing.T) {
 		t.Fatal("the run succeeded without its manifest")
 	}
 	r.Dest = dest
-	if notes := r.Recover(context.Background()); len(notes) != 1 || !strings.Contains(notes[0], "(2 files)") {
+	if notes, _ := r.Recover(context.Background()); len(notes) != 1 || !strings.Contains(notes[0], "(2 files)") {
 		t.Fatalf("notes %q", notes)
 	}
 	assertDestEmpty(t, dest)

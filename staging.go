@@ -155,6 +155,7 @@ func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 }
+
 // makeStagingDir creates the staging folder if it is missing and checks
 // that it is one the tool can trust with its files and empty at will.
 func (r *Runner) makeStagingDir() error {

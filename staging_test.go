@@ -58,8 +58,8 @@ func TestStagingFolderMustBeTheTools(t *testing.T) {
 			must(t, os.WriteFile(filepath.Join(elsewhere, "backup_20260209_020000", "data"), []byte("x"), 0o600))
 			tt.plant(t, r.StagingDir, elsewhere)
 
-			err := r.CleanStaging()
-			assertRefused(t, "CleanStaging", err, tt.problem)
+			_, err := r.Recover(context.Background())
+			assertRefused(t, "Recover", err, tt.problem)
 			_, err = r.Run(context.Background())
 			assertRefused(t, "Run", err, tt.problem)
 
@@ -79,10 +79,10 @@ func assertRefused(t *testing.T, call string, err error, problem string) {
 	}
 }
 
-// TestCleanStagingRemovesOnlyWhatRunsMake: in the staging folder, only the
+// TestRecoverRemovesOnlyWhatRunsMake: in the staging folder, only the
 // set folders a run makes are removed; other names, and links even when
 // named like a set, stay, and nothing is followed.
-func TestCleanStagingRemovesOnlyWhatRunsMake(t *testing.T) {
+func TestRecoverRemovesOnlyWhatRunsMake(t *testing.T) {
 	r, _ := newRunner(t)
 	elsewhere := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(elsewhere, "thesis.txt"), []byte("years of work"), 0o600))
@@ -94,7 +94,7 @@ func TestCleanStagingRemovesOnlyWhatRunsMake(t *testing.T) {
 	must(t, os.Symlink(elsewhere, filepath.Join(r.StagingDir, "backup_20260209_030000")))
 	must(t, os.WriteFile(filepath.Join(r.StagingDir, "notes.txt"), []byte("mine"), 0o600))
 
-	if err := r.CleanStaging(); err != nil {
+	if _, err := r.Recover(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := tree(t, r.StagingDir); got != "backup_20260209_030000 notes.txt" {
