@@ -238,6 +238,21 @@ func TestRetentionAndPruneDryRun(t *testing.T) {
 	}
 }
 
+// exporting reports whether a run is writing a file of its set into the
+// staging folder (its record of the run is there from the start).
+func exporting(staging string) bool {
+	sets, _ := os.ReadDir(staging)
+	for _, set := range sets {
+		files, _ := os.ReadDir(filepath.Join(staging, set.Name()))
+		for _, f := range files {
+			if strings.HasPrefix(f.Name(), "backup_") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // TestKilledRunThenACleanRun kills a run with SIGKILL mid-export; the next
 // run starts (the lock is free), clears what the killed one left, and the
 // history says the first was interrupted.
@@ -257,11 +272,8 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 	staging := filepath.Join(dir, stagingDirName)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		entries, _ := os.ReadDir(staging)
-		if len(entries) > 0 {
-			if sub, _ := os.ReadDir(filepath.Join(staging, entries[0].Name())); len(sub) > 0 {
-				break // it is writing files
-			}
+		if exporting(staging) {
+			break
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -327,10 +339,8 @@ func TestSignalStopsCleanly(t *testing.T) {
 			}
 			staging := filepath.Join(dir, stagingDirName)
 			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				if entries, _ := os.ReadDir(staging); len(entries) > 0 {
-					if sub, _ := os.ReadDir(filepath.Join(staging, entries[0].Name())); len(sub) > 0 {
-						break
-					}
+				if exporting(staging) {
+					break
 				}
 				if time.Now().After(deadline) {
 					cmd.Process.Kill()
