@@ -36,8 +36,12 @@ INSERT INTO huge VALUES (1, rpad('', %[1]d, E'Имя, "клиент"\n№1; tab\
 		"BACKUP_FORMATS=csv,json,xlsx", "LOG_LEVEL=warn", "TMPDIR=" + t.TempDir()}
 	out, rss := runMeasured(t, env, "run", "--env-file", filepath.Join(dir, "none.env"))
 	t.Logf("peak RSS %d MiB", rss>>20)
-	if rss > 100<<20 {
-		t.Errorf("peak RSS %d MiB, want under 100 MiB whatever a value's size", rss>>20)
+	limit := int64(100 << 20)
+	if raceEnabled {
+		limit *= 2 // the race detector's shadow memory (85 MiB measured with it, 32 MiB without)
+	}
+	if rss > limit {
+		t.Errorf("peak RSS %d MiB, want under %d MiB whatever a value's size", rss>>20, limit>>20)
 	}
 	if !strings.Contains(out, `column "t": 1 cell cut to 32767 characters`) {
 		t.Errorf("the xlsx cut is not reported:\n%s", out)
