@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -49,7 +50,11 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	}
 	unlock, err := lockRun(cfg)
 	if err != nil {
-		return failEarly(ctx, job, dbbackup.StageConfig, err)
+		stage := dbbackup.StageConfig // BACKUP_DIR cannot hold backups
+		if lock.IsHeld(err) {
+			stage = dbbackup.StageLock // recorded as skipped
+		}
+		return failEarly(ctx, job, stage, err)
 	}
 	defer unlock()
 	markInterrupted(ctx, history, log)

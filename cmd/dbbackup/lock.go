@@ -15,21 +15,21 @@ import (
 
 // lockRun takes the lock that keeps runs and prunes from overlapping. It
 // lives in BACKUP_DIR, which every run of one installation shares. A
-// BACKUP_DIR that cannot hold backups is a setting to change (the config
-// stage); a lock held by another run skips this one (the lock stage).
+// BACKUP_DIR that cannot hold backups is a *dbbackup.ConfigError; a lock
+// held by another run, a *lock.HeldError.
 func lockRun(cfg *config.Config) (unlock func(), err error) {
 	if err := usableDir("BACKUP_DIR", cfg.BackupDir, true); err != nil {
-		return nil, dbbackup.AtStage(dbbackup.StageConfig, err)
+		return nil, err
 	}
 	l, err := lock.Acquire(filepath.Join(cfg.BackupDir, ".dbbackup.lock"))
 	switch {
 	case lock.IsHeld(err):
-		return nil, &dbbackup.StageError{Stage: dbbackup.StageLock, Err: err}
+		return nil, err
 	case errors.Is(err, lock.ErrSymlink):
-		return nil, dbbackup.AtStage(dbbackup.StageConfig, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(),
-			Hint: "remove the link (dbbackup makes its own lock file), and check who else can write to BACKUP_DIR"})
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: err.Error(),
+			Hint: "remove the link (dbbackup makes its own lock file), and check who else can write to BACKUP_DIR"}
 	case err != nil:
-		return nil, dbbackup.AtStage(dbbackup.StageConfig, dirError("BACKUP_DIR", cfg.BackupDir, err))
+		return nil, dirError("BACKUP_DIR", cfg.BackupDir, err)
 	}
 	return func() { l.Release() }, nil
 }
