@@ -23,7 +23,9 @@ func pgDumpSpy(t *testing.T, dir string) string {
 	}
 	spy := filepath.Join(dir, "pg_dump")
 	script := `#!/bin/sh
-if [ "$1" != "--version" ]; then
+if [ "$1" = "--version" ]; then
+	env > ` + dir + `/version.env
+else
 	env > ` + dir + `/env
 	[ -n "$PGPASSFILE" ] && stat -c %a "$PGPASSFILE" > ` + dir + `/mode && cat "$PGPASSFILE" > ` + dir + `/passfile
 	echo "$PGPASSFILE" > ` + dir + `/passfile.path
@@ -67,6 +69,9 @@ func TestPgDumpGetsOnlyWhatItNeeds(t *testing.T) {
 	for _, secret := range []string{"smtp-secret", "db:secret", "DATABASE_URL", "SMTP_", "PGPASSWORD"} {
 		if strings.Contains(childEnv, secret) {
 			t.Errorf("pg_dump's environment holds %s:\n%s", secret, childEnv)
+		}
+		if strings.Contains(read("version.env"), secret) {
+			t.Errorf("pg_dump --version's environment holds %s", secret)
 		}
 	}
 	for _, want := range []string{"PGSSLMODE=disable\n", "PGSSLSNI=0\n", "PGHOST=", "PGUSER="} {

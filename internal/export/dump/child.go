@@ -66,13 +66,7 @@ func (c Conn) check(tool, bin string, major int, variable string) error {
 // scratch: the inherited variables, the connection's and extra. done
 // removes the passfile; call it when the command has ended.
 func (c Conn) command(ctx context.Context, bin string, args []string, extra ...string) (cmd *exec.Cmd, done func(), err error) {
-	env := []string{}
-	for _, name := range inherited {
-		if v, ok := os.LookupEnv(name); ok {
-			env = append(env, name+"="+v)
-		}
-	}
-	env = append(append(env, c.Env...), extra...)
+	env := append(append(inheritedEnv(), c.Env...), extra...)
 	done = func() {}
 	if c.Password != "" {
 		path, err := passfile(c.Password)
@@ -85,6 +79,25 @@ func (c Conn) command(ctx context.Context, bin string, args []string, extra ...s
 	cmd = exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
 	return cmd, done, nil
+}
+
+// inheritedEnv is the inherited variables' part of this process's
+// environment.
+func inheritedEnv() []string {
+	env := []string{}
+	for _, name := range inherited {
+		if v, ok := os.LookupEnv(name); ok {
+			env = append(env, name+"="+v)
+		}
+	}
+	return env
+}
+
+// version runs bin --version with the inherited variables alone.
+func version(ctx context.Context, bin string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, bin, "--version")
+	cmd.Env = inheritedEnv()
+	return cmd.Output()
 }
 
 // passfile writes password to a new file, mode 0600 from its creation, in

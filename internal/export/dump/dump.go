@@ -101,7 +101,7 @@ func (e *Exporter) client(ctx context.Context, serverMajor int, serverVersion st
 		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP", Problem: "pg_dump was not found on PATH",
 			Hint: fmt.Sprintf("install the PostgreSQL %d client (Debian: apt-get install postgresql-client-%d) or set PG_DUMP to its path, or remove dump from BACKUP_FORMATS", serverMajor, serverMajor)}
 	}
-	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	out, err := version(ctx, bin)
 	if err != nil {
 		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP", Problem: fmt.Sprintf("%s does not run: %v", bin, err),
 			Hint: "set PG_DUMP to the path of a working pg_dump"}

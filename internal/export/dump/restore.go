@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ func Restore(ctx context.Context, serverVersion string, conn Conn, dbname, varia
 	if pgRestore == "" {
 		return fmt.Errorf("pg_restore was not found on PATH: install the PostgreSQL client")
 	}
-	out, err := exec.CommandContext(ctx, pgRestore, "--version").Output()
+	out, err := version(ctx, pgRestore)
 	if err != nil {
 		return fmt.Errorf("%s does not run: %v", pgRestore, err)
 	}
