@@ -109,3 +109,13 @@ func caFile(t *testing.T) string {
 	}
 	return path
 }
+
+// pgx masks a password only where it finds one: the main connection's
+// error shows none of a malformed string's password either.
+func TestNewErrorShowsNoPassword(t *testing.T) {
+	clearPGEnv(t)
+	_, err := New(`password='a\'b c' port=5433 sslcertmode=bogus`, 0)
+	if err == nil || strings.Contains(err.Error(), "c'") {
+		t.Errorf("New: %v", err)
+	}
+}

@@ -42,7 +42,7 @@ func New(connString string, limit time.Duration) (*DB, error) {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		// pgx's message may quote the connection string: keep only the kind of problem.
-		return nil, fmt.Errorf("parse connection string: %s", redact(err.Error(), connString))
+		return nil, fmt.Errorf("parse connection string: %s", parseProblem(err, connString))
 	}
 	for k, v := range sessionParams {
 		if _, set := cfg.RuntimeParams[k]; !set || k != "application_name" {
