@@ -51,6 +51,10 @@ type Job struct {
 	// Database is the database the settings name, for the report of a
 	// run that failed before it could ask the server.
 	Database string
+	// Warnings were found before the run began (an unknown setting, a
+	// token file others can read): the report carries them, so that an
+	// unattended run's email shows what only its log said.
+	Warnings []string
 	Log      *slog.Logger
 }
 
@@ -74,7 +78,7 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
 	rep, err := r.Run(ctx)
-	rep.Warnings = append(recovered, rep.Warnings...)
+	rep.Warnings = append(append(append([]string{}, j.Warnings...), recovered...), rep.Warnings...)
 	o.Report = rep
 	if err != nil {
 		j.fail(o, err)
@@ -235,7 +239,7 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 // that hangs and keeps the next ones out, is noticed that way.
 func (j *Job) ReportFailure(ctx context.Context, err error) error {
 	now := time.Now()
-	o := &Outcome{Report: &Report{Started: now, Finished: now}, Database: j.Database}
+	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: append([]string{}, j.Warnings...)}, Database: j.Database}
 	if j.Runner != nil {
 		o.Destination = j.Runner.Dest.String()
 	}

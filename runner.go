@@ -171,17 +171,33 @@ func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 	return nil
 }
 
-// copy stores the set in the Copy destination as well.
+// copy stores the set in the Copy destination as well, manifest last. A
+// copy that fails is removed again, so that the copy never holds a set that
+// looks whole and is not; the set in Dest stands either way.
 func (r *Runner) copy(ctx context.Context, rep *Report, st *staging, files []File) {
+	var copied []File
 	for _, f := range files {
 		in, err := os.Open(st.path(f.Name))
 		if err == nil {
-			_, err = r.Copy.Put(ctx, f, in)
+			var c File
+			c, err = r.Copy.Put(ctx, f, in)
 			in.Close()
+			copied = append(copied, c)
 		}
-		if err != nil {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("the copy of %s in %s failed: %v", f.Name, r.Copy, err))
+		if err == nil {
+			continue
 		}
+		w := fmt.Sprintf("the copy of set %s in %s was not made: %s: %v", st.setID, r.Copy, f.Name, err)
+		for _, c := range copied {
+			if c.ID == "" {
+				continue
+			}
+			if derr := r.Copy.Delete(ctx, c); derr != nil {
+				w += fmt.Sprintf("; %s could not be removed from the copy (%v): remove it by hand", c.Name, derr)
+			}
+		}
+		rep.Warnings = append(rep.Warnings, w)
+		return
 	}
 }
 

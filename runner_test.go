@@ -333,12 +333,51 @@ func TestAFailedCopyIsAWarning(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a failed local copy failed the run: %v", err)
 	}
-	if len(rep.Warnings) != 3 || !strings.Contains(rep.Warnings[0], "disk on fire") {
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "disk on fire") || !strings.Contains(rep.Warnings[0], "was not made") {
 		t.Fatalf("warnings %q", rep.Warnings)
 	}
 	if n := len(readManifest(t, dest, rep.SetID).Files); n != 2 {
 		t.Fatalf("the stored set has %d files", n)
 	}
+}
+
+// TestAFailedCopyLeavesNothingThatLooksLikeASet: whichever file of the copy
+// fails, the copy keeps no part of the set (before, a manifest was copied
+// beside a missing data file, and the copy held a broken set forever).
+func TestAFailedCopyLeavesNothingThatLooksLikeASet(t *testing.T) {
+	for _, failing := range []dbbackup.Format{dbbackup.FormatCSV, dbbackup.FormatManifest} {
+		t.Run(string(failing), func(t *testing.T) {
+			r, dest := newRunner(t)
+			copyDir, _ := localdir.New(t.TempDir())
+			r.Copy = &refusingDest{Dir: copyDir, format: failing}
+			rep, err := r.Run(context.Background())
+			if err != nil {
+				t.Fatalf("a failed local copy failed the run: %v", err)
+			}
+			if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "was not made") {
+				t.Fatalf("warnings %q", rep.Warnings)
+			}
+			if files, _ := copyDir.List(context.Background()); len(files) != 0 {
+				t.Fatalf("the copy keeps %s of a set it could not finish", files[0].Name)
+			}
+			if n := len(readManifest(t, dest, rep.SetID).Files); n != 2 {
+				t.Fatalf("the stored set has %d files", n)
+			}
+		})
+	}
+}
+
+// refusingDest refuses to store files of one format.
+type refusingDest struct {
+	*localdir.Dir
+	format dbbackup.Format
+}
+
+func (d *refusingDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if f.Format == d.format {
+		return dbbackup.File{}, errors.New("disk on fire")
+	}
+	return d.Dir.Put(ctx, f, r)
 }
 
 // TestAFailedCleanupLeavesNoCompleteSet: the manifest cannot be stored and

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -42,7 +44,7 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	// A DATABASE_URL that does not parse fails with newRunner, recorded.
 	database, _ := databaseName(cfg)
 	job := &dbbackup.Job{Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
-		Database: database, Log: log}
+		Database: database, Warnings: settingWarnings(cfg), Log: log}
 	// From here on every failure is recorded, and reported when the
 	// email settings allow.
 	if job.Reporter, err = newReporter(&cfg.Email, log); err != nil {
@@ -84,6 +86,18 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	rep := o.Report
 	log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
 	return nil
+}
+
+// settingWarnings are what the settings themselves warn about, for the
+// report: an unattended run's email must show what only its log said.
+func settingWarnings(cfg *config.Config) []string {
+	w := append([]string{}, cfg.Warnings...)
+	if cfg.DriveEnabled() {
+		if e := googleauth.Exposed(cfg.Google.TokenFile); e != "" {
+			w = append(w, e)
+		}
+	}
+	return w
 }
 
 // failEarly records and reports a run that failed before its runner ran,

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
@@ -73,22 +74,27 @@ func exampleOutcome() *dbbackup.Outcome {
 		Destination:  "Google Drive folder 1AbCdEfGhIjKlMnOpQrStUvWxYz",
 		Previous:     prev,
 		PreviousSize: 3_912_004,
-		Retention:    exampleRetention(),
+		Retention:    exampleRetention(rep.Files),
 	}
 }
 
-// exampleRetention applies the real policy (30 days, keep 3) to five sets.
-func exampleRetention() *dbbackup.RetentionResult {
+// exampleRetention applies the real policy (30 days, keep 3) to five sets:
+// today's (files) and four older ones of the same shape, so that the sizes
+// in the example agree with each other.
+func exampleRetention(files []dbbackup.File) *dbbackup.RetentionResult {
 	var sets []dbbackup.Set
 	for _, at := range []time.Time{
 		exampleStart, exampleStart.AddDate(0, 0, -1), exampleStart.AddDate(0, 0, -14),
 		exampleStart.AddDate(0, 0, -31), exampleStart.AddDate(0, 0, -45),
 	} {
 		id := dbbackup.SetIDAt(at, 0)
-		sets = append(sets, dbbackup.Set{ID: id, Time: at, Complete: true, Files: []dbbackup.File{
-			{Name: id + ".csv.zip", Size: 1_180_000}, {Name: id + ".dump", Size: 950_000},
-			{Name: id + ".manifest.json", Format: dbbackup.FormatManifest, Size: 4_800},
-		}})
+		set := dbbackup.Set{ID: id, Time: at, Complete: true}
+		for _, f := range files {
+			f.Name = id + strings.TrimPrefix(f.Name, files[0].SetID)
+			f.SetID = id
+			set.Files = append(set.Files, f)
+		}
+		sets = append(sets, set)
 	}
 	res := &dbbackup.RetentionResult{
 		Decisions: dbbackup.Policy{Days: 30, MinKeep: 3}.Apply(exampleStart.Add(time.Minute), sets),
@@ -109,7 +115,7 @@ func failedOutcome() *dbbackup.Outcome {
 	o.Report.Finished = exampleStart.Add(12 * time.Second)
 	o.Err = &dbbackup.StageError{Stage: dbbackup.StageStore, Err: errors.New("Google token expired\nrefresh answered 400 invalid_grant")}
 	o.Stage = dbbackup.StageStore
-	o.Hint = "run `dbbackup auth` to sign in to Google again"
+	o.Hint = "run `dbbackup token` to sign in to Google again"
 	o.Retention = nil
 	return o
 }

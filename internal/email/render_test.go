@@ -112,7 +112,7 @@ func TestRenderFailed(t *testing.T) {
 	for part, body := range map[string]string{"text": text, "html": readable(html)} {
 		assertContains(t, part, body,
 			"Backup FAILED", "FAILED", "store", "store: Google token expired", "refresh answered 400 invalid_grant",
-			"run `dbbackup auth` to sign in to Google again",
+			"run `dbbackup token` to sign in to Google again",
 			"Retention did not run: nothing is deleted after a failed run.",
 			"No file of this run was kept",
 			"public.invoice_line has 1,020 rows",

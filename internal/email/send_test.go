@@ -104,7 +104,7 @@ func TestSendReport(t *testing.T) {
 		}},
 		{"failed", failedOutcome, "[dbbackup] FAILED shop — store: Google token expired", []string{
 			"Backup FAILED", `failed at the`, "store", "refresh answered 400 invalid_grant",
-			"run `dbbackup auth` to sign in to Google again", "nothing is deleted after a failed run",
+			"run `dbbackup token` to sign in to Google again", "nothing is deleted after a failed run",
 		}},
 	}
 	for _, tt := range tests {
