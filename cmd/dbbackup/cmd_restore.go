@@ -173,11 +173,13 @@ func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location
 			return s, dbbackup.File{}, nil, fmt.Errorf("set %s has no dump: add dump to BACKUP_FORMATS for sets that can be restored", s.ID)
 		}
 	}
-	what := "no complete set of database " + database + " with a dump"
 	if len(args) == 1 {
-		what = "no complete set " + args[0]
+		return dbbackup.Set{}, dbbackup.File{}, nil, fmt.Errorf("no complete set %s in %s: `dbbackup list` shows the sets", args[0], dest)
 	}
-	return dbbackup.Set{}, dbbackup.File{}, nil, fmt.Errorf("%s in %s: `dbbackup list` shows the sets", what, dest)
+	return dbbackup.Set{}, dbbackup.File{}, nil, dbbackup.WithHint(
+		fmt.Errorf("no complete set of database %s with a dump in %s", database, dest), "%s",
+		"restore needs a set made with dump in BACKUP_FORMATS (the default csv,xlsx,json makes none): "+
+			"add it (BACKUP_FORMATS=csv,xlsx,json,dump) and run a backup; `dbbackup list` shows the sets there are")
 }
 
 // fetch copies a stored file to path and checks its SHA-256 against the

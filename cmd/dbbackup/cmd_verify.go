@@ -65,7 +65,11 @@ file is missing or damaged.`,
 			if bad > 0 {
 				return fmt.Errorf("%d problems in %d sets checked: keep these sets, and make a new backup now (`dbbackup run`)", bad, len(sets))
 			}
-			fmt.Fprintf(out, "All files of %d sets match their manifests.\n", len(sets))
+			if len(sets) == 1 {
+				fmt.Fprintf(out, "All files of set %s match its manifest.\n", sets[0].ID)
+			} else {
+				fmt.Fprintf(out, "All files of %d sets match their manifests.\n", len(sets))
+			}
 			return nil
 		},
 	}
