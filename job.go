@@ -119,7 +119,7 @@ func (j *Job) retain(ctx context.Context, o *Outcome) {
 	if j.Retention.Off() {
 		return
 	}
-	if skew := clockSkew(rep); skew != 0 {
+	if skew := ClockSkew(rep.Snapshot.SnapshotTime, rep.Started, rep.Finished); skew != 0 {
 		w := fmt.Sprintf("retention skipped: this machine's clock is %s away from the database server's (snapshot at %s, run started %s); set both clocks right (NTP) and the next run applies it",
 			skew.Round(time.Second), rep.Snapshot.SnapshotTime.Format(time.RFC3339), rep.Started.Format(time.RFC3339))
 		rep.Warnings = append(rep.Warnings, w)
@@ -139,18 +139,18 @@ func (j *Job) retain(ctx context.Context, o *Outcome) {
 	}
 }
 
-// clockSkew returns how far the database server's time at the snapshot
-// lies outside the run as this machine's clock saw it, when that is more
-// than MaxClockSkew; 0 otherwise.
-func clockSkew(rep *Report) time.Duration {
-	at := rep.Snapshot.SnapshotTime
+// ClockSkew returns how far server, the database server's time read
+// between from and to by this machine's clock, lies outside that interval,
+// when that is more than MaxClockSkew; 0 otherwise (and when server is
+// unknown).
+func ClockSkew(server, from, to time.Time) time.Duration {
 	switch {
-	case at.IsZero():
+	case server.IsZero():
 		return 0
-	case at.Before(rep.Started.Add(-MaxClockSkew)):
-		return rep.Started.Sub(at)
-	case at.After(rep.Finished.Add(MaxClockSkew)):
-		return at.Sub(rep.Finished)
+	case server.Before(from.Add(-MaxClockSkew)):
+		return from.Sub(server)
+	case server.After(to.Add(MaxClockSkew)):
+		return server.Sub(to)
 	}
 	return 0
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"text/tabwriter"
+	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/spf13/cobra"
 )
 
@@ -35,6 +39,9 @@ nothing.`,
 				return err
 			}
 			defer unlock()
+			if err := checkClock(cmd.Context(), cfg, dryRun, log); err != nil {
+				return err
+			}
 			database, err := databaseName(cfg)
 			if err != nil {
 				return err
@@ -99,4 +106,34 @@ func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbba
 		}
 	}
 	tw.Flush()
+}
+
+// checkClock compares this machine's clock with the database server's
+// before a prune deletes anything: a clock a year ahead would make every
+// set look expired. A dry run only warns.
+func checkClock(ctx context.Context, cfg *config.Config, dryRun bool, log *slog.Logger) error {
+	db, err := parseDatabaseURL(cfg, time.Minute)
+	if err != nil {
+		return err
+	}
+	from := clock()
+	snap, err := db.Snapshot(ctx)
+	if err == nil {
+		server := snap.Info().SnapshotTime
+		snap.Close(ctx)
+		if skew := dbbackup.ClockSkew(server, from, clock()); skew != 0 {
+			err = fmt.Errorf("this machine's clock is %s away from the database server's (%s there, %s here)",
+				skew.Round(time.Second), server.Format(time.RFC3339), from.Format(time.RFC3339))
+		} else {
+			return nil
+		}
+	} else {
+		err = fmt.Errorf("could not read the database server's clock to check this machine's: %w", err)
+	}
+	if dryRun {
+		log.Warn("prune --dry-run: " + err.Error())
+		return nil
+	}
+	return dbbackup.WithHint(err, "%s", "prune deletes nothing until both clocks agree (retention decides by age): "+
+		"set the clocks right (NTP), or make the database of DATABASE_URL reachable; `dbbackup prune --dry-run` shows what it would delete")
 }

@@ -236,3 +236,32 @@ func TestClockAheadSkipsRetention(t *testing.T) {
 		t.Errorf("%d files left, want every one of the 21 sets and the new one", n)
 	}
 }
+
+// TestPruneRefusesWhileTheClockIsOff: the prune command, like the run,
+// deletes nothing while this machine's clock and the database server's
+// disagree; its dry run only warns.
+func TestPruneRefusesWhileTheClockIsOff(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	dir := t.TempDir()
+	now := time.Now()
+	for day := 1; day <= 5; day++ {
+		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+	}
+	clock = func() time.Time { return time.Now().AddDate(1, 0, 0) }
+	t.Cleanup(func() { clock = time.Now })
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_RETENTION_MIN_KEEP": "1"}
+	res := runCLI(t, env, "prune")
+	if res.code != exitFailed || !strings.Contains(res.stderr, "this machine's clock is") || !strings.Contains(res.stderr, "Try: prune deletes nothing") {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if n := len(setFiles(t, dir)); n != 5*2 {
+		t.Errorf("%d files left, want every one of the 5 sets", n)
+	}
+	if res := runCLI(t, env, "prune", "--dry-run"); res.code != 0 || !strings.Contains(res.stderr, "clock") {
+		t.Errorf("dry run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	clock = time.Now
+	if res := runCLI(t, env, "prune"); res.code != 0 {
+		t.Errorf("prune with the right clock: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
