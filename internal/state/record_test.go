@@ -69,10 +69,14 @@ func TestFinishFailed(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, t.TempDir())
 	o := failedOutcome(t0)
+	o.Database = "shop" // from the settings: the run never reached the server
 	id := record(t, s, o)
 	d, err := s.Run(ctx, id)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d.Database != "shop" {
+		t.Errorf("database %q: a failed run is listed under the database its settings name", d.Database)
 	}
 	if d.Status != StatusFailed || d.Stage != dbbackup.StageConnect || d.Error != o.Err.Error() || d.Hint != o.Hint {
 		t.Errorf("got status %q stage %q error %q hint %q", d.Status, d.Stage, d.Error, d.Hint)
