@@ -128,6 +128,10 @@ func TestKilledBeforeTheManifestOnDrive(t *testing.T) {
 	}
 	id, _, _ := strings.Cut(left[0], ".")
 
+	// The next run must not take the same name when it starts in the same
+	// second: its clock runs a few seconds ahead.
+	clock = func() time.Time { return time.Now().Add(5 * time.Second) }
+	t.Cleanup(func() { clock = time.Now })
 	res := runCLI(t, env, "run")
 	if res.code != 0 {
 		t.Fatalf("the run after the kill: exit %d\n%s", res.code, res.stderr)
