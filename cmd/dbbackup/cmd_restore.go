@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/export/dump"
+	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/postgres"
 	"github.com/spf13/cobra"
 )
@@ -96,11 +98,20 @@ func runRestore(cmd *cobra.Command, g *globals, opts restoreOptions, args []stri
 	if err := os.MkdirAll(cfg.BackupDir, 0o750); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(cfg.BackupDir, ".restore-")
+	removeStaleRestores(cfg.BackupDir, log)
+	tmp, err := os.MkdirTemp(cfg.BackupDir, restorePrefix)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	// Held while the folder is in use: a restore killed with -9 frees it,
+	// and the next restore or run removes the folder and its copy of the
+	// data.
+	held, err := lock.Acquire(filepath.Join(tmp, restoreLockName))
+	if err != nil {
+		return err
+	}
+	defer held.Release()
 	archive := filepath.Join(tmp, file.Name)
 	if err := fetch(ctx, dest, file, m, archive); err != nil {
 		return err
@@ -212,4 +223,36 @@ func fetch(ctx context.Context, dest dbbackup.Destination, f dbbackup.File, m *d
 		return fmt.Errorf("%s is damaged: its SHA-256 is %s, the manifest says %s; try an older set", f.Name, got, sha)
 	}
 	return out.Close()
+}
+
+// A restore's own folder in BACKUP_DIR is named restorePrefix…, and holds
+// the lock restoreLockName while the restore runs.
+const (
+	restorePrefix   = ".restore-"
+	restoreLockName = ".lock"
+)
+
+// removeStaleRestores removes the folders of restores that were killed:
+// their lock is free, and they are older than a minute (a restore that has
+// just made its folder takes the lock at once). Each holds a copy of a
+// backup's data, so it must not stay behind.
+func removeStaleRestores(backupDir string, log *slog.Logger) {
+	dirs, _ := filepath.Glob(filepath.Join(backupDir, restorePrefix+"*"))
+	for _, dir := range dirs {
+		st, err := os.Lstat(dir)
+		if err != nil || !st.IsDir() || time.Since(st.ModTime()) < time.Minute {
+			continue // never follow a link; leave a restore that is starting
+		}
+		held, err := lock.Acquire(filepath.Join(dir, restoreLockName))
+		if err != nil {
+			continue // a restore is running in it
+		}
+		err = os.RemoveAll(dir)
+		held.Release()
+		if err != nil {
+			log.Warn("could not remove what a stopped restore left", "folder", dir, "err", err)
+			continue
+		}
+		log.Info("removed what a stopped restore left", "folder", dir)
+	}
 }

@@ -60,6 +60,7 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 	}
 	defer unlock()
 	markInterrupted(ctx, history, log)
+	removeStaleRestores(cfg.BackupDir, log)
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
@@ -205,5 +206,41 @@ func TestRestoreWithoutADumpSaysHowToGetOne(t *testing.T) {
 	res := runCLI(t, env, "restore", "--target", pgtest.NewDatabase(t))
 	if res.code != exitFailed || !strings.Contains(res.stderr, "Try: restore needs a set made with dump in BACKUP_FORMATS") {
 		t.Errorf("exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// TestAKilledRestoreLeavesNoData: the folder of a restore killed with -9
+// holds a copy of a backup; the next run removes it, and leaves alone the
+// folder of a restore that is still running (its lock is held).
+func TestAKilledRestoreLeavesNoData(t *testing.T) {
+	url := pgtest.NewDatabase(t, "CREATE TABLE t (id integer);")
+	dir := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	folder := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Mkdir(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(p, "backup_20260101_020000.dump"), []byte("data"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, old, old)
+		return p
+	}
+	killed, running := folder(".restore-111"), folder(".restore-222")
+	held, err := lock.Acquire(filepath.Join(running, ".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	os.Chtimes(running, old, old)
+	if res := runCLI(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"}, "run"); res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(killed); !os.IsNotExist(err) {
+		t.Errorf("the killed restore's folder is still there (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(running, "backup_20260101_020000.dump")); err != nil {
+		t.Errorf("the running restore's archive is gone: %v", err)
 	}
 }
