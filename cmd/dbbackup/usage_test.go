@@ -89,3 +89,20 @@ func TestSubjectCountsWarnings(t *testing.T) {
 		t.Errorf("subjects %q", s)
 	}
 }
+
+// TestReadingBackupsCreatesNoFolder: list, verify and restore look for sets
+// in BACKUP_DIR; a folder that is not there is said so (a mistyped path),
+// never created empty.
+func TestReadingBackupsCreatesNoFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "backups")
+	env := map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres", "BACKUP_DIR": dir}
+	for _, args := range [][]string{{"list"}, {"verify"}, {"restore", "--target", pgtest.NewDatabase(t)}} {
+		res := runCLI(t, env, args...)
+		if res.code != exitConfig || !strings.Contains(res.stderr, "BACKUP_DIR: "+dir+" does not exist") {
+			t.Errorf("%v: exit %d\n%s", args, res.code, res.stderr)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("%v created %s", args, dir)
+		}
+	}
+}

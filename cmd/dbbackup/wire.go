@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -144,6 +147,12 @@ func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 	if cfg.DriveEnabled() {
 		_, dest, err := newDrive(ctx, cfg, log)
 		return dest, err
+	}
+	// Reading backups must not create the folder they are looked for in:
+	// a mistyped BACKUP_DIR would look like a folder with no backups.
+	if _, err := os.Stat(cfg.BackupDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_DIR", Problem: cfg.BackupDir + " does not exist: no backup was ever stored there",
+			Hint: "point BACKUP_DIR to the folder that holds the backups, or make the first one with `dbbackup run`"}
 	}
 	d, err := newLocal(cfg)
 	if err != nil {
