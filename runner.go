@@ -217,7 +217,12 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	}
 	log.Info("snapshot taken", "database", rep.Snapshot.Database, "server", rep.Snapshot.ServerVersion, "tables", len(tables))
 	if len(tables) == 0 {
-		w := "the database " + rep.Snapshot.Database + " has no tables: the files hold no rows (a dump keeps its schema)"
+		w := "the database " + rep.Snapshot.Database + " has no tables: the files hold no rows"
+		for _, e := range r.Exporters {
+			if e.Format() == FormatDump {
+				w += " (the dump keeps its schema)"
+			}
+		}
 		rep.Warnings = append(rep.Warnings, w)
 		log.Warn(w)
 	}

@@ -88,6 +88,10 @@ func TestSubjectCountsWarnings(t *testing.T) {
 	if s := mb.subjects(); len(s) != 1 || !strings.HasPrefix(s[0], "[dbbackup] OK with 1 warning: ") {
 		t.Errorf("subjects %q", s)
 	}
+	// Without dump in BACKUP_FORMATS no dump keeps the schema either.
+	if !strings.Contains(res.stdout, "has no tables: the files hold no rows\n") {
+		t.Errorf("the warning promises what the set does not hold:\n%s", res.stdout)
+	}
 }
 
 // TestReadingBackupsCreatesNoFolder: list, verify and restore look for sets
