@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -78,7 +79,7 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
 	rep, err := r.Run(ctx)
-	rep.Warnings = append(append(append([]string{}, j.Warnings...), recovered...), rep.Warnings...)
+	rep.Warnings = slices.Concat(j.Warnings, recovered, rep.Warnings)
 	o.Report = rep
 	if err != nil {
 		j.fail(o, err)
@@ -239,7 +240,7 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 // that hangs and keeps the next ones out, is noticed that way.
 func (j *Job) ReportFailure(ctx context.Context, err error) error {
 	now := time.Now()
-	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: append([]string{}, j.Warnings...)}, Database: j.Database}
+	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: slices.Clone(j.Warnings)}, Database: j.Database}
 	if j.Runner != nil {
 		o.Destination = j.Runner.Dest.String()
 	}

@@ -18,9 +18,12 @@ type FileCheck struct {
 // SHA-256 with the set's manifest. It returns one check per file the
 // manifest lists; an error only when the manifest itself cannot be read.
 func Verify(ctx context.Context, dest Destination, set Set) ([]FileCheck, error) {
-	m, err := SetManifest(ctx, dest, set)
-	if err != nil {
-		return nil, err
+	m := set.Manifest // read by InspectSets already
+	if m == nil {
+		var err error
+		if m, err = SetManifest(ctx, dest, set); err != nil {
+			return nil, err
+		}
 	}
 	stored := map[string]File{}
 	for _, f := range set.Files {
@@ -39,24 +42,33 @@ func Verify(ctx context.Context, dest Destination, set Set) ([]FileCheck, error)
 	return checks, nil
 }
 
+// manifestFile is the stored manifest of set: tagged as one and named
+// after the set (a manifest the user renamed is not the set's).
+func manifestFile(set Set) (File, bool) {
+	for _, f := range set.Files {
+		if f.Format == FormatManifest && f.Name == ManifestName(set.ID) {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
 // SetManifest reads the manifest of a set from dest.
 func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, error) {
-	for _, f := range set.Files {
-		if f.Format != FormatManifest || f.Name != ManifestName(set.ID) {
-			continue
-		}
-		r, err := dest.Open(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("read the manifest of %s: %w", set.ID, err)
-		}
-		defer r.Close()
-		m, err := ReadManifest(r)
-		if err != nil {
-			return nil, fmt.Errorf("set %s: %w", set.ID, err)
-		}
-		return m, nil
+	f, ok := manifestFile(set)
+	if !ok {
+		return nil, fmt.Errorf("set %s has no manifest: an unfinished run, or its manifest was renamed or deleted", set.ID)
 	}
-	return nil, fmt.Errorf("set %s has no manifest: an unfinished run, or its manifest was renamed or deleted", set.ID)
+	r, err := dest.Open(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("read the manifest of %s: %w", set.ID, err)
+	}
+	defer r.Close()
+	m, err := ReadManifest(r)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", set.ID, err)
+	}
+	return m, nil
 }
 
 // CheckManifest compares the SHA-256 of set's stored manifest with want,
@@ -64,17 +76,15 @@ func SetManifest(ctx context.Context, dest Destination, set Set) (*Manifest, err
 // trusts the manifest, so an edited one would vouch for edited files. It
 // returns "" when they match, else what is wrong.
 func CheckManifest(ctx context.Context, dest Destination, set Set, want string) string {
-	for _, f := range set.Files {
-		if f.Format != FormatManifest {
-			continue
-		}
-		sum, _, problem := readSHA256(ctx, dest, f)
-		if problem == "" && sum != want {
-			problem = fmt.Sprintf("its SHA-256 is %s, the run history recorded %s when the set was made: the manifest was changed and its checksums cannot be trusted", sum, want)
-		}
-		return problem
+	f, ok := manifestFile(set)
+	if !ok {
+		return "missing"
 	}
-	return "missing"
+	sum, _, problem := readSHA256(ctx, dest, f)
+	if problem == "" && sum != want {
+		problem = fmt.Sprintf("its SHA-256 is %s, the run history recorded %s when the set was made: the manifest was changed and its checksums cannot be trusted", sum, want)
+	}
+	return problem
 }
 
 func checkFile(ctx context.Context, dest Destination, f, want File) string {

@@ -14,10 +14,11 @@ func newListCommand(g *globals) *cobra.Command {
 		Short: "List the backup sets in the destination, with their database and whether they are whole",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dest, sets, _, err := g.sets(cmd)
+			found, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
+			dest, sets := found.dest, found.sets
 			out := cmd.OutOrStdout()
 			if len(sets) == 0 {
 				fmt.Fprintf(out, "No backup sets in %s.\n", dest)

@@ -18,10 +18,11 @@ set of the configured database; with --all, every set. Exit code 1 when any
 file is missing or damaged.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dest, sets, database, err := g.sets(cmd)
+			found, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
+			dest, sets, database := found.dest, found.sets, found.database
 			switch {
 			case len(args) == 1:
 				sets = pick(sets, args[0])
@@ -37,7 +38,7 @@ file is missing or damaged.`,
 				return fmt.Errorf("no backup set of database %s in %s to verify: `dbbackup list` shows the sets", database, dest)
 			}
 			out := cmd.OutOrStdout()
-			recorded, closeHistory, err := manifestRecords(g, cmd)
+			recorded, closeHistory, err := manifestRecords(found.cfg.StateDir)
 			if err != nil {
 				return err
 			}

@@ -75,21 +75,28 @@ func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error)
 	return cfg, log, nil
 }
 
-// sets inspects the backup sets in the configured destination, newest
-// first, and names the database the settings connect to.
-func (g *globals) sets(cmd *cobra.Command) (dbbackup.Destination, []dbbackup.Set, string, error) {
+// found is what the settings point at: the backup sets in the configured
+// destination, newest first, and the database the settings connect to.
+type found struct {
+	cfg      *config.Config
+	dest     dbbackup.Destination
+	sets     []dbbackup.Set
+	database string
+}
+
+// sets inspects the backup sets the settings point at.
+func (g *globals) sets(cmd *cobra.Command) (*found, error) {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
-	database, err := databaseName(cfg)
-	if err != nil {
-		return nil, nil, "", err
+	f := &found{cfg: cfg}
+	if f.database, err = databaseName(cfg); err != nil {
+		return nil, err
 	}
-	dest, err := newDestination(cmd.Context(), cfg, log)
-	if err != nil {
-		return nil, nil, "", err
+	if f.dest, err = newDestination(cmd.Context(), cfg, log); err != nil {
+		return nil, err
 	}
-	sets, err := dbbackup.InspectSets(cmd.Context(), dest, cfg.NameLocation)
-	return dest, sets, database, err
+	f.sets, err = dbbackup.InspectSets(cmd.Context(), f.dest, cfg.NameLocation)
+	return f, err
 }

@@ -10,27 +10,21 @@ import (
 	"path/filepath"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/state"
-	"github.com/spf13/cobra"
 )
 
 // manifestRecord is the SHA-256 the run history recorded for a set's
 // manifest; ok is false when the history has no record of the set.
 type manifestRecord func(ctx context.Context, setID string) (sum string, ok bool, err error)
 
-// manifestRecords opens the run history for verify, creating nothing: with
-// no history file, every set is without a record.
-func manifestRecords(g *globals, cmd *cobra.Command) (manifestRecord, func(), error) {
+// manifestRecords opens the run history in stateDir for verify, creating
+// nothing: with no history file, every set is without a record.
+func manifestRecords(stateDir string) (manifestRecord, func(), error) {
 	none := func(context.Context, string) (string, bool, error) { return "", false, nil }
-	cfg, err := config.Load(g.envFile, cmd.Flags().Changed("env-file"))
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := os.Stat(filepath.Join(cfg.StateDir, state.FileName)); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(stateDir, state.FileName)); errors.Is(err, fs.ErrNotExist) {
 		return none, func() {}, nil
 	}
-	s, err := state.Open(cfg.StateDir)
+	s, err := state.Open(stateDir)
 	if err != nil {
 		return nil, nil, err
 	}
