@@ -112,7 +112,7 @@ func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbba
 // before a prune deletes anything: a clock a year ahead would make every
 // set look expired. A dry run only warns.
 func checkClock(ctx context.Context, cfg *config.Config, dryRun bool, log *slog.Logger) error {
-	db, err := parseDatabaseURL(cfg, time.Minute)
+	_, db, err := newDatabase(cfg, log) // a refused connection says what to do, as in run
 	if err != nil {
 		return err
 	}

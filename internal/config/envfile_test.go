@@ -89,6 +89,9 @@ func TestLibpqVariablesOfTheEnvFile(t *testing.T) {
 		{"PGUSER=backup\nPGHOST=file\n", "", mapEnv{"PGHOST": "env"}, "user='backup'", false},
 		{"PGUSER=backup\n", "host=h user=me", mapEnv{}, "user='backup' host=h user=me", false},
 		{"PGPASSWORD=secret\nPGHOST=file\n", "postgres://me@h:5432/db", mapEnv{}, "postgres://me@h:5432/db?password=secret", false},
+		// Only what pgx reads: hostaddr would reach the server as a session
+		// parameter and fail the connection.
+		{"PGHOSTADDR=192.0.2.1\nPGSSLCERTMODE=disable\n", "", mapEnv{}, "sslcertmode='disable'", false},
 	}
 	for _, tt := range tests {
 		env := mapEnv{}

@@ -4,21 +4,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-)
 
-// libpqVars maps libpq's environment variables to their connection
-// keywords. pgx and pg_dump read the process's own; those of the .env file
-// reach them inside the connection string.
-var libpqVars = map[string]string{
-	"PGHOST": "host", "PGHOSTADDR": "hostaddr", "PGPORT": "port", "PGDATABASE": "dbname",
-	"PGUSER": "user", "PGPASSWORD": "password", "PGPASSFILE": "passfile", "PGOPTIONS": "options",
-	"PGAPPNAME": "application_name", "PGCONNECT_TIMEOUT": "connect_timeout", "PGSSLMODE": "sslmode",
-	"PGSSLCERT": "sslcert", "PGSSLKEY": "sslkey", "PGSSLROOTCERT": "sslrootcert", "PGSSLCRL": "sslcrl",
-	"PGSSLPASSWORD": "sslpassword", "PGSSLSNI": "sslsni", "PGREQUIREAUTH": "require_auth",
-	"PGGSSENCMODE": "gssencmode", "PGKRBSRVNAME": "krbsrvname", "PGCHANNELBINDING": "channel_binding",
-	"PGSERVICE": "service", "PGSERVICEFILE": "servicefile", "PGTARGETSESSIONATTRS": "target_session_attrs",
-	"PGLOADBALANCEHOSTS": "load_balance_hosts", "PGTZ": "timezone",
-}
+	"github.com/dbbackup/dbbackup/internal/libpq"
+)
 
 // connString folds the .env file's libpq variables that the environment
 // does not set into dbURL (DATABASE_URL), as defaults it may override.
@@ -27,7 +15,7 @@ var libpqVars = map[string]string{
 func connString(dbURL string, file map[string]string, e env) (conn string, defaults bool) {
 	fromFile := map[string]string{} // keyword → value
 	anySet := false
-	for name, keyword := range libpqVars {
+	for name, keyword := range libpq.Vars {
 		if v, ok := e.LookupEnv(name); ok && v != "" {
 			anySet = true
 		} else if v := file[name]; v != "" {
@@ -69,7 +57,7 @@ func withURLDefaults(dbURL string, defaults map[string]string) string {
 		password, hasPassword = u.User.Password()
 	}
 	given := map[string]bool{
-		"host": u.Hostname() != "", "port": u.Port() != "", "dbname": strings.Trim(u.Path, "/") != "",
+		"host": u.Hostname() != "", "port": u.Port() != "", "database": strings.Trim(u.Path, "/") != "",
 		"user": u.User != nil && u.User.Username() != "", "password": hasPassword && password != "",
 	}
 	for k, v := range defaults {

@@ -41,14 +41,15 @@ func Render(o *dbbackup.Outcome) (subject, text, html string, err error) {
 	if err := htmlReport.Execute(&hb, v); err != nil {
 		return "", "", "", fmt.Errorf("HTML report: %w", err)
 	}
-	return Subject(o), tb.String(), hb.String(), nil
+	return v.subject(o), tb.String(), hb.String(), nil
 }
 
 // Subject is the report's subject line: status (with the number of
 // warnings), database, and either the size of the set or the cause of the
 // failure, so the inbox alone tells.
-func Subject(o *dbbackup.Outcome) string {
-	v := newView(o)
+func Subject(o *dbbackup.Outcome) string { return newView(o).subject(o) }
+
+func (v *view) subject(o *dbbackup.Outcome) string {
 	if o.OK() {
 		n := len(o.Report.Files)
 		status := v.Status

@@ -7,23 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dbbackup/dbbackup/internal/libpq"
 	"github.com/jackc/pgx/v5"
 )
-
-// pgxEnv are the environment variables pgx reads, with the setting each
-// gives (pgconn's parseEnvSettings): the main connection's settings are
-// these, overridden by the connection string's.
-var pgxEnv = map[string]string{
-	"PGHOST": "host", "PGPORT": "port", "PGDATABASE": "database", "PGUSER": "user",
-	"PGPASSWORD": "password", "PGPASSFILE": "passfile", "PGAPPNAME": "application_name",
-	"PGCONNECT_TIMEOUT": "connect_timeout", "PGSSLMODE": "sslmode", "PGSSLKEY": "sslkey",
-	"PGSSLCERT": "sslcert", "PGSSLCERTMODE": "sslcertmode", "PGSSLSNI": "sslsni",
-	"PGSSLROOTCERT": "sslrootcert", "PGSSLPASSWORD": "sslpassword", "PGSSLNEGOTIATION": "sslnegotiation",
-	"PGTARGETSESSIONATTRS": "target_session_attrs", "PGSERVICE": "service", "PGSERVICEFILE": "servicefile",
-	"PGTZ": "timezone", "PGOPTIONS": "options", "PGMINPROTOCOLVERSION": "min_protocol_version",
-	"PGMAXPROTOCOLVERSION": "max_protocol_version", "PGCHANNELBINDING": "channel_binding",
-	"PGREQUIREAUTH": "require_auth",
-}
 
 // libpqNames maps the settings pgx honours to the variables libpq reads.
 // The password and passfile are not among them: they travel in a passfile
@@ -76,7 +62,7 @@ func LibpqEnv(connString string) (Libpq, error) {
 		return Libpq{}, err
 	}
 	settings := map[string]string{}
-	for name, key := range pgxEnv {
+	for name, key := range libpq.Vars {
 		if v := os.Getenv(name); v != "" {
 			settings[key] = v
 		}

@@ -10,6 +10,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+
+	"github.com/dbbackup/dbbackup/internal/libpq"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,7 +22,7 @@ import (
 // leak into a case.
 func clearPGEnv(t *testing.T) {
 	t.Helper()
-	for name := range pgxEnv {
+	for name := range libpq.Vars {
 		t.Setenv(name, "") // restored when the test ends
 		os.Unsetenv(name)  // set but empty is not unset for pgx
 	}
