@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -20,34 +19,6 @@ var (
 	// ErrChecksumMismatch: stored bytes differ from the bytes that were sent.
 	ErrChecksumMismatch = errors.New("checksum mismatch")
 )
-
-// Format is one kind of backup file.
-type Format string
-
-// The formats a run can write.
-const (
-	FormatCSV  Format = "csv"
-	FormatXLSX Format = "xlsx"
-	FormatJSON Format = "json"
-	FormatDump Format = "dump"
-)
-
-// FormatManifest marks a set's manifest file. It is not an export format.
-const FormatManifest Format = "manifest"
-
-// Formats lists every known format in the order a run writes them.
-var Formats = []Format{FormatCSV, FormatXLSX, FormatJSON, FormatDump}
-
-// ParseFormat returns the Format named s (case-insensitive).
-func ParseFormat(s string) (Format, error) {
-	f := Format(strings.ToLower(strings.TrimSpace(s)))
-	for _, known := range Formats {
-		if f == known {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown format %q (known: csv, xlsx, json, dump)", s)
-}
 
 // Kind says how a column's values are written. It is derived from the
 // column's type after domains are resolved to their base type.
@@ -174,17 +145,8 @@ func ParseFileName(name string) (setID string, format Format, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	switch name[len(id):] {
-	case ".csv", ".csv.zip":
-		return id, FormatCSV, true
-	case ".xlsx":
-		return id, FormatXLSX, true
-	case ".json":
-		return id, FormatJSON, true
-	case ".dump":
-		return id, FormatDump, true
-	case ".manifest.json":
-		return id, FormatManifest, true
+	if f, ok := formatOfSuffix(name[len(id):]); ok {
+		return id, f, true
 	}
 	return "", "", false
 }

@@ -29,7 +29,7 @@ type Manifest struct {
 }
 
 // ManifestName is the file name of a set's manifest.
-func ManifestName(setID string) string { return setID + ".manifest.json" }
+func ManifestName(setID string) string { return setID + FormatManifest.Suffix(0) }
 
 // WriteTo writes m as indented JSON.
 func (m *Manifest) WriteTo(w io.Writer) (int64, error) {

@@ -32,7 +32,7 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 	meta := &drive.File{
 		Name:          f.Name,
 		Parents:       []string{d.folder},
-		MimeType:      mimeType(f.Name),
+		MimeType:      dbbackup.MIMEType(f.Name),
 		AppProperties: map[string]string{propTool: dbbackup.Version, propSet: f.SetID, propFormat: string(f.Format), propDB: f.Database},
 	}
 	created, err := d.svc.Files.Create(meta).
@@ -152,18 +152,4 @@ func (d *Dest) file(f *drive.File) dbbackup.File {
 // escape quotes a value for a Drive query string.
 func escape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s)
-}
-
-func mimeType(name string) string {
-	switch {
-	case strings.HasSuffix(name, ".csv"):
-		return "text/csv"
-	case strings.HasSuffix(name, ".zip"):
-		return "application/zip"
-	case strings.HasSuffix(name, ".xlsx"):
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	case strings.HasSuffix(name, ".json"):
-		return "application/json"
-	}
-	return "application/octet-stream"
 }

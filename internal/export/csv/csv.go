@@ -40,10 +40,7 @@ func (Exporter) Format() dbbackup.Format { return dbbackup.FormatCSV }
 // Extension is ".csv" for exactly one table and ".csv.zip" otherwise (an
 // empty set of tables makes an empty zip).
 func (Exporter) Extension(tables []dbbackup.Table) string {
-	if len(tables) == 1 {
-		return ".csv"
-	}
-	return ".csv.zip"
+	return dbbackup.FormatCSV.Suffix(len(tables))
 }
 
 // Export writes tables to a new file at path. It neither syncs nor renames
@@ -55,7 +52,7 @@ func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbba
 	}
 	w := bufio.NewWriterSize(f, bufferSize)
 	var counts []dbbackup.TableCount
-	if e.Extension(tables) == ".csv" {
+	if len(tables) == 1 {
 		var c dbbackup.TableCount
 		c, err = copyTable(ctx, src, tables[0], w)
 		counts = []dbbackup.TableCount{c}

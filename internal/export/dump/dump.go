@@ -37,7 +37,9 @@ var _ dbbackup.Exporter = (*Exporter)(nil)
 func (e *Exporter) Format() dbbackup.Format { return dbbackup.FormatDump }
 
 // Extension implements dbbackup.Exporter.
-func (e *Exporter) Extension([]dbbackup.Table) string { return ".dump" }
+func (e *Exporter) Extension(tables []dbbackup.Table) string {
+	return dbbackup.FormatDump.Suffix(len(tables))
+}
 
 // Export implements dbbackup.Exporter.
 func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {

@@ -64,7 +64,9 @@ var _ dbbackup.Exporter = Exporter{}
 func (Exporter) Format() dbbackup.Format { return dbbackup.FormatJSON }
 
 // Extension is always ".json": every table goes into one document.
-func (Exporter) Extension([]dbbackup.Table) string { return ".json" }
+func (Exporter) Extension(tables []dbbackup.Table) string {
+	return dbbackup.FormatJSON.Suffix(len(tables))
+}
 
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.

@@ -42,7 +42,9 @@ var _ dbbackup.Exporter = (*Exporter)(nil)
 func (*Exporter) Format() dbbackup.Format { return dbbackup.FormatXLSX }
 
 // Extension returns ".xlsx": one workbook holds every table.
-func (*Exporter) Extension([]dbbackup.Table) string { return ".xlsx" }
+func (*Exporter) Extension(tables []dbbackup.Table) string {
+	return dbbackup.FormatXLSX.Suffix(len(tables))
+}
 
 // Export writes tables into one workbook at path. Sheet names are the
 // table names, or schema.table where two tables in the set share a name,
