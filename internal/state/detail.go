@@ -54,39 +54,39 @@ func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.mor
 // readTables reads the row counts of run id in the run's order.
 func readTables(ctx context.Context, tx *sql.Tx, id int64) ([]dbbackup.TableCount, error) {
 	var out []dbbackup.TableCount
-	err := each(ctx, tx, `SELECT schema_name, table_name, row_count FROM run_tables WHERE run_id = ? ORDER BY pos`, id,
+	err := each(ctx, tx, `SELECT schema_name, table_name, row_count FROM run_tables WHERE run_id = ? ORDER BY pos`,
 		func(rows *sql.Rows) error {
 			var t dbbackup.TableCount
 			err := rows.Scan(&t.Schema, &t.Name, &t.Rows)
 			out = append(out, t)
 			return err
-		})
+		}, id)
 	return out, err
 }
 
 // readLists reads the files, warnings and retention sets of d's run.
 func readLists(ctx context.Context, tx *sql.Tx, d *RunDetail) error {
 	err := each(ctx, tx, `SELECT name, set_id, format, size, sha256, md5, dest_id, link
-		FROM run_files WHERE run_id = ? ORDER BY pos`, d.ID, func(rows *sql.Rows) error {
+		FROM run_files WHERE run_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
 		var f dbbackup.File
 		err := rows.Scan(&f.Name, &f.SetID, &f.Format, &f.Size, &f.SHA256, &f.MD5, &f.ID, &f.Link)
 		d.Files = append(d.Files, f)
 		return err
-	})
+	}, d.ID)
 	if err != nil {
 		return err
 	}
-	err = each(ctx, tx, `SELECT message FROM run_warnings WHERE run_id = ? ORDER BY pos`, d.ID, func(rows *sql.Rows) error {
+	err = each(ctx, tx, `SELECT message FROM run_warnings WHERE run_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
 		var w string
 		err := rows.Scan(&w)
 		d.Warnings = append(d.Warnings, w)
 		return err
-	})
+	}, d.ID)
 	if err != nil || d.Retention == nil {
 		return err
 	}
 	return each(ctx, tx, `SELECT set_id, set_time, size, complete, remove, reason, removed, error
-		FROM run_retention WHERE run_id = ? ORDER BY pos`, d.ID, func(rows *sql.Rows) error {
+		FROM run_retention WHERE run_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
 		var r RetentionSet
 		var at sql.NullString
 		err := rows.Scan(&r.SetID, &at, &r.Size, &r.Complete, &r.Remove, &r.Reason, &r.Removed, &r.Error)
@@ -95,12 +95,17 @@ func readLists(ctx context.Context, tx *sql.Tx, d *RunDetail) error {
 		}
 		d.Retention.Sets = append(d.Retention.Sets, r)
 		return err
-	})
+	}, d.ID)
 }
 
-// each runs query with id and calls scan for every row.
-func each(ctx context.Context, tx *sql.Tx, query string, id int64, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, id)
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// each runs query with args and calls scan for every row.
+func each(ctx context.Context, q querier, query string, scan func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

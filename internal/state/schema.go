@@ -101,6 +101,17 @@ PRAGMA writable_schema = RESET;
 DROP INDEX runs_by_status;
 CREATE INDEX runs_by_status ON runs (status);
 `,
+	// 3: the jobs made with `dbbackup job` (the .env's job "default" is
+	// not stored). settings is a JSON object of setting key → value, with
+	// secrets already sealed; times as in runs.
+	`
+CREATE TABLE jobs (
+	name     TEXT NOT NULL PRIMARY KEY,
+	settings TEXT NOT NULL CHECK (json_type(settings) = 'object'),
+	created  TEXT NOT NULL,
+	updated  TEXT NOT NULL
+);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its

@@ -2,13 +2,14 @@
 // where it stopped, its tables, files with links, retention actions and
 // the report with whether it was sent. `dbbackup history` and the web UI
 // read it; backups never depend on it, so a damaged file costs history,
-// not backups.
+// not backups. The same file keeps the jobs made with `dbbackup job`.
 //
 // One process writes at a time (the run holds the backup lock); any
 // number of processes may read meanwhile, since the file is in WAL mode.
-// Nothing secret is stored: the Outcome carries no credentials, and error
-// texts are stored as given, which the rest of the program already keeps
-// free of passwords.
+// Nothing secret is stored in the clear: the Outcome carries no
+// credentials, error texts are stored as given, which the rest of the
+// program already keeps free of passwords, and a job's secrets arrive
+// sealed.
 package state
 
 import (
