@@ -61,7 +61,7 @@ type Job struct {
 
 // Run performs the job. Its error is the backup's failure (a *StageError)
 // or, when the backup succeeded, an error wrapping ErrReportNotSent.
-func (j *Job) Run(ctx context.Context) (*Outcome, error) {
+func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	r := j.Runner
 	started := r.Now()
 	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database}
@@ -78,7 +78,7 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 		// The run itself stops on the same folder and says why.
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
-	rep, err := r.Run(ctx)
+	rep, err := r.Run(ctx, observe)
 	rep.Warnings = slices.Concat(j.Warnings, recovered, rep.Warnings)
 	o.Report = rep
 	if err != nil {

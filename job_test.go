@@ -89,7 +89,7 @@ func TestJobRetentionOnlyAfterAStoredSet(t *testing.T) {
 	r.DB = fakeDB{openErr: errors.New("connection refused")}
 	for day := 0; day < 7; day++ {
 		r.Now = func() time.Time { return now.AddDate(0, 0, day-7) }
-		o, err := job.Run(context.Background())
+		o, err := job.Run(context.Background(), nil)
 		if err == nil || o.Retention != nil {
 			t.Fatalf("day %d: a failed run returned %v and ran retention %v", day, err, o.Retention)
 		}
@@ -104,7 +104,7 @@ func TestJobRetentionOnlyAfterAStoredSet(t *testing.T) {
 	// Then a good run: its set is stored, and only then do old sets go.
 	r.DB = fakeDB{}
 	r.Now = func() time.Time { return now }
-	o, err := job.Run(context.Background())
+	o, err := job.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestJobRetentionOnlyAfterAStoredSet(t *testing.T) {
 	}
 
 	// The next run compares with this one.
-	o, _ = job.Run(context.Background())
+	o, _ = job.Run(context.Background(), nil)
 	if len(o.Previous) != 2 || o.Previous[0].Rows != 2 {
 		t.Fatalf("previous counts %+v", o.Previous)
 	}
@@ -129,7 +129,7 @@ func TestJobReportNotSentKeepsTheBackup(t *testing.T) {
 	r, dest := newRunner(t)
 	hist, rep := &memHistory{}, &memReporter{down: true}
 	job := &dbbackup.Job{Runner: r, Reporter: rep, History: hist, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	o, err := job.Run(context.Background())
+	o, err := job.Run(context.Background(), nil)
 	if !errors.Is(err, dbbackup.ErrReportNotSent) || !o.OK() {
 		t.Fatalf("got %v", err)
 	}

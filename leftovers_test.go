@@ -28,7 +28,7 @@ func (d lostAnswerDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (
 func TestALostAnswerIsRemovedByTheFailedRun(t *testing.T) {
 	r, dest := newRunner(t)
 	r.Dest = lostAnswerDest{dest}
-	if _, err := r.Run(context.Background()); err == nil {
+	if _, err := r.Run(context.Background(), nil); err == nil {
 		t.Fatal("the run succeeded without an answer")
 	}
 	assertDestEmpty(t, dest)
@@ -59,7 +59,7 @@ func runUntilKilled(t *testing.T, r *dbbackup.Runner) {
 			t.Fatalf("the run was not killed: %v", p)
 		}
 	}()
-	r.Run(context.Background())
+	r.Run(context.Background(), nil)
 }
 
 // TestTheNextRunRemovesWhatAKilledRunLeft: killed between its files and its
@@ -111,7 +111,7 @@ func TestAKilledCopyIsRemovedAndTheSetKept(t *testing.T) {
 func TestTheNextRunRemovesWhatAFailedCleanupLeft(t *testing.T) {
 	r, dest := newRunner(t)
 	r.Dest = &stuckDest{Dir: dest}
-	if _, err := r.Run(context.Background()); err == nil {
+	if _, err := r.Run(context.Background(), nil); err == nil {
 		t.Fatal("the run succeeded without its manifest")
 	}
 	r.Dest = dest

@@ -6,8 +6,12 @@ import (
 	"time"
 )
 
-// Progress is a snapshot of how far the export of one table has come.
+// Progress is what a run tells its Observer: a stage that begins (Stage
+// alone), how far the export of one table has come (Format and Table), or
+// a file that was stored (Stage StageStore, File and Bytes).
 type Progress struct {
+	Stage   Stage
+	File    string
 	Format  Format
 	Table   Table
 	Rows    int64 // rows read so far (0 while CSV is copied: see Bytes)
@@ -16,13 +20,26 @@ type Progress struct {
 	Done    bool
 }
 
+// Observer hears how a run goes. It is called on the run's goroutine and
+// should return quickly: the run waits for it. A nil Observer hears
+// nothing.
+type Observer func(Progress)
+
+func (o Observer) call(p Progress) {
+	if o != nil {
+		o(p)
+	}
+}
+
+func (o Observer) stage(s Stage) { o.call(Progress{Stage: s}) }
+
 // progressEvery is how often progress is reported while a table is read.
 const progressEvery = 500 * time.Millisecond
 
 // progressSource reports the progress of every read through it.
 type progressSource struct {
 	Source
-	report func(Progress)
+	report Observer
 	now    func() time.Time
 	format Format
 }
@@ -60,7 +77,7 @@ func (p *progressSource) start(t Table) func(rows, bytes int64, done bool) {
 			return
 		}
 		last = now
-		p.report(Progress{Format: p.format, Table: t, Rows: rows, Bytes: bytes, Elapsed: now.Sub(begin), Done: done})
+		p.report(Progress{Stage: StageExport, Format: p.format, Table: t, Rows: rows, Bytes: bytes, Elapsed: now.Sub(begin), Done: done})
 	}
 }
 

@@ -58,8 +58,6 @@ type Runner struct {
 	Location *time.Location
 	Now      func() time.Time
 	Log      *slog.Logger
-	// Progress, if set, is called while tables are read.
-	Progress func(Progress)
 	// Preflight, if set, is called before the snapshot is taken with the
 	// size of the newest set in Dest, to check that Dest can take another.
 	// It returns the destination's storage quota when it knows it.
@@ -102,18 +100,23 @@ func (r *Report) Size() int64 {
 	return n
 }
 
-// Run makes one backup set. On error nothing of the set is left in the
+// Run makes one backup set, telling observe (when not nil) how it goes:
+// each stage as it begins, each table's export, each file stored. A run
+// stopped by cancelling ctx, from any goroutine, ends like any failed one:
+// nothing of it is left that looks like a backup. On error nothing of the set is left in the
 // destination or the staging folder, and the error is a *StageError; when
 // even removing what was stored fails, the run's record stays in the
 // staging folder and the next run's Recover removes it.
-func (r *Runner) Run(ctx context.Context) (*Report, error) {
+func (r *Runner) Run(ctx context.Context, observe Observer) (*Report, error) {
 	rep := &Report{Started: r.Now()}
+	observe.stage(StageCheck)
 	st, err := r.stage(ctx, rep.Started)
 	if err != nil {
 		rep.Finished = r.Now()
 		return rep, &StageError{StageCheck, err}
 	}
 	rep.SetID = st.setID
+	st.observe = observe
 	err = r.run(ctx, rep, st)
 	rep.Finished = r.Now()
 	if err != nil {
@@ -144,6 +147,7 @@ func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 	if err := r.writeRecord(st, rep.Snapshot.Database); err != nil {
 		return &StageError{StageStore, err}
 	}
+	st.observe.stage(StageStore)
 	for _, f := range staged {
 		stored, err := r.put(ctx, st, f)
 		if err != nil {
@@ -152,6 +156,7 @@ func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 		rep.Files = append(rep.Files, stored)
 		log.Info("stored", "file", stored.Name, "size", stored.Size, "sha256", stored.SHA256)
 	}
+	st.observe.stage(StageVerify)
 	if err := r.verify(ctx, rep.Files); err != nil {
 		return &StageError{StageVerify, err}
 	}
@@ -203,6 +208,7 @@ func (r *Runner) copy(ctx context.Context, rep *Report, st *staging, files []Fil
 
 // export writes every format from one snapshot and seals each file.
 func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog.Logger) ([]File, error) {
+	st.observe.stage(StageConnect)
 	snap, err := r.DB.Snapshot(ctx)
 	if err != nil {
 		return nil, &StageError{StageConnect, err}
@@ -226,9 +232,10 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		rep.Warnings = append(rep.Warnings, w)
 		log.Warn(w)
 	}
+	st.observe.stage(StageExport)
 	src := Source(snap)
-	if r.Progress != nil {
-		src = &progressSource{Source: snap, report: r.Progress, now: r.Now}
+	if st.observe != nil {
+		src = &progressSource{Source: snap, report: st.observe, now: r.Now}
 	}
 	var files []File
 	for _, e := range r.Exporters {
@@ -292,6 +299,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}
 	stored.SHA256 = f.SHA256
+	st.observe.call(Progress{Stage: StageStore, File: stored.Name, Bytes: stored.Size, Done: true})
 	return stored, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -113,7 +114,7 @@ func newRunner(t *testing.T, exporters ...dbbackup.Exporter) (*dbbackup.Runner, 
 
 func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
 	r, dest := newRunner(t)
-	rep, err := r.Run(context.Background())
+	rep, err := r.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -146,11 +147,11 @@ func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
 
 func TestRunInTheSameSecondGetsADistinctName(t *testing.T) {
 	r, _ := newRunner(t)
-	first, err := r.Run(context.Background())
+	first, err := r.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := r.Run(context.Background())
+	second, err := r.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 			if tt.db != nil {
 				r.DB = tt.db
 			}
-			_, err := r.Run(context.Background())
+			_, err := r.Run(context.Background(), nil)
 			var se *dbbackup.StageError
 			if !errors.As(err, &se) || se.Stage != tt.stage {
 				t.Fatalf("got %v, want a failure in stage %s", err, tt.stage)
@@ -212,7 +213,7 @@ func TestFailedStoreRemovesWhatWasStored(t *testing.T) {
 		t.Run(failOn, func(t *testing.T) {
 			r, dest := newRunner(t)
 			r.Dest = failingDest{dest, failOn}
-			_, err := r.Run(context.Background())
+			_, err := r.Run(context.Background(), nil)
 			var se *dbbackup.StageError
 			if !errors.As(err, &se) || se.Stage != dbbackup.StageStore {
 				t.Fatalf("got %v, want a store failure", err)
@@ -223,12 +224,22 @@ func TestFailedStoreRemovesWhatWasStored(t *testing.T) {
 	}
 }
 
+// TestCanceledRunLeavesNothing: a run cancelled from another goroutine
+// (a server's "stop" button) while it exports ends as a failed run that
+// left nothing behind.
 func TestCanceledRunLeavesNothing(t *testing.T) {
 	r, dest := newRunner(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	r.Progress = func(dbbackup.Progress) { cancel() }
+	exporting := make(chan struct{})
+	var once sync.Once
+	go func() { <-exporting; cancel() }()
+	observe := func(p dbbackup.Progress) {
+		if p.Stage == dbbackup.StageExport {
+			once.Do(func() { close(exporting) })
+		}
+	}
 	r.Exporters = []dbbackup.Exporter{&lineExporter{format: "csv"}, &ctxExporter{}}
-	if _, err := r.Run(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := r.Run(ctx, observe); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 	assertDestEmpty(t, dest)
@@ -255,7 +266,7 @@ func TestRealFullDisk(t *testing.T) {
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
 	r, dest := newRunner(t, &bigExporter{})
 	r.StagingDir = filepath.Join(dir, ".partial")
-	_, err := r.Run(context.Background())
+	_, err := r.Run(context.Background(), nil)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("got %v, want ENOSPC", err)
 	}
@@ -329,7 +340,7 @@ func TestAFailedCopyIsAWarning(t *testing.T) {
 	r, dest := newRunner(t)
 	copyDir, _ := localdir.New(t.TempDir())
 	r.Copy = brokenDest{copyDir}
-	rep, err := r.Run(context.Background())
+	rep, err := r.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatalf("a failed local copy failed the run: %v", err)
 	}
@@ -350,7 +361,7 @@ func TestAFailedCopyLeavesNothingThatLooksLikeASet(t *testing.T) {
 			r, dest := newRunner(t)
 			copyDir, _ := localdir.New(t.TempDir())
 			r.Copy = &refusingDest{Dir: copyDir, format: failing}
-			rep, err := r.Run(context.Background())
+			rep, err := r.Run(context.Background(), nil)
 			if err != nil {
 				t.Fatalf("a failed local copy failed the run: %v", err)
 			}
@@ -386,7 +397,7 @@ func (d *refusingDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (d
 func TestAFailedCleanupLeavesNoCompleteSet(t *testing.T) {
 	r, dest := newRunner(t)
 	r.Dest = &stuckDest{Dir: dest}
-	if _, err := r.Run(context.Background()); err == nil {
+	if _, err := r.Run(context.Background(), nil); err == nil {
 		t.Fatal("the run succeeded without its manifest")
 	}
 	files, _ := dest.List(context.Background())

@@ -23,6 +23,7 @@ type staging struct {
 	dir      string
 	lastSize int64 // size of the newest set already in the destination
 	putTried bool  // a file was handed to the destination
+	observe  Observer
 }
 
 // stage reserves a set id that no other run, finished or running, has: the

@@ -13,7 +13,7 @@ import (
 
 func TestVerifyFindsDamagedAndMissingFiles(t *testing.T) {
 	r, dest := newRunner(t)
-	rep, err := r.Run(context.Background())
+	rep, err := r.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

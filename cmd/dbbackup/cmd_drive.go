@@ -22,7 +22,7 @@ folder made in the Drive web interface is not.`,
 				return err
 			}
 			cfg.Google.FolderID = parent
-			d, _, err := newDrive(cmd.Context(), cfg, log)
+			d, _, err := g.app(cmd).Drive(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/state"
 	"github.com/spf13/cobra"
 )
@@ -53,7 +54,7 @@ func newHistoryCommand(g *globals) *cobra.Command {
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
 			for _, r := range runs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), status(r),
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
 					printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
 			}
 			return tw.Flush()
@@ -61,13 +62,6 @@ func newHistoryCommand(g *globals) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&limit, "limit", 30, "how many runs to list (0: all)")
 	return cmd
-}
-
-func status(r state.Run) string {
-	if r.Stage != "" && r.Status == state.StatusFailed {
-		return "failed at " + string(r.Stage)
-	}
-	return string(r.Status)
 }
 
 func reportState(r state.Run) string {
@@ -89,7 +83,7 @@ func firstLine(s string, max int) string {
 }
 
 func printRun(w io.Writer, d *state.RunDetail) {
-	fmt.Fprintf(w, "Run %d: %s\n", d.ID, status(d.Run))
+	fmt.Fprintf(w, "Run %d: %s\n", d.ID, app.RunStatus(d.Run))
 	fmt.Fprintf(w, "Started %s, finished %s\n", d.Started.Format(time.RFC3339), orDash(formatTime(d.Finished)))
 	fmt.Fprintf(w, "Set %s of database %s in %s\n", orDash(d.SetID), orDash(d.Database), orDash(d.Destination))
 	if d.Error != "" {

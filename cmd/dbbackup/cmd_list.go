@@ -14,11 +14,11 @@ func newListCommand(g *globals) *cobra.Command {
 		Short: "List the backup sets in the destination, with their database and whether they are whole",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			found, err := g.sets(cmd)
+			_, found, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
-			dest, sets := found.dest, found.sets
+			dest, sets := found.Dest, found.Sets
 			out := cmd.OutOrStdout()
 			if len(sets) == 0 {
 				fmt.Fprintf(out, "No backup sets in %s.\n", dest)

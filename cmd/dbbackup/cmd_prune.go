@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -30,40 +27,15 @@ nothing.`,
 			if err != nil {
 				return err
 			}
-			if cfg.Retention.Days == 0 {
-				return &dbbackup.ConfigError{Var: "BACKUP_RETENTION_DAYS", Problem: "is 0: retention is off, every set is kept",
-					Hint: "set BACKUP_RETENTION_DAYS to the number of days to keep sets (the default is 30)"}
-			}
-			unlock, err := lockRun(cfg)
+			pruned, err := g.app(cmd).Prune(cmd.Context(), cfg, log, dryRun)
 			if err != nil {
 				return err
 			}
-			defer unlock()
-			if err := checkClock(cmd.Context(), cfg, dryRun, log); err != nil {
-				return err
-			}
-			database, err := databaseName(cfg)
-			if err != nil {
-				return err
-			}
-			dest, err := newDestination(cmd.Context(), cfg, log)
-			if err != nil {
-				return err
-			}
-			dests := []dbbackup.Destination{dest}
-			if c, err := localCopy(cfg); err != nil {
-				return err
-			} else if c != nil {
-				dests = append(dests, c)
-			}
+			database, _ := app.DatabaseName(cfg) // Prune read it
 			failed := 0
-			for _, d := range dests {
-				res, err := dbbackup.Prune(cmd.Context(), d, cfg.Retention, clock(), cfg.NameLocation, database, dryRun, log)
-				if err != nil {
-					return err
-				}
-				printRetention(cmd, res, d, database)
-				failed += len(res.Failed)
+			for _, p := range pruned {
+				printRetention(cmd, p.Result, p.Dest, database)
+				failed += len(p.Result.Failed)
 			}
 			if failed > 0 {
 				return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", failed)
@@ -106,34 +78,4 @@ func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbba
 		}
 	}
 	tw.Flush()
-}
-
-// checkClock compares this machine's clock with the database server's
-// before a prune deletes anything: a clock a year ahead would make every
-// set look expired. A dry run only warns.
-func checkClock(ctx context.Context, cfg *config.Config, dryRun bool, log *slog.Logger) error {
-	_, db, err := newDatabase(cfg, log) // a refused connection says what to do, as in run
-	if err != nil {
-		return err
-	}
-	from := clock()
-	snap, err := db.Snapshot(ctx)
-	if err == nil {
-		server := snap.Info().SnapshotTime
-		snap.Close(ctx)
-		if skew := dbbackup.ClockSkew(server, from, clock()); skew != 0 {
-			err = fmt.Errorf("this machine's clock is %s away from the database server's (%s there, %s here)",
-				skew.Round(time.Second), server.Format(time.RFC3339), from.Format(time.RFC3339))
-		} else {
-			return nil
-		}
-	} else {
-		err = fmt.Errorf("could not read the database server's clock to check this machine's: %w", err)
-	}
-	if dryRun {
-		log.Warn("prune --dry-run: " + err.Error())
-		return nil
-	}
-	return dbbackup.WithHint(err, "%s", "prune deletes nothing until both clocks agree (retention decides by age): "+
-		"set the clocks right (NTP), or make the database of DATABASE_URL reachable; `dbbackup prune --dry-run` shows what it would delete")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,9 +11,6 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/config"
-	"github.com/dbbackup/dbbackup/internal/googleauth"
-	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -33,79 +29,20 @@ BACKUP_FORMATS, checksum and store the files, and print a summary.`,
 }
 
 func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
+	a := g.app(cmd)
 	cfg, log, err := g.load(cmd)
 	if err != nil {
 		err = dbbackup.AtStage(dbbackup.StageConfig, err)
-		reportEarlyFailure(ctx, g, cmd, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
+		a.ReportEarlyFailure(ctx, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
 	}
-	history, closeHistory, unrecorded := openHistory(cfg.StateDir, log)
-	defer closeHistory()
-	// A DATABASE_URL that does not parse fails with newRunner, recorded.
-	database, _ := databaseName(cfg)
-	job := &dbbackup.Job{Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
-		Database: database, Warnings: settingWarnings(cfg), Log: log}
-	// From here on every failure is recorded, and reported when the
-	// email settings allow.
-	if job.Reporter, err = newReporter(&cfg.Email, log); err != nil {
-		return failEarly(ctx, job, dbbackup.StageConfig, err)
-	}
-	unlock, err := lockRun(cfg)
-	if err != nil {
-		stage := dbbackup.StageConfig // BACKUP_DIR cannot hold backups
-		if lock.IsHeld(err) {
-			stage = dbbackup.StageLock // recorded as skipped
-		}
-		return failEarly(ctx, job, stage, err)
-	}
-	defer unlock()
-	markInterrupted(ctx, history, log)
-	removeStaleRestores(cfg.BackupDir, log)
-
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	r, err := newRunner(ctx, cfg, log)
-	if err != nil {
-		// A setting, or the destination that could not be reached.
-		stage := dbbackup.StageCheck
-		if errors.As(err, new(*dbbackup.ConfigError)) {
-			stage = dbbackup.StageConfig
-		}
-		return failEarly(ctx, job, stage, err)
-	}
-	job.Runner = r
 	stderr := cmd.ErrOrStderr()
 	f, isFile := stderr.(*os.File)
 	tty := cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))
-	r.Progress = progressPrinter(stderr, tty, log)
-	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
-	o, err := job.Run(ctx)
-	printSummary(out, o, r.Dest)
-	if err != nil {
-		return err
+	o, err := a.Run(ctx, cfg, log, progressPrinter(stderr, tty, log))
+	if o != nil {
+		printSummary(out, o)
 	}
-	rep := o.Report
-	log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
-	return nil
-}
-
-// settingWarnings are what the settings themselves warn about, for the
-// report: an unattended run's email must show what only its log said.
-func settingWarnings(cfg *config.Config) []string {
-	w := append([]string{}, cfg.Warnings...)
-	if cfg.DriveEnabled() {
-		if e := googleauth.Exposed(cfg.Google.TokenFile); e != "" {
-			w = append(w, e)
-		}
-	}
-	return w
-}
-
-// failEarly records and reports a run that failed before its runner ran,
-// and returns the error named by its stage.
-func failEarly(ctx context.Context, job *dbbackup.Job, stage dbbackup.Stage, err error) error {
-	err = dbbackup.AtStage(stage, err)
-	job.ReportFailure(ctx, err)
 	return err
 }
 
@@ -115,6 +52,9 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 	Info(string, ...any)
 }) func(dbbackup.Progress) {
 	return func(p dbbackup.Progress) {
+		if p.Table.Name == "" {
+			return // a stage, a stored file: the log says those
+		}
 		secs := p.Elapsed.Seconds()
 		if secs <= 0 {
 			secs = 1e-9
@@ -134,7 +74,7 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 	}
 }
 
-func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
+func printSummary(w io.Writer, o *dbbackup.Outcome) {
 	rep := o.Report
 	took := rep.Finished.Sub(rep.Started).Round(time.Millisecond)
 	if !o.OK() {
@@ -155,7 +95,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome, dest dbbackup.Destination) {
 		fmt.Fprintf(tw, "%s\t%s\t\n", printable(t.Schema+"."+t.Name), rows)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nFiles in %s:\n", dest)
+	fmt.Fprintf(w, "\nFiles in %s:\n", o.Destination)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, f := range rep.Files {
 		fmt.Fprintf(tw, "  %s\t%s\tsha256 %s\n", printable(f.Name), dbbackup.HumanSize(f.Size), f.SHA256)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -18,16 +20,16 @@ set of the configured database; with --all, every set. Exit code 1 when any
 file is missing or damaged.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			found, err := g.sets(cmd)
+			cfg, found, err := g.sets(cmd)
 			if err != nil {
 				return err
 			}
-			dest, sets, database := found.dest, found.sets, found.database
+			dest, sets, database := found.Dest, found.Sets, found.Database
 			switch {
 			case len(args) == 1:
-				sets = pick(sets, args[0])
+				sets = app.Pick(sets, args[0])
 				if len(sets) == 0 {
-					return noSetError(args[0], dest)
+					return asUsage(&app.NoSetError{ID: args[0], Dest: dest.String()})
 				}
 			case !all:
 				if sets = dbbackup.OfDatabase(sets, database); len(sets) > 0 {
@@ -38,7 +40,7 @@ file is missing or damaged.`,
 				return fmt.Errorf("no backup set of database %s in %s to verify: `dbbackup list` shows the sets", database, dest)
 			}
 			out := cmd.OutOrStdout()
-			recorded, closeHistory, err := manifestRecords(found.cfg.StateDir)
+			recorded, closeHistory, err := manifestRecords(cfg.StateDir)
 			if err != nil {
 				return err
 			}
@@ -78,17 +80,13 @@ file is missing or damaged.`,
 	return cmd
 }
 
-func pick(sets []dbbackup.Set, id string) []dbbackup.Set {
-	for _, s := range sets {
-		if s.ID == id {
-			return []dbbackup.Set{s}
-		}
+// asUsage makes a set named on the command line that is not there a
+// usage error: the same words and exit code (2) for every command that
+// takes a SET.
+func asUsage(err error) error {
+	var ns *app.NoSetError
+	if errors.As(err, &ns) {
+		return usageError{dbbackup.WithHint(err, "%s", ns.Hint())}
 	}
-	return nil
-}
-
-// noSetError is a set named on the command line that is not in dest: the
-// same words and exit code (2) for every command that takes a SET.
-func noSetError(id string, dest dbbackup.Destination) error {
-	return usageError{dbbackup.WithHint(fmt.Errorf("no set %s in %s", id, dest), "`dbbackup list` shows the sets")}
+	return err
 }

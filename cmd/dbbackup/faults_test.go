@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/jackc/pgx/v5"
@@ -177,12 +178,12 @@ func TestDatabaseGoneMidExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRunner(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := (&app.App{}).Runner(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.DB = killingDB{r.DB, connect(t, pgtest.AdminURL())}
-	_, err = r.Run(context.Background())
+	_, err = r.Run(context.Background(), nil)
 	var se *dbbackup.StageError
 	if !errors.As(err, &se) || se.Stage != dbbackup.StageExport {
 		t.Fatalf("got %v, want an export failure", err)

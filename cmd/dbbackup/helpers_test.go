@@ -188,3 +188,6 @@ func loadCSVBack(t *testing.T, conn *pgx.Conn, zf *zip.File, tb dbbackup.Table) 
 		t.Errorf("%s: database %s, csv %s", tb, a, b)
 	}
 }
+
+// stagingDirName is the staging folder of the job default in BACKUP_DIR.
+const stagingDirName = ".partial"

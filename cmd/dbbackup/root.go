@@ -3,9 +3,12 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/retry"
 	"github.com/spf13/cobra"
 )
 
@@ -57,46 +60,32 @@ func refuseUnknownCommands(c *cobra.Command) {
 	c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 }
 
+// retryPolicy is how Google calls are retried; tests shorten it.
+var retryPolicy = retry.DefaultPolicy
+
+// clock is this machine's clock; tests set it wrong.
+var clock = time.Now
+
+// app is the installation the flags point at.
+func (g *globals) app(cmd *cobra.Command) *app.App {
+	return &app.App{EnvFile: g.envFile, Explicit: cmd.Flags().Changed("env-file"), Now: clock, Retry: retryPolicy}
+}
+
 // load reads the configuration and sets up logging to stderr.
 func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error) {
-	cfg, err := config.Load(g.envFile, cmd.Flags().Changed("env-file"))
+	cfg, err := g.app(cmd).Load()
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	var h slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), opts)
-	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(cmd.ErrOrStderr(), opts)
-	}
-	log := slog.New(h)
-	for _, w := range cfg.Warnings {
-		log.Warn(w)
-	}
-	return cfg, log, nil
-}
-
-// found is what the settings point at: the backup sets in the configured
-// destination, newest first, and the database the settings connect to.
-type found struct {
-	cfg      *config.Config
-	dest     dbbackup.Destination
-	sets     []dbbackup.Set
-	database string
+	return cfg, app.Logger(cfg, cmd.ErrOrStderr()), nil
 }
 
 // sets inspects the backup sets the settings point at.
-func (g *globals) sets(cmd *cobra.Command) (*found, error) {
+func (g *globals) sets(cmd *cobra.Command) (*config.Config, *app.Found, error) {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	f := &found{cfg: cfg}
-	if f.database, err = databaseName(cfg); err != nil {
-		return nil, err
-	}
-	if f.dest, err = newDestination(cmd.Context(), cfg, log); err != nil {
-		return nil, err
-	}
-	f.sets, err = dbbackup.InspectSets(cmd.Context(), f.dest, cfg.NameLocation)
-	return f, err
+	f, err := g.app(cmd).Sets(cmd.Context(), cfg, log)
+	return cfg, f, err
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/jackc/pgx/v5"
@@ -86,7 +87,7 @@ func TestOneConsistentSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRunner(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r, err := (&app.App{}).Runner(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestOneConsistentSnapshot(t *testing.T) {
 			}
 		}
 	}()
-	rep, err := r.Run(ctx)
+	rep, err := r.Run(ctx, nil)
 	close(stop)
 	wg.Wait()
 	if err != nil {

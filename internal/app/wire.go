@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -29,15 +29,9 @@ import (
 // files before they are stored. Listings skip hidden names.
 const stagingDirName = ".partial"
 
-// retryPolicy is how Google calls are retried; tests shorten it.
-var retryPolicy = retry.DefaultPolicy
-
-// clock is this machine's clock; tests set it wrong.
-var clock = time.Now
-
-// databaseName is the name of the database the settings connect to: the
+// DatabaseName is the name of the database the settings connect to: the
 // sets of that database are the ones prune, verify and restore pick.
-func databaseName(cfg *config.Config) (string, error) {
+func DatabaseName(cfg *config.Config) (string, error) {
 	db, err := parseDatabaseURL(cfg, 0)
 	if err != nil {
 		return "", err
@@ -45,9 +39,9 @@ func databaseName(cfg *config.Config) (string, error) {
 	return db.Name(), nil
 }
 
-// newRunner wires the adapters the configuration asks for.
-func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
-	_, db, err := newDatabase(cfg, log)
+// Runner wires the adapters the configuration asks for.
+func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
+	_, db, err := NewDatabase(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +59,7 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		case dbbackup.FormatJSON:
 			exporters = append(exporters, &json.Exporter{})
 		case dbbackup.FormatDump:
-			e, err := newDumpExporter(cfg)
+			e, err := DumpExporter(cfg)
 			if err != nil {
 				return nil, err
 			}
@@ -79,18 +73,18 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 		Scope:      cfg.Scope,
 		StagingDir: filepath.Join(local.Path(), stagingDirName),
 		Location:   cfg.NameLocation,
-		Now:        clock,
+		Now:        a.now,
 		Log:        log,
 	}
 	if cfg.DriveEnabled() {
-		d, dest, err := newDrive(ctx, cfg, log)
+		d, dest, err := a.Drive(ctx, cfg, log)
 		if err != nil {
 			return nil, err
 		}
 		r.Dest = dest
 		r.Preflight = func(ctx context.Context, need int64) (*dbbackup.Quota, error) {
 			var q drive.Quota
-			err := retryPolicy.Do(ctx, log, "check the backup folder", func() error {
+			err := a.retry().Do(ctx, log, "check the backup folder", func() error {
 				var err error
 				q, err = d.Check(ctx, need)
 				return err
@@ -99,7 +93,7 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 				return nil, err
 			}
 			log.Info("google drive ready", "folder", cfg.Google.FolderID, "account", q.User,
-				"used", dbbackup.HumanSize(q.Usage), "free", freeText(q.Free()))
+				"used", dbbackup.HumanSize(q.Usage), "free", FreeText(q.Free()))
 			return &dbbackup.Quota{Used: q.Usage, Limit: q.Limit}, nil
 		}
 		if cfg.Google.KeepLocal {
@@ -109,9 +103,9 @@ func newRunner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbba
 	return r, nil
 }
 
-// localCopy is the local folder that keeps a copy of every set beside
+// LocalCopy is the local folder that keeps a copy of every set beside
 // Google Drive (BACKUP_KEEP_LOCAL), or nil.
-func localCopy(cfg *config.Config) (dbbackup.Destination, error) {
+func LocalCopy(cfg *config.Config) (dbbackup.Destination, error) {
 	if !cfg.DriveEnabled() || !cfg.Google.KeepLocal {
 		return nil, nil
 	}
@@ -131,9 +125,9 @@ func newLocal(cfg *config.Config) (*localdir.Dir, error) {
 	return d, nil
 }
 
-// newDumpExporter is pg_dump, reaching the database as the main connection
+// DumpExporter is pg_dump, reaching the database as the main connection
 // does.
-func newDumpExporter(cfg *config.Config) (*dump.Exporter, error) {
+func DumpExporter(cfg *config.Config) (*dump.Exporter, error) {
 	conn, err := postgres.LibpqEnv(cfg.DatabaseURL)
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
@@ -141,11 +135,11 @@ func newDumpExporter(cfg *config.Config) (*dump.Exporter, error) {
 	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()}, nil
 }
 
-// newDestination is where the sets are: Google Drive when configured, else
+// Destination is where the sets are: Google Drive when configured, else
 // the local folder.
-func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (dbbackup.Destination, error) {
+func (a *App) Destination(ctx context.Context, cfg *config.Config, log *slog.Logger) (dbbackup.Destination, error) {
 	if cfg.DriveEnabled() {
-		_, dest, err := newDrive(ctx, cfg, log)
+		_, dest, err := a.Drive(ctx, cfg, log)
 		return dest, err
 	}
 	// Reading backups must not create the folder they are looked for in:
@@ -161,9 +155,9 @@ func newDestination(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 	return d, nil
 }
 
-// newDrive is the Drive folder, reached with the saved token, every call
+// Drive is the Drive folder, reached with the saved token, every call
 // retried on temporary failures.
-func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive.Dest, dbbackup.Destination, error) {
+func (a *App) Drive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive.Dest, dbbackup.Destination, error) {
 	g := cfg.Google
 	tok, err := googleauth.ReadToken(g.TokenFile)
 	if err != nil {
@@ -183,10 +177,11 @@ func newDrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive
 	if err != nil {
 		return nil, nil, err
 	}
-	return d, &retry.Destination{Destination: d, Policy: retryPolicy, Log: log.WithGroup("drive")}, nil
+	return d, &retry.Destination{Destination: d, Policy: a.retry(), Log: log.WithGroup("drive")}, nil
 }
 
-func freeText(n int64) string {
+// FreeText is free space for people: "unlimited" when there is no limit.
+func FreeText(n int64) string {
 	if n < 0 {
 		return "unlimited"
 	}

@@ -1,17 +1,17 @@
-package main
+package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/email"
-	"github.com/spf13/cobra"
 )
 
-// newReporter is the email report, or nil without EMAIL_TO.
-func newReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
+// NewReporter is the email report, or nil without EMAIL_TO.
+func NewReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 	if len(e.To) == 0 {
 		log.Info("EMAIL_TO is not set: no report is emailed")
 		return nil, nil
@@ -24,17 +24,30 @@ func newReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 	return n, nil
 }
 
-// reportEarlyFailure records and emails the failure of a run whose
+// ReportEarlyFailure records and emails the failure of a run whose
 // settings could not be read: the history in STATE_DIR, the report when
 // the email settings themselves are usable.
-func reportEarlyFailure(ctx context.Context, g *globals, cmd *cobra.Command, cause error, log *slog.Logger) {
-	e, stateDir, err := config.LoadReport(g.envFile, cmd.Flags().Changed("env-file"))
+func (a *App) ReportEarlyFailure(ctx context.Context, cause error, log *slog.Logger) {
+	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit)
 	var rep dbbackup.Reporter
 	if err == nil {
-		rep, _ = newReporter(e, log)
+		rep, _ = NewReporter(e, log)
 	}
-	history, closeHistory, unrecorded := openHistory(stateDir, log)
+	history, closeHistory, unrecorded := OpenHistory(stateDir, log)
 	defer closeHistory()
 	job := &dbbackup.Job{Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
 	job.ReportFailure(ctx, cause)
+}
+
+// HintOf is what the error says to do, "" when it says nothing.
+func HintOf(err error) string {
+	var ce *dbbackup.ConfigError
+	var he *dbbackup.HintError
+	switch {
+	case errors.As(err, &ce):
+		return ce.Hint
+	case errors.As(err, &he):
+		return he.Hint
+	}
+	return ""
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -8,22 +8,22 @@ import (
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
-// openHistory opens the run history in dir (STATE_DIR, apart from
+// OpenHistory opens the run history in dir (STATE_DIR, apart from
 // BACKUP_DIR, so that a run that fails for want of its backup folder is
 // recorded too). A history that cannot be opened costs the record, never
 // the backup: unrecorded says why, and the report says so.
-func openHistory(dir string, log *slog.Logger) (h dbbackup.History, closeHistory func(), unrecorded error) {
+func OpenHistory(dir string, log *slog.Logger) (h dbbackup.History, closeHistory func(), unrecorded error) {
 	s, err := state.Open(dir)
 	if err != nil {
-		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", hintOf(err))
+		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", HintOf(err))
 		return nil, func() {}, err
 	}
 	return s, func() { s.Close() }, nil
 }
 
-// markInterrupted marks runs that were killed as interrupted; call it
+// MarkInterrupted marks runs that were killed as interrupted; call it
 // while holding the run lock, so that no "running" row is a live run.
-func markInterrupted(ctx context.Context, h dbbackup.History, log *slog.Logger) {
+func MarkInterrupted(ctx context.Context, h dbbackup.History, log *slog.Logger) {
 	s, ok := h.(*state.Store)
 	if !ok {
 		return

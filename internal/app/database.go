@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"github.com/dbbackup/dbbackup/internal/postgres"
 )
 
-// newDatabase is the database to back up, as run and check both reach it:
+// NewDatabase is the database to back up, as run and check both reach it:
 // a failed connection carries what to do about it.
-func newDatabase(cfg *config.Config, log *slog.Logger) (*postgres.DB, dbbackup.Database, error) {
+func NewDatabase(cfg *config.Config, log *slog.Logger) (*postgres.DB, dbbackup.Database, error) {
 	db, err := parseDatabaseURL(cfg, cfg.Timeout)
 	if err != nil {
 		return nil, nil, err
@@ -36,7 +36,7 @@ func parseDatabaseURL(cfg *config.Config, limit time.Duration) (*postgres.DB, er
 	return db, nil
 }
 
-// hintedDB adds connectHint to a failed connection.
+// hintedDB adds ConnectHint to a failed connection.
 type hintedDB struct {
 	dbbackup.Database
 	cfg *config.Config
@@ -44,15 +44,15 @@ type hintedDB struct {
 
 func (d hintedDB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
 	s, err := d.Database.Snapshot(ctx)
-	if hint := connectHint(d.cfg, err); hint != "" {
+	if hint := ConnectHint(d.cfg, err); hint != "" {
 		err = dbbackup.WithHint(err, "%s", hint)
 	}
 	return s, err
 }
 
-// connectHint says what to do about a connection that failed, "" for any
+// ConnectHint says what to do about a connection that failed, "" for any
 // other error: the one place run and check find it.
-func connectHint(cfg *config.Config, err error) string {
+func ConnectHint(cfg *config.Config, err error) string {
 	var ce *postgres.ConnectError
 	if !errors.As(err, &ce) {
 		return ""

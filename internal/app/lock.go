@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -13,12 +13,12 @@ import (
 	"github.com/dbbackup/dbbackup/internal/lock"
 )
 
-// lockRun takes the lock that keeps runs and prunes from overlapping. It
+// Lock takes the lock that keeps runs and prunes from overlapping. It
 // lives in BACKUP_DIR, which every run of one installation shares. A
 // BACKUP_DIR that cannot hold backups is a *dbbackup.ConfigError; a lock
 // held by another run, a *lock.HeldError.
-func lockRun(cfg *config.Config) (unlock func(), err error) {
-	if err := usableDir("BACKUP_DIR", cfg.BackupDir, true); err != nil {
+func Lock(cfg *config.Config) (unlock func(), err error) {
+	if err := UsableDir("BACKUP_DIR", cfg.BackupDir, true); err != nil {
 		return nil, err
 	}
 	l, err := lock.Acquire(filepath.Join(cfg.BackupDir, ".dbbackup.lock"))
@@ -34,10 +34,10 @@ func lockRun(cfg *config.Config) (unlock func(), err error) {
 	return func() { l.Release() }, nil
 }
 
-// usableDir says, as a ConfigError naming variable, why dir cannot be
+// UsableDir says, as a ConfigError naming variable, why dir cannot be
 // written, or nil. With create a missing dir is made; without it (check,
 // which changes nothing) a missing dir is fine when it could be made.
-func usableDir(variable, dir string, create bool) error {
+func UsableDir(variable, dir string, create bool) error {
 	fi, err := os.Stat(dir)
 	missing := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 	switch {
@@ -46,10 +46,10 @@ func usableDir(variable, dir string, create bool) error {
 			Hint: fmt.Sprintf("point %s to a folder (or move the file away)", variable)}
 	case missing && !create:
 		// It could be made when the nearest folder above it can be written.
-		return usableDir(variable, filepath.Dir(filepath.Clean(dir)), false)
+		return UsableDir(variable, filepath.Dir(filepath.Clean(dir)), false)
 	case missing:
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			if perr := usableDir(variable, filepath.Dir(filepath.Clean(dir)), false); perr != nil {
+			if perr := UsableDir(variable, filepath.Dir(filepath.Clean(dir)), false); perr != nil {
 				return perr // names the file in the way, or the folder that is read-only
 			}
 			return dirError(variable, dir, err)

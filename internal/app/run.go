@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/dbbackup/dbbackup/internal/lock"
+)
+
+// Run backs up the job cfg describes now, under its lock: it removes what
+// interrupted runs left, makes the set, applies retention when the set is
+// stored and verified, records the run and sends its report. observe (may
+// be nil) hears the run's progress; cancelling ctx stops the run cleanly.
+// The outcome is nil only when the run never began (a lock held by
+// another run, a setting that stops everything); the error is the run's
+// failure, or wraps dbbackup.ErrReportNotSent.
+func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, observe dbbackup.Observer) (*dbbackup.Outcome, error) {
+	history, closeHistory, unrecorded := OpenHistory(cfg.StateDir, log)
+	defer closeHistory()
+	// A DATABASE_URL that does not parse fails with Runner, recorded.
+	database, _ := DatabaseName(cfg)
+	job := &dbbackup.Job{Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
+		Database: database, Warnings: settingWarnings(cfg), Log: log}
+	// From here on every failure is recorded, and reported when the
+	// email settings allow.
+	var err error
+	if job.Reporter, err = NewReporter(&cfg.Email, log); err != nil {
+		return nil, failEarly(ctx, job, dbbackup.StageConfig, err)
+	}
+	unlock, err := Lock(cfg)
+	if err != nil {
+		stage := dbbackup.StageConfig // BACKUP_DIR cannot hold backups
+		if lock.IsHeld(err) {
+			stage = dbbackup.StageLock // recorded as skipped
+		}
+		return nil, failEarly(ctx, job, stage, err)
+	}
+	defer unlock()
+	MarkInterrupted(ctx, history, log)
+	RemoveStaleRestores(cfg.BackupDir, log)
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	r, err := a.Runner(ctx, cfg, log)
+	if err != nil {
+		// A setting, or the destination that could not be reached.
+		stage := dbbackup.StageCheck
+		if errors.As(err, new(*dbbackup.ConfigError)) {
+			stage = dbbackup.StageConfig
+		}
+		return nil, failEarly(ctx, job, stage, err)
+	}
+	job.Runner = r
+	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
+	o, err := job.Run(ctx, observe)
+	if err == nil {
+		rep := o.Report
+		log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+	}
+	return o, err
+}
+
+// settingWarnings are what the settings themselves warn about, for the
+// report: an unattended run's email must show what only its log said.
+func settingWarnings(cfg *config.Config) []string {
+	w := append([]string{}, cfg.Warnings...)
+	if cfg.DriveEnabled() {
+		if e := googleauth.Exposed(cfg.Google.TokenFile); e != "" {
+			w = append(w, e)
+		}
+	}
+	return w
+}
+
+// failEarly records and reports a run that failed before its runner ran,
+// and returns the error named by its stage.
+func failEarly(ctx context.Context, job *dbbackup.Job, stage dbbackup.Stage, err error) error {
+	err = dbbackup.AtStage(stage, err)
+	job.ReportFailure(ctx, err)
+	return err
+}
