@@ -46,29 +46,45 @@ type RowsOptions struct {
 	ArraysAsJSON bool
 }
 
-// Exporter writes one format of a backup set.
+// Exporter writes one format of a backup set. internal/exporttest.Run,
+// which each exporter's tests run, checks the promises below but
+// streaming, which needs millions of rows: the formats' own tests measure it.
 type Exporter interface {
-	// Format is the format this exporter writes.
+	// Format is the format this exporter writes, one LookupFormat knows.
 	Format() Format
 
 	// Extension is the file name extension, with its dot, of the file
-	// Export writes for these tables (".csv" for one table, ".csv.zip"
-	// for several, …).
+	// Export writes for these tables: Format().Suffix(len(tables)) (".csv"
+	// for one table, ".csv.zip" for several, …), so that listing knows the
+	// file by its name.
 	Extension(tables []Table) string
 
 	// Export writes tables, read from src, into a new file at path, which
 	// it creates readable by its owner alone (mode 0600, whatever the
 	// umask: internal/fsutil.CreatePrivate), so that no crash leaves a backup
 	// others can read. The caller owns path: it is a temporary name that
-	// the caller fsyncs, checksums and renames, or removes when Export fails. Export must
-	// stream: memory may not grow with the number of rows.
+	// the caller fsyncs, checksums and renames, or removes when Export fails.
+	// So when Export returns, the file is closed and complete, and nothing
+	// else it made is left (no other file, in path's folder or in TMPDIR).
+	// Export must stream: memory may not grow with the number of rows.
+	//
+	// Rows are read through src alone, one call at a time (a Source is not
+	// safe for concurrent use), each table once: the caller wraps src to
+	// report progress. A format the registry marks PgDump is the
+	// exception: pg_dump reads src's snapshot by its id.
+	//
+	// No tables, or a table with no rows, still make a valid file: a
+	// database may have none. When ctx is cancelled, Export stops reading
+	// and returns an error that errors.Is ctx's error; when src fails, an
+	// error that wraps src's and names the table.
 	Export(ctx context.Context, src Source, tables []Table, path string) (ExportResult, error)
 }
 
 // ExportResult is what an export saw.
 type ExportResult struct {
-	// Tables holds the row count of each table written, in order. Formats
-	// that do not count rows (dump) leave it empty.
+	// Tables holds the row count of each table written, in order, each
+	// the number of rows src gave for it. Formats that do not count rows
+	// (the registry's PgDump) leave it empty.
 	Tables []TableCount
 	// Warnings are facts the user must know about this file, e.g. a cell
 	// cut to the format's limit.

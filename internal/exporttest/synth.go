@@ -1,6 +1,8 @@
-// Package exporttest holds what the exporters' tests and benchmarks share:
-// a synthetic table whose rows come in PostgreSQL's text forms, made
-// without allocating, as a database driver hands them over.
+// Package exporttest is the contract every dbbackup.Exporter must keep, as
+// a test suite: call Run from each exporter's tests. It also holds what
+// the exporters' tests and benchmarks share: a synthetic table whose rows
+// come in PostgreSQL's text forms, made without allocating, as a database
+// driver hands them over.
 package exporttest
 
 import (
@@ -47,7 +49,7 @@ func (s *Synth) Row(i int) [][]byte {
 	b[6] = append(append(append(b[6][:0], `{"n": `...), b[0]...), `, "ok": true, "tags": ["a", "b"]}`...)
 	b[7] = append(b[7][:0], "ft"[i%2])
 	b[8] = strconv.AppendFloat(b[8][:0], float64(i)*1.1, 'g', -1, 64)
-	b[9] = strconv.AppendInt(append(b[9][:0], "6f1c2a9e-0000-4000-8000-1"...), int64(i)+1e10, 16)
+	b[9] = strconv.AppendInt(append(b[9][:0], "6f1c2a9e-0000-4000-8000-001"...), int64(i)+1e10, 16)
 	for c := range s.vals {
 		s.vals[c] = b[c]
 		if c > 0 && (i+c)%10 == 0 {

@@ -105,6 +105,9 @@ func (e *Exporter) client(ctx context.Context, serverMajor int, serverVersion st
 	}
 	out, err := version(ctx, bin)
 	if err != nil {
+		if ctx.Err() != nil { // a cancelled run, not a broken pg_dump
+			return "", 0, ctx.Err()
+		}
 		return "", 0, &dbbackup.ConfigError{Var: "PG_DUMP", Problem: fmt.Sprintf("%s does not run: %v", bin, err),
 			Hint: "set PG_DUMP to the path of a working pg_dump"}
 	}

@@ -27,6 +27,9 @@ func Restore(ctx context.Context, serverVersion string, conn Conn, dbname, varia
 	}
 	out, err := version(ctx, pgRestore)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("%s does not run: %v", pgRestore, err)
 	}
 	_, clientMajor := parseVersion(string(out))
@@ -45,6 +48,9 @@ func Restore(ctx context.Context, serverVersion string, conn Conn, dbname, varia
 	var stderr bytes.Buffer
 	cmd.Stderr = &tail{buf: &stderr, max: 4096}
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("pg_restore of %s failed (%v): %s", filepath.Base(archive), err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
