@@ -225,7 +225,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	if len(tables) == 0 {
 		w := "the database " + rep.Snapshot.Database + " has no tables: the files hold no rows"
 		for _, e := range r.Exporters {
-			if e.Format() == FormatDump {
+			if i, _ := lookup(e.Format()); i.PgDump {
 				w += " (the dump keeps its schema)"
 			}
 		}

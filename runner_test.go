@@ -22,17 +22,20 @@ import (
 	"github.com/dbbackup/dbbackup/internal/localdir"
 )
 
-// fakeDB serves two small tables from memory.
-type fakeDB struct{ openErr error }
+// fakeDB serves two small tables from memory, or none.
+type fakeDB struct {
+	openErr  error
+	noTables bool
+}
 
 func (d fakeDB) Snapshot(context.Context) (dbbackup.Snapshot, error) {
 	if d.openErr != nil {
 		return nil, d.openErr
 	}
-	return &fakeSnapshot{}, nil
+	return &fakeSnapshot{noTables: d.noTables}, nil
 }
 
-type fakeSnapshot struct{ closed bool }
+type fakeSnapshot struct{ closed, noTables bool }
 
 var fakeTables = []dbbackup.Table{
 	{Schema: "public", Name: "a", Columns: []dbbackup.Column{{Name: "x", Type: "integer", Kind: dbbackup.KindInt}}},
@@ -42,8 +45,13 @@ var fakeTables = []dbbackup.Table{
 func (s *fakeSnapshot) Info() dbbackup.SnapshotInfo {
 	return dbbackup.SnapshotInfo{Database: "shop", ServerVersion: "15.20", ServerMajor: 15, TimeZone: "UTC"}
 }
-func (s *fakeSnapshot) Tables(context.Context) ([]dbbackup.Table, error) { return fakeTables, nil }
-func (s *fakeSnapshot) Close(context.Context) error                      { s.closed = true; return nil }
+func (s *fakeSnapshot) Tables(context.Context) ([]dbbackup.Table, error) {
+	if s.noTables {
+		return nil, nil
+	}
+	return fakeTables, nil
+}
+func (s *fakeSnapshot) Close(context.Context) error { s.closed = true; return nil }
 func (s *fakeSnapshot) CopyCSV(_ context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
 	_, err := fmt.Fprintf(w, "%s\n1\n2\n", t.Columns[0].Name)
 	return 2, err
@@ -143,6 +151,27 @@ func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
 		}
 	}
 	assertStagingEmpty(t, r)
+}
+
+// A database with no tables is backed up with a warning, which mentions
+// the schema only when a format the registry makes with pg_dump keeps it.
+func TestAnEmptyDatabaseIsAWarning(t *testing.T) {
+	for _, dump := range []bool{false, true} {
+		exporters := []dbbackup.Exporter{&lineExporter{format: "csv"}}
+		if dump {
+			exporters = append(exporters, &lineExporter{format: dbbackup.FormatDump})
+		}
+		r, _ := newRunner(t, exporters...)
+		r.DB = fakeDB{noTables: true}
+		rep, err := r.Run(context.Background(), nil)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		w := strings.Join(rep.Warnings, "\n")
+		if !strings.Contains(w, "has no tables") || strings.Contains(w, "the dump keeps its schema") != dump {
+			t.Errorf("with a dump %v, warnings: %q", dump, rep.Warnings)
+		}
+	}
 }
 
 func TestRunInTheSameSecondGetsADistinctName(t *testing.T) {
