@@ -16,11 +16,14 @@ func newTokenCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Authorize dbbackup to your Google Drive and save the refresh token",
-		Long: `Opens Google's consent page for the OAuth client in GOOGLE_CREDENTIALS_FILE
-(type "Desktop app"), receives the answer on a loopback address, and saves
-the refresh token to GOOGLE_TOKEN_FILE (mode 0600). On a server without a
-browser, open the printed address on any computer and paste back the address
-the browser was sent to.`,
+		Long: `Opens Google's consent page for the OAuth client in GOOGLE_CREDENTIALS_FILE,
+receives the answer on a loopback address, and saves the refresh token to
+GOOGLE_TOKEN_FILE (mode 0600). On a server without a browser, open the printed
+address on any computer and paste back the address the browser was sent to.
+
+A "Desktop app" client may use any local port (--listen). A "Web application"
+client is answered only at its registered redirect URIs: register one such as
+http://127.0.0.1:8085/ and this command listens there.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := googleauth.CheckListen(listen); err != nil {
@@ -39,9 +42,7 @@ the browser was sent to.`,
 			if err != nil {
 				return err
 			}
-			saved := &googleauth.Token{ClientID: oc.ClientID, ClientSecret: oc.ClientSecret, RefreshToken: tok.RefreshToken,
-				TokenURI: oc.Endpoint.TokenURL, Scopes: gc.Scopes, AccessToken: tok.AccessToken, Expiry: tok.Expiry.UTC()}
-			if err := googleauth.WriteToken(gc.TokenFile, saved); err != nil {
+			if err := googleauth.WriteToken(gc.TokenFile, tok); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Authorized. The refresh token is saved in %s (readable by you alone).\n", gc.TokenFile)
@@ -51,7 +52,7 @@ the browser was sent to.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to receive Google's redirect on (port 0: any free port)")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to receive Google's redirect on (port 0: any free port; a Web application client uses its registered loopback redirect URI, on this port if given)")
 	cmd.AddCommand(newTokenImportCommand(g))
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -241,16 +242,49 @@ func TestTokenCommand(t *testing.T) {
 
 func TestTokenCommandRefusesWrongCredentials(t *testing.T) {
 	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"service account": `{"type": "service_account", "client_email": "x@y.iam.gserviceaccount.com"}`,
-		"web client":      `{"web": {"client_id": "x", "client_secret": "y"}}`,
+	for name, c := range map[string]struct{ content, want string }{
+		"service account": {`{"type": "service_account", "client_email": "x@y.iam.gserviceaccount.com"}`, "Desktop app"},
+		// Google answers a Web client only at a registered redirect URI.
+		"web client without a loopback redirect": {`{"web": {"client_id": "x", "client_secret": "y", "redirect_uris": ["https://backup.example.com/cb"]}}`,
+			"add http://127.0.0.1:8085/ to \"Authorized redirect URIs\""},
 	} {
 		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".json")
-		os.WriteFile(p, []byte(content), 0o600)
+		os.WriteFile(p, []byte(c.content), 0o600)
 		res := runCLI(t, map[string]string{"GOOGLE_CREDENTIALS_FILE": p}, "token")
-		if res.code != exitConfig || !strings.Contains(res.stderr, "GOOGLE_CREDENTIALS_FILE") || !strings.Contains(res.stderr, "Desktop app") {
+		if res.code != exitConfig || !strings.Contains(res.stderr, "GOOGLE_CREDENTIALS_FILE") || !strings.Contains(res.stderr, c.want) {
 			t.Errorf("%s: exit %d\n%s", name, res.code, res.stderr)
 		}
+	}
+}
+
+// TestTokenCommandWithAWebClient: a "Web application" client that has a
+// loopback redirect URI registered authorizes through it, and the token
+// works for a run.
+func TestTokenCommandWithAWebClient(t *testing.T) {
+	g := newGoogle(t, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := "http://" + ln.Addr().String() + "/oauth2callback"
+	ln.Close()
+	g.fake.AddWebClient("https://backup.example.com/google/callback", redirect)
+	creds, tokenFile := filepath.Join(t.TempDir(), "web.json"), filepath.Join(t.TempDir(), "token.json")
+	os.WriteFile(creds, g.fake.WebCredentialsJSON(g.env["GOOGLE_API_ENDPOINT"]), 0o600)
+	consent, done := startToken(t, g.with("GOOGLE_CREDENTIALS_FILE", creds, "GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
+	resp, err := http.Get(consent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if got := g.fake.AuthRequests()[0].Get("redirect_uri"); got != redirect {
+		t.Errorf("redirect_uri %q, want the registered %q", got, redirect)
+	}
+	if res := runCLI(t, g.with("GOOGLE_TOKEN_FILE", tokenFile, "DATABASE_URL", pgtest.NewDatabase(t, ordersSQL)), "run"); res.code != 0 {
+		t.Fatalf("run with the new token: exit %d\n%s", res.code, res.stderr)
 	}
 }
 

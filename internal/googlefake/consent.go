@@ -11,9 +11,14 @@ import (
 	"time"
 )
 
-// handleAuthorize is the consent page of the loopback flow. There is no
-// human, so a valid request is answered at once with a 302 to redirect_uri
-// carrying code and state (or error=access_denied after DenyConsent).
+// handleAuthorize is the consent page. There is no human, so a valid
+// request is answered at once with a 302 to redirect_uri carrying code and
+// state (or error=access_denied after DenyConsent).
+//
+// Which redirect_uri is valid depends on the client's type, as on Google:
+// a "Desktop app" client may use any loopback address and port
+// (http://127.0.0.1:PORT/…, [::1], localhost); a "Web application" client
+// only the URIs registered for it, exactly, port and path included.
 //
 // Like Google, problems with the client or the redirect URI, and malformed
 // requests, get an error page and no redirect: redirecting to an unverified
@@ -29,11 +34,16 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect := q.Get("redirect_uri")
-	if redirect == "urn:ietf:wg:oauth:2.0:oob" {
+	registered, web := s.oauth.web[q.Get("client_id")]
+	switch {
+	case redirect == "urn:ietf:wg:oauth:2.0:oob":
 		errorPage(w, 400, "invalid_request", "The out-of-band (OOB) flow has been blocked; use a loopback redirect URI.")
 		return
-	}
-	if !isLoopback(redirect) {
+	case web && !slices.Contains(registered, redirect):
+		errorPage(w, 400, "redirect_uri_mismatch", "You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "+
+			"If you're the app developer, register the redirect URI in the Google Cloud Console. Request details: redirect_uri="+redirect)
+		return
+	case !web && !isLoopback(redirect):
 		errorPage(w, 400, "redirect_uri_mismatch", "Desktop clients may only redirect to http://127.0.0.1:PORT/ or http://[::1]:PORT/.")
 		return
 	}

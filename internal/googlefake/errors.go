@@ -24,6 +24,10 @@ type Failure struct {
 	LocationType string
 	// RetryAfter, when positive, is sent as a Retry-After header in seconds.
 	RetryAfter time.Duration
+	// InfoReason, when set, adds the google.rpc.ErrorInfo detail newer APIs
+	// send (Sheets always, without errors[]): "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+	// "RATE_LIMIT_EXCEEDED", with domain googleapis.com.
+	InfoReason string
 }
 
 // ServiceUnavailable is Drive's transient 503.
@@ -118,6 +122,14 @@ type errorBody struct {
 	Message string      `json:"message"`
 	Errors  []errorItem `json:"errors,omitempty"`
 	Status  string      `json:"status"`
+	Details []errorInfo `json:"details,omitempty"`
+}
+
+// errorInfo is a google.rpc.ErrorInfo in its JSON form (an Any).
+type errorInfo struct {
+	Type   string `json:"@type"`
+	Reason string `json:"reason"`
+	Domain string `json:"domain"`
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, f Failure) {
@@ -129,6 +141,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, f Failure) {
 		}
 		body.Errors = []errorItem{{Message: f.Message, Domain: domain, Reason: f.Reason,
 			Location: f.Location, LocationType: f.LocationType}}
+	}
+	if f.InfoReason != "" {
+		body.Details = []errorInfo{{Type: "type.googleapis.com/google.rpc.ErrorInfo", Reason: f.InfoReason, Domain: "googleapis.com"}}
 	}
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))

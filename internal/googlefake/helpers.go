@@ -3,6 +3,7 @@ package googlefake
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,30 @@ func (s *Server) CredentialsJSON(root string) []byte {
 		"client_secret":               DefaultClientSecret,
 		"redirect_uris":               []string{"http://localhost"},
 	}}, "", "  ")
+	return b
+}
+
+// WebCredentialsJSON is the credentials.json of the "Web application"
+// client (WebClientID) as AddWebClient registered it, whose endpoints are
+// the fake's at root. A client without redirect URIs has no
+// "redirect_uris", as in the file Cloud Console downloads.
+func (s *Server) WebCredentialsJSON(root string) []byte {
+	root = strings.TrimSuffix(root, "/")
+	s.mu.Lock()
+	uris := slices.Clone(s.oauth.web[WebClientID])
+	s.mu.Unlock()
+	c := map[string]any{
+		"client_id":                   WebClientID,
+		"project_id":                  "googlefake",
+		"auth_uri":                    root + "/o/oauth2/auth",
+		"token_uri":                   root + "/token",
+		"auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+		"client_secret":               WebClientSecret,
+	}
+	if len(uris) > 0 {
+		c["redirect_uris"] = uris
+	}
+	b, _ := json.MarshalIndent(map[string]any{"web": c}, "", "  ")
 	return b
 }
 

@@ -30,7 +30,8 @@ const (
 var knownScopes = []string{ScopeDrive, ScopeDriveFile, ScopeDriveReadonly, ScopeSpreadsheets}
 
 type oauthState struct {
-	clients   map[string]string // client id → secret
+	clients   map[string]string   // client id → secret
+	web       map[string][]string // "Web application" client id → its authorized redirect URIs
 	refresh   map[string]*refreshGrant
 	access    map[string]*grant
 	codes     map[string]*authCode
@@ -42,6 +43,7 @@ type oauthState struct {
 
 func (o *oauthState) init() {
 	o.clients = map[string]string{}
+	o.web = map[string][]string{}
 	o.refresh = map[string]*refreshGrant{}
 	o.access = map[string]*grant{}
 	o.codes = map[string]*authCode{}
@@ -89,6 +91,24 @@ func (s *Server) AddClient(id, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.oauth.clients[id] = secret
+}
+
+// The "Web application" client AddWebClient registers.
+const (
+	WebClientID     = "1234567890-fakeweb.apps.googleusercontent.com"
+	WebClientSecret = "GOCSPX-fake-web-client-secret"
+)
+
+// AddWebClient registers WebClientID, an OAuth client of type "Web
+// application", whose consent page redirects only to one of redirectURIs,
+// compared as whole strings (scheme, host, port, path), as Google does.
+// Called again, it replaces the list, as editing the client's "Authorized
+// redirect URIs" in Cloud Console does.
+func (s *Server) AddWebClient(redirectURIs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oauth.clients[WebClientID] = WebClientSecret
+	s.oauth.web[WebClientID] = slices.Clone(redirectURIs)
 }
 
 // AddRefreshToken makes token a valid refresh token of clientID for scopes.

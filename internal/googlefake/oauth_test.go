@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
 )
 
 func postForm(t *testing.T, e *rawEnv, form url.Values, basicID, basicSecret string) (*http.Response, map[string]any) {
@@ -239,5 +240,61 @@ func TestConsentPageRefuses(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, body)
 			}
 		})
+	}
+}
+
+// TestWebClientRedirectsOnlyToItsRegisteredURIs: a "Web application"
+// client's consent page redirects to a URI registered for it, compared
+// whole; anything else is Google's redirect_uri_mismatch error page, with
+// no redirect. A Desktop client keeps any loopback port.
+func TestWebClientRedirectsOnlyToItsRegisteredURIs(t *testing.T) {
+	e := newRaw(t)
+	e.s.AddWebClient("http://127.0.0.1:8085/oauth2callback", "https://backup.example.com/google/callback")
+	ask := func(clientID, redirect string) (*http.Response, []byte) {
+		q := url.Values{"client_id": {clientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+			"scope": {ScopeDrive}, "state": {"s"}}
+		return e.do(t, req{method: "GET", path: "/o/oauth2/auth", query: q, noAuth: true})
+	}
+	for redirect, ok := range map[string]bool{
+		"http://127.0.0.1:8085/oauth2callback":       true,
+		"https://backup.example.com/google/callback": true,
+		"http://127.0.0.1:8086/oauth2callback":       false, // another port
+		"http://127.0.0.1:8085/oauth2callback/":      false, // a trailing slash
+		"http://localhost:8085/oauth2callback":       false, // another spelling of the host
+		"http://127.0.0.1:8085/":                     false,
+		"https://evil.example/google/callback":       false,
+	} {
+		resp, body := ask(WebClientID, redirect)
+		if ok {
+			loc, _ := url.Parse(resp.Header.Get("Location"))
+			if resp.StatusCode != 302 || !strings.HasPrefix(loc.String(), redirect+"?") || loc.Query().Get("code") == "" {
+				t.Errorf("%s: %d %s", redirect, resp.StatusCode, loc)
+			}
+			continue
+		}
+		if resp.StatusCode != 400 || resp.Header.Get("Location") != "" || !strings.Contains(string(body), "redirect_uri_mismatch") ||
+			!strings.Contains(string(body), "redirect_uri="+redirect) {
+			t.Errorf("%s: %d %s", redirect, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := ask(DefaultClientID, "http://127.0.0.1:53999/anything"); resp.StatusCode != 302 {
+		t.Errorf("a Desktop client lost its loopback redirect: %d", resp.StatusCode)
+	}
+
+	// The file the fake hands out is what x/oauth2 reads, and the code it
+	// brings back is exchanged for the URI it was issued to.
+	cfg, err := google.ConfigFromJSON(e.s.WebCredentialsJSON(e.url), ScopeDrive)
+	if err != nil || cfg.ClientID != WebClientID || cfg.RedirectURL != "http://127.0.0.1:8085/oauth2callback" {
+		t.Fatalf("web credentials.json: %+v %v", cfg, err)
+	}
+	resp, err := noRedirect.Get(cfg.AuthCodeURL("st", oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("prompt", "consent")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"))
+	if err != nil || tok.RefreshToken == "" {
+		t.Fatalf("exchange: %+v %v", tok, err)
 	}
 }

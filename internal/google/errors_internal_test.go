@@ -1,4 +1,4 @@
-package drive
+package google
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 func TestErrorsNameTheHostNotTheWholeAddress(t *testing.T) {
 	inner := &url.Error{Op: "Post", URL: "https://oauth2.googleapis.com/token", Err: syscall.ECONNRESET}
 	err := &url.Error{Op: "Put", URL: "https://www.googleapis.com/upload/drive/v3/files?alt=json&uploadType=resumable&upload_id=SECRET-SESSION", Err: inner}
-	got := (&Dest{}).explain("upload x.csv", err)
+	got := Explain("upload x.csv", err, nil)
 	msg := got.Error()
 	if strings.Contains(msg, "upload_id") || strings.Contains(msg, "/drive/v3/") || strings.Contains(msg, "/token") {
 		t.Errorf("message holds a whole address: %s", msg)
