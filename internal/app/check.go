@@ -140,10 +140,11 @@ func checkCredentials(cfg *config.Config) (string, error) {
 	if _, err := os.Stat(path); err != nil {
 		return path + " not present: only `dbbackup token` needs it", nil
 	}
-	if _, err := googleauth.LoadClient(path, cfg.Google.Scopes); err != nil {
+	c, err := googleauth.LoadClient(path, cfg.Google.Scopes)
+	if err != nil {
 		return "", err
 	}
-	return path + " is a Desktop app OAuth client", nil
+	return path + " is a " + c.Kind() + " OAuth client", nil
 }
 
 // checkDrive refreshes the token and checks the folder and the quota.

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
@@ -18,11 +15,10 @@ import (
 	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/export/json"
 	"github.com/dbbackup/dbbackup/internal/export/xlsx"
-	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/dbbackup/dbbackup/internal/google"
 	"github.com/dbbackup/dbbackup/internal/localdir"
 	"github.com/dbbackup/dbbackup/internal/postgres"
 	"github.com/dbbackup/dbbackup/internal/retry"
-	"golang.org/x/oauth2"
 )
 
 // stagingDirName is the folder inside BACKUP_DIR where runs write their
@@ -159,21 +155,12 @@ func (a *App) Destination(ctx context.Context, cfg *config.Config, log *slog.Log
 // retried on temporary failures.
 func (a *App) Drive(ctx context.Context, cfg *config.Config, log *slog.Logger) (*drive.Dest, dbbackup.Destination, error) {
 	g := cfg.Google
-	tok, err := googleauth.ReadToken(g.TokenFile)
+	gc, err := google.New(ctx, g.TokenFile, g.Scopes, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	if w := googleauth.Exposed(g.TokenFile); w != "" {
-		log.Warn(w)
-	}
-	base := &http.Client{Transport: transport(), Timeout: 2 * time.Minute}
-	ctx = context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, base)
-	ts := googleauth.TokenSource(ctx, tok.Config(g.Scopes), tok, g.TokenFile, log)
-	// No overall timeout on API calls: a chunk of an upload may take long
-	// on a slow line; the transport bounds each step instead.
-	client := ts.Client(transport())
 	d, err := drive.New(ctx, drive.Options{FolderID: g.FolderID, Endpoint: g.APIEndpoint, ChunkSize: g.ChunkSize,
-		HTTPClient: client, Unauthorized: ts.Invalidate, Trash: cfg.TrashExpired, Log: log.WithGroup("drive")})
+		HTTPClient: gc.HTTP(), Unauthorized: gc.Invalidate, Trash: cfg.TrashExpired, Log: log.WithGroup("drive")})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,14 +173,4 @@ func FreeText(n int64) string {
 		return "unlimited"
 	}
 	return dbbackup.HumanSize(n)
-}
-
-// transport bounds connecting and waiting for an answer, never the
-// transfer of a body.
-func transport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = 30 * time.Second
-	t.ResponseHeaderTimeout = 5 * time.Minute
-	return t
 }
