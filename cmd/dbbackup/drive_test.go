@@ -212,17 +212,8 @@ func TestDriveFailures(t *testing.T) {
 func TestTokenCommand(t *testing.T) {
 	g := newGoogle(t, "")
 	tokenFile := filepath.Join(t.TempDir(), "new-token.json")
-	consent, done := startToken(t, g.with("GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
-	// Play the browser: open the consent address the command printed; the
-	// fake consents and redirects to the command's loopback address.
-	resp, err := http.Get(consent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if err := <-done; err != nil {
-		t.Fatalf("token: %v", err)
-	}
+	address, done := startToken(t, g.with("GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
+	consent(t, address, done)
 	q := g.fake.AuthRequests()[0]
 	if q.Get("access_type") != "offline" || q.Get("prompt") != "consent" || q.Get("code_challenge_method") != "S256" || q.Get("state") == "" {
 		t.Errorf("consent request %v", q)
@@ -271,15 +262,8 @@ func TestTokenCommandWithAWebClient(t *testing.T) {
 	g.fake.AddWebClient("https://backup.example.com/google/callback", redirect)
 	creds, tokenFile := filepath.Join(t.TempDir(), "web.json"), filepath.Join(t.TempDir(), "token.json")
 	os.WriteFile(creds, g.fake.WebCredentialsJSON(g.env["GOOGLE_API_ENDPOINT"]), 0o600)
-	consent, done := startToken(t, g.with("GOOGLE_CREDENTIALS_FILE", creds, "GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
-	resp, err := http.Get(consent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if err := <-done; err != nil {
-		t.Fatalf("token: %v", err)
-	}
+	address, done := startToken(t, g.with("GOOGLE_CREDENTIALS_FILE", creds, "GOOGLE_TOKEN_FILE", tokenFile), strings.NewReader(""))
+	consent(t, address, done)
 	if got := g.fake.AuthRequests()[0].Get("redirect_uri"); got != redirect {
 		t.Errorf("redirect_uri %q, want the registered %q", got, redirect)
 	}
@@ -406,6 +390,21 @@ func TestTokenCommandAcceptsAPastedAddress(t *testing.T) {
 	}
 	if tok, err := googleauth.ReadToken(tokenFile); err != nil || tok.RefreshToken == "" {
 		t.Fatalf("saved token %+v, %v", tok, err)
+	}
+}
+
+// consent plays the browser: it opens the consent address `dbbackup token`
+// printed, the fake consents and redirects to the command's loopback
+// address; then it waits for the command to finish.
+func consent(t *testing.T, address string, done <-chan error) {
+	t.Helper()
+	resp, err := http.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("token: %v", err)
 	}
 }
 
