@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,24 +96,52 @@ type File struct {
 	SetID string `json:"-"`
 	// Database is the database the file's set holds, where the
 	// destination tags files with it (Drive); "" elsewhere.
-	Database string    `json:"-"`
-	Format   Format    `json:"format,omitempty"`
-	Size     int64     `json:"size"`
-	SHA256   string    `json:"sha256,omitempty"`
-	MD5      string    `json:"md5,omitempty"`
-	ID       string    `json:"-"` // the destination's own id (a path, a Drive file id)
-	Link     string    `json:"link,omitempty"`
-	ModTime  time.Time `json:"-"`
+	Database string `json:"-"`
+	// Job is the job that made the file's set, where the destination tags
+	// files with it (Drive); "" elsewhere, and on files made before jobs.
+	Job     string    `json:"-"`
+	Format  Format    `json:"format,omitempty"`
+	Size    int64     `json:"size"`
+	SHA256  string    `json:"sha256,omitempty"`
+	MD5     string    `json:"md5,omitempty"`
+	ID      string    `json:"-"` // the destination's own id (a path, a Drive file id)
+	Link    string    `json:"link,omitempty"`
+	ModTime time.Time `json:"-"`
 }
 
-// setIDPattern matches a set id: backup_YYYYMMDD_HHMMSS, with _N appended
-// when several runs start in the same second.
-var setIDPattern = regexp.MustCompile(`^backup_(\d{8}_\d{6})(?:_([1-9][0-9]*))?`)
+// DefaultJob is the job the .env defines. A set that carries no job (made
+// before there were jobs) is its.
+const DefaultJob = "default"
 
-// SetIDAt returns the id of a set started at t; seq > 1 tells apart runs that
-// started in the same second.
-func SetIDAt(t time.Time, seq int) string {
-	id := "backup_" + t.Format("20060102_150405")
+// DefaultPrefix is the set id prefix of the job default
+// (BACKUP_NAME_PREFIX): its names stay the seed's backup_YYYYMMDD_HHMMSS.
+const DefaultPrefix = "backup"
+
+// prefixPattern is a valid BACKUP_NAME_PREFIX. It may hold "_": a set id
+// is read from its end, where the time stamp has a fixed shape.
+const prefixPattern = `[A-Za-z0-9][A-Za-z0-9_-]{0,39}`
+
+var validPrefix = regexp.MustCompile(`^` + prefixPattern + `$`)
+
+// setIDPattern matches a set id, prefix_YYYYMMDD_HHMMSS with _N appended
+// when several runs start in the same second, followed by the end of the
+// name or a dot.
+var setIDPattern = regexp.MustCompile(`^` + prefixPattern + `_(\d{8}_\d{6})(?:_[1-9][0-9]*)?(?:\.|$)`)
+
+// ValidPrefix checks a set id prefix (BACKUP_NAME_PREFIX): the error is a
+// *ConfigError naming that setting.
+func ValidPrefix(prefix string) error {
+	if validPrefix.MatchString(prefix) {
+		return nil
+	}
+	return &ConfigError{Var: "BACKUP_NAME_PREFIX", Problem: fmt.Sprintf("%q is not a valid name prefix", prefix),
+		Hint: "use 1 to 40 letters, digits, _ or -, beginning with a letter or digit"}
+}
+
+// SetIDAt returns the id of a set named with prefix (see ValidPrefix)
+// started at t; seq > 1 tells apart runs that started in the same second.
+func SetIDAt(prefix string, t time.Time, seq int) string {
+	id := prefix + "_" + t.Format("20060102_150405")
 	if seq > 1 {
 		id += "_" + strconv.Itoa(seq)
 	}
@@ -120,22 +149,18 @@ func SetIDAt(t time.Time, seq int) string {
 }
 
 // ParseSetID reads the set id and start time from a file name such as
-// backup_20260210_020000.csv.zip, in location loc. ok is false for a name
-// the tool did not make.
+// backup_20260210_020000.csv.zip, in location loc, whatever its prefix.
+// ok is false for a name the tool did not make.
 func ParseSetID(name string, loc *time.Location) (id string, at time.Time, ok bool) {
 	m := setIDPattern.FindStringSubmatch(name)
 	if m == nil {
-		return "", time.Time{}, false
-	}
-	rest := name[len(m[0]):]
-	if rest != "" && rest[0] != '.' {
 		return "", time.Time{}, false
 	}
 	at, err := time.ParseInLocation("20060102_150405", m[1], loc)
 	if err != nil {
 		return "", time.Time{}, false
 	}
-	return m[0], at, true
+	return strings.TrimSuffix(m[0], "."), at, true
 }
 
 // ParseFileName reads the set id and format of a file the tool names, such

@@ -10,7 +10,8 @@ import (
 // internal/destinationtest.
 type Destination interface {
 	// Put stores the bytes of r as a file named f.Name, tagged with
-	// f.SetID and f.Format. A partially stored file is never visible under
+	// f.SetID and f.Format, and with f.Database and f.Job where the
+	// destination keeps tags (List returns them). A partially stored file is never visible under
 	// its name: after an error nothing is stored, or the stored file must
 	// be removed by the implementation. When f.MD5 or f.Size is set, Put
 	// compares them with what was stored; on a difference it removes the

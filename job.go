@@ -11,15 +11,18 @@ import (
 
 // History records runs in the local run history.
 type History interface {
-	// Begin records a run that starts now and returns its id.
-	Begin(ctx context.Context, started time.Time) (int64, error)
+	// Begin records a run of job ("" is DefaultJob) that starts now and
+	// returns its id.
+	Begin(ctx context.Context, job string, started time.Time) (int64, error)
 	// Finish stores what the run did.
 	Finish(ctx context.Context, id int64, o *Outcome) error
 	// SetReport keeps the rendered report and whether it was sent.
 	SetReport(ctx context.Context, id int64, subject, text, html string, sent bool, sendErr string) error
 	// LastSuccessful returns the row counts and size of the newest
-	// successful run of database; ok is false when there is none.
-	LastSuccessful(ctx context.Context, database string) (tables []TableCount, size int64, ok bool, err error)
+	// successful run of job ("" is DefaultJob) and database; ok is false
+	// when there is none. Runs of other jobs never count, even of the
+	// same database.
+	LastSuccessful(ctx context.Context, job, database string) (tables []TableCount, size int64, ok bool, err error)
 }
 
 // Reporter renders and sends the report of a run.
@@ -41,6 +44,10 @@ var ErrReportNotSent = errors.New("the report could not be sent")
 // happened before. A failed run deletes no set. Run it only while holding
 // the run lock.
 type Job struct {
+	// Name is the job's name ("" is DefaultJob): the history records it.
+	// It must be Runner.Job: the run's sets, retention and the report's
+	// changes since the last run are all that job's.
+	Name      string
 	Runner    *Runner
 	Retention Policy // Days 0: keep every set; applied to Runner.Copy too
 	Reporter  Reporter
@@ -65,10 +72,14 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	r := j.Runner
 	started := r.Now()
 	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database}
+	if jobOrDefault(j.Name) != r.job() {
+		// A wiring mistake: going on would count another job's sets.
+		return o, &StageError{StageConfig, fmt.Errorf("job %s was given the runner of job %s", jobOrDefault(j.Name), r.job())}
+	}
 	unrecorded := j.Unrecorded
 	var runID int64
 	if j.History != nil {
-		if runID, unrecorded = j.History.Begin(ctx, started); unrecorded != nil {
+		if runID, unrecorded = j.History.Begin(ctx, j.Name, started); unrecorded != nil {
 			j.Log.Warn("run history unwritable: this run is not recorded", "err", unrecorded)
 		}
 	}
@@ -86,7 +97,7 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	} else {
 		if j.History != nil {
 			var herr error
-			if o.Previous, o.PreviousSize, _, herr = j.History.LastSuccessful(ctx, rep.Snapshot.Database); herr != nil {
+			if o.Previous, o.PreviousSize, _, herr = j.History.LastSuccessful(ctx, r.job(), rep.Snapshot.Database); herr != nil {
 				j.Log.Warn("run history unreadable: the report shows no change since the last run", "err", herr)
 			}
 		}
@@ -112,8 +123,8 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 // every set look old.
 const MaxClockSkew = time.Hour
 
-// retain applies retention to the sets of the database just backed up,
-// in the destination and in the local copy, unless it is off or the
+// retain applies retention to the job's sets of the database just backed
+// up, in the destination and in the local copy, unless it is off or the
 // clocks disagree.
 func (j *Job) retain(ctx context.Context, o *Outcome) {
 	r, rep := j.Runner, o.Report
@@ -128,7 +139,7 @@ func (j *Job) retain(ctx context.Context, o *Outcome) {
 		return
 	}
 	prune := func(dest Destination, what string) *RetentionResult {
-		res, err := Prune(ctx, dest, j.Retention, r.Now(), r.Location, rep.Snapshot.Database, false, j.Log)
+		res, err := Prune(ctx, dest, j.Retention, r.Now(), r.Location, r.job(), rep.Snapshot.Database, false, j.Log)
 		if err != nil {
 			rep.Warnings = append(rep.Warnings, "retention "+what+"did not run: "+err.Error()+"; the next run tries again")
 		}
@@ -162,7 +173,7 @@ func ClockSkew(server, from, to time.Time) time.Duration {
 func (j *Job) record(ctx context.Context, id int64, o *Outcome, unrecorded error) int64 {
 	if j.History != nil && unrecorded == nil {
 		if id == 0 {
-			id, unrecorded = j.History.Begin(ctx, o.Report.Started)
+			id, unrecorded = j.History.Begin(ctx, j.Name, o.Report.Started)
 		}
 		if unrecorded == nil {
 			unrecorded = j.History.Finish(ctx, id, o)

@@ -18,7 +18,7 @@ type memHistory struct {
 	sent     []bool
 }
 
-func (h *memHistory) Begin(context.Context, time.Time) (int64, error) {
+func (h *memHistory) Begin(context.Context, string, time.Time) (int64, error) {
 	return int64(len(h.finished) + 1), nil
 }
 func (h *memHistory) Finish(_ context.Context, _ int64, o *dbbackup.Outcome) error {
@@ -30,7 +30,7 @@ func (h *memHistory) SetReport(_ context.Context, _ int64, subject, _, _ string,
 	h.sent = append(h.sent, sent)
 	return nil
 }
-func (h *memHistory) LastSuccessful(_ context.Context, database string) ([]dbbackup.TableCount, int64, bool, error) {
+func (h *memHistory) LastSuccessful(_ context.Context, _, database string) ([]dbbackup.TableCount, int64, bool, error) {
 	for i := len(h.finished) - 1; i >= 0; i-- {
 		if o := h.finished[i]; o.OK() && o.Report.Snapshot.Database == database {
 			return o.Report.Tables, o.Report.Size(), true, nil
@@ -65,16 +65,13 @@ func (m *memReporter) Notify(_ context.Context, o *dbbackup.Outcome) error {
 func seedSets(t *testing.T, dest *localdir.Dir, n int, newest time.Time) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		putSet(t, dest, dbbackup.SetIDAt(newest.AddDate(0, 0, -i), 1), "shop")
+		putSet(t, dest, dbbackup.SetIDAt("backup", newest.AddDate(0, 0, -i), 1), "shop")
 	}
 }
 
 func countSets(t *testing.T, dest dbbackup.Destination) int {
-	files, err := dest.List(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(dbbackup.Sets(files, time.UTC))
+	t.Helper()
+	return len(dbbackup.Sets(list(t, dest), time.UTC))
 }
 
 func TestJobRetentionOnlyAfterAStoredSet(t *testing.T) {

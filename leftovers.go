@@ -21,8 +21,11 @@ const runRecordName = "run.json"
 // runRecord is the content of runRecordName.
 type runRecord struct {
 	SetID string `json:"set_id"`
-	Dest  string `json:"destination"`
-	Copy  string `json:"copy,omitempty"`
+	// Job is the job of the run; "" in a record made before jobs, which
+	// is the job default's.
+	Job  string `json:"job,omitempty"`
+	Dest string `json:"destination"`
+	Copy string `json:"copy,omitempty"`
 	// Database is known once the snapshot is taken, still before anything
 	// is stored: the record is written again then.
 	Database string `json:"database,omitempty"`
@@ -32,7 +35,7 @@ type runRecord struct {
 // put in place of the old one, and the folders synced, so that the record
 // is whole and outlives a power loss too.
 func (r *Runner) writeRecord(st *staging, database string) error {
-	rec := runRecord{SetID: st.setID, Dest: r.Dest.String(), Database: database}
+	rec := runRecord{SetID: st.setID, Job: r.job(), Dest: r.Dest.String(), Database: database}
 	if r.Copy != nil {
 		rec.Copy = r.Copy.String()
 	}
@@ -89,8 +92,11 @@ func syncDir(dir string) error {
 // holding the run lock: a running run's folder is in the staging folder
 // too. It returns, for the report, one line per interrupted run whose
 // files it removed or could not remove; what fails is tried again by the
-// next run. A staging folder the tool cannot trust (a link, another
-// user's) is left alone, with the same *ConfigError a run gets.
+// next run. Only the runs of r.Job are looked at: StagingDir is the job's
+// own (StagingDirName), and a run recorded with another job, should it be
+// there, is left alone with its files. A staging folder the tool cannot
+// trust (a link, another user's) is left alone, with the same
+// *ConfigError a run gets.
 func (r *Runner) Recover(ctx context.Context) ([]string, error) {
 	if _, err := os.Lstat(r.StagingDir); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -120,6 +126,10 @@ func (r *Runner) recoverRun(ctx context.Context, st *staging) []string {
 	var rec runRecord
 	if err == nil {
 		err = json.Unmarshal(b, &rec)
+	}
+	if err == nil && jobOrDefault(rec.Job) != r.job() {
+		r.Log.Warn("the staging folder holds a run of another job: it is left to that job", "path", st.dir, "job", rec.Job)
+		return nil
 	}
 	if err != nil || rec.SetID != st.setID {
 		// Killed before its record was whole, so before it stored
@@ -166,7 +176,9 @@ func (r *Runner) recoverRun(ctx context.Context, st *staging) []string {
 }
 
 // removeUnfinished deletes the files of the recorded run's set from dest
-// unless the set is whole, and returns how many it deleted.
+// unless the set is whole or its manifest is another job's, and returns
+// how many it deleted. Files tagged with another job or database are
+// never among them.
 func (r *Runner) removeUnfinished(ctx context.Context, dest Destination, rec runRecord) (int, error) {
 	listed, err := dest.List(ctx)
 	if err != nil {
@@ -174,16 +186,24 @@ func (r *Runner) removeUnfinished(ctx context.Context, dest Destination, rec run
 	}
 	var files []File
 	for _, f := range filesOf(listed, rec.SetID) {
-		if f.Database == "" || rec.Database == "" || f.Database == rec.Database {
+		sameDB := f.Database == "" || rec.Database == "" || f.Database == rec.Database
+		if sameDB && (f.Job == "" || f.Job == jobOrDefault(rec.Job)) {
 			files = append(files, f)
 		}
 	}
 	if len(files) == 0 {
 		return 0, nil
 	}
-	set := Set{ID: rec.SetID, Files: files}
-	if inspect(ctx, dest, &set); set.Complete {
+	// One set: its job from the files' tags or DefaultJob, until its
+	// manifest says otherwise.
+	set := Sets(files, r.Location)[0]
+	inspect(ctx, dest, &set)
+	switch {
+	case set.Complete:
 		r.Log.Info("an interrupted run had stored its whole set: it is kept", "set", rec.SetID, "destination", dest.String())
+		return 0, nil
+	case set.Manifest != nil && set.Job != jobOrDefault(rec.Job):
+		r.Log.Warn("files named like an interrupted run's set are another job's: they are kept", "set", rec.SetID, "job", set.Job)
 		return 0, nil
 	}
 	return deleteAll(ctx, dest, files)

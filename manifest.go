@@ -14,9 +14,12 @@ const ManifestFormat = "dbbackup-manifest/1"
 // without this program. It is stored last: a set without a manifest is
 // incomplete.
 type Manifest struct {
-	Format        string       `json:"format"`
-	SetID         string       `json:"set_id"`
-	ToolVersion   string       `json:"tool_version"`
+	Format      string `json:"format"`
+	SetID       string `json:"set_id"`
+	ToolVersion string `json:"tool_version"`
+	// Job is the job that made the set; "" in a manifest made before
+	// jobs, whose set is the job default's.
+	Job           string       `json:"job,omitempty"`
 	Database      string       `json:"database"`
 	ServerVersion string       `json:"server_version"`
 	SnapshotTime  time.Time    `json:"snapshot_time"`

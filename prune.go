@@ -7,19 +7,20 @@ import (
 	"time"
 )
 
-// Prune inspects dest, applies the policy to the sets of database and,
-// unless dryRun, deletes the sets it says to remove. Sets of other
-// databases are not looked at. Of a set only the files its manifest lists
+// Prune inspects dest, applies the policy to the sets job made of
+// database ("" is DefaultJob) and, unless dryRun, deletes the sets it says
+// to remove. Sets of other jobs and databases are not looked at: they
+// neither count toward MinKeep nor are removed, whatever their age. Of a set only the files its manifest lists
 // are deleted, the manifest last, so a set
 // whose files could not all be deleted still looks like a set and the
 // next prune finishes the job. A file that is already gone counts as
 // deleted.
-func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *time.Location, database string, dryRun bool, log *slog.Logger) (*RetentionResult, error) {
+func Prune(ctx context.Context, dest Destination, p Policy, now time.Time, loc *time.Location, job, database string, dryRun bool, log *slog.Logger) (*RetentionResult, error) {
 	sets, err := InspectSets(ctx, dest, loc)
 	if err != nil {
 		return nil, err
 	}
-	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, OfDatabase(sets, database))}
+	res := &RetentionResult{DryRun: dryRun, Decisions: p.Apply(now, OfJob(sets, job, database))}
 	for _, d := range res.Decisions {
 		if !d.Set.Complete && !d.Remove {
 			log.Warn("a backup set is not whole: kept", "set", d.Set.ID, "problem", d.Set.Problem)

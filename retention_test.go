@@ -23,14 +23,14 @@ func daily(n, offset int) []dbbackup.Set {
 	var sets []dbbackup.Set
 	for i := 0; i < n; i++ {
 		at := day0.AddDate(0, 0, -offset-i)
-		sets = append(sets, dbbackup.Set{ID: dbbackup.SetIDAt(at, 1), Time: at, Complete: true})
+		sets = append(sets, dbbackup.Set{ID: dbbackup.SetIDAt("backup", at, 1), Time: at, Complete: true})
 	}
 	return sets
 }
 
 // broken is a set that is not whole; named when its manifest names it.
 func broken(at time.Time, named bool) dbbackup.Set {
-	s := dbbackup.Set{ID: dbbackup.SetIDAt(at, 1), Time: at, Problem: "a file is missing"}
+	s := dbbackup.Set{ID: dbbackup.SetIDAt("backup", at, 1), Time: at, Problem: "a file is missing"}
 	if named {
 		s.Manifest = &dbbackup.Manifest{SetID: s.ID, Database: "shop"}
 	}
@@ -101,16 +101,24 @@ func (f *flakyDelete) Delete(ctx context.Context, file dbbackup.File) error {
 	return f.Dir.Delete(ctx, file)
 }
 
-// putSet stores a whole set of database in dest: a csv and a json file and
-// the manifest that lists them.
+// putSet stores a whole set of database in dest, made before there were
+// jobs: a csv and a json file and the manifest that lists them.
 func putSet(t *testing.T, dest dbbackup.Destination, id, database string) {
 	t.Helper()
+	putJobSet(t, dest, "", id, database, 0)
+}
+
+// putJobSet stores a whole set that job made of database, its data files
+// padded with pad bytes each.
+func putJobSet(t *testing.T, dest dbbackup.Destination, job, id, database string, pad int) {
+	t.Helper()
 	ctx := context.Background()
-	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Database: database}
+	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Job: job, Database: database}
 	for _, name := range []string{id + ".csv", id + ".json"} {
-		f := dbbackup.File{Name: name, Size: int64(len(name))}
+		content := name + strings.Repeat(" ", pad)
+		f := dbbackup.File{Name: name, Size: int64(len(content))}
 		f.SetID, f.Format, _ = dbbackup.ParseFileName(name)
-		stored, err := dest.Put(ctx, f, strings.NewReader(name))
+		stored, err := dest.Put(ctx, f, strings.NewReader(content))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,12 +154,12 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	policy := dbbackup.Policy{Days: 30, MinKeep: 3}
 	old := daily(5, 40)[3].ID
 
-	dry, err := dbbackup.Prune(ctx, dir, policy, day0, time.UTC, "shop", true, quiet)
+	dry, err := dbbackup.Prune(ctx, dir, policy, day0, time.UTC, dbbackup.DefaultJob, "shop", true, quiet)
 	if err != nil || len(dry.Removed) != 0 {
 		t.Fatalf("dry run: %v %+v", err, dry)
 	}
 	dest := &flakyDelete{Dir: dir, failName: old + ".json"}
-	res, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, "shop", false, quiet)
+	res, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, dbbackup.DefaultJob, "shop", false, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +169,7 @@ func TestPruneDeletesWholeSetsAndFinishesNextTime(t *testing.T) {
 	if removed(res.Decisions) != removed(dry.Decisions) {
 		t.Fatalf("the dry run said %s, the real run did %s", removed(dry.Decisions), removed(res.Decisions))
 	}
-	again, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, "shop", false, quiet)
+	again, err := dbbackup.Prune(ctx, dest, policy, day0, time.UTC, dbbackup.DefaultJob, "shop", false, quiet)
 	if err != nil || len(again.Removed) != 1 || again.Removed[0].ID != old || len(again.Failed) != 0 {
 		t.Fatalf("the next prune did not finish the job: %v %+v", err, again)
 	}
@@ -194,7 +202,7 @@ func TestPruneCountsOnlyWholeSets(t *testing.T) {
 	os.WriteFile(filepath.Join(dir.Path(), "backup_20200101_000000.csv"), []byte("mine"), 0o600)
 	os.WriteFile(filepath.Join(dir.Path(), "backup_20200101_000000.manifest.json"), []byte("{}"), 0o600)
 
-	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 1}, day0, time.UTC, "shop", false,
+	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 1}, day0, time.UTC, dbbackup.DefaultJob, "shop", false,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +226,7 @@ func TestPruneReportsASetMissingFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	id := dbbackup.SetIDAt(day0, 1)
+	id := dbbackup.SetIDAt("backup", day0, 1)
 	m := &dbbackup.Manifest{Format: dbbackup.ManifestFormat, SetID: id, Database: "shop",
 		Files: []dbbackup.File{{Name: id + ".csv", Size: 1}, {Name: id + ".xlsx"}}}
 	var b strings.Builder
@@ -230,7 +238,7 @@ func TestPruneReportsASetMissingFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 3}, day0, time.UTC, "shop", true, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	res, err := dbbackup.Prune(ctx, dir, dbbackup.Policy{Days: 30, MinKeep: 3}, day0, time.UTC, dbbackup.DefaultJob, "shop", true, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,10 +51,22 @@ type Runner struct {
 	Exporters []Exporter
 	Dest      Destination
 	Scope     Scope
+	// Job is the job the sets are made for ("" is DefaultJob): the
+	// manifest and the destination's tags carry it, and Recover and the
+	// size check look at this job's runs and sets alone.
+	Job string
+	// Prefix begins the set names (BACKUP_NAME_PREFIX; "" is
+	// DefaultPrefix).
+	Prefix string
+	// Database is the database the settings name, "" when unknown: the
+	// size check before the snapshot takes the newest set of Job and
+	// Database as the size of the next one.
+	Database string
 	// StagingDir holds the files of a run while they are written. It is
-	// created if missing; a run leaves nothing in it.
+	// created if missing; a run leaves nothing in it. Each job has its own
+	// (StagingDirName): Recover empties it of what interrupted runs left.
 	StagingDir string
-	// Location is the time zone of set names (backup_YYYYMMDD_HHMMSS).
+	// Location is the time zone of set names (prefix_YYYYMMDD_HHMMSS).
 	Location *time.Location
 	Now      func() time.Time
 	Log      *slog.Logger
@@ -65,6 +77,15 @@ type Runner struct {
 	// Copy, if set, also receives every file of a stored set (a local
 	// copy beside Google Drive). A failed copy is a warning.
 	Copy Destination
+}
+
+func (r *Runner) job() string { return jobOrDefault(r.Job) }
+
+func (r *Runner) prefix() string {
+	if r.Prefix == "" {
+		return DefaultPrefix
+	}
+	return r.Prefix
 }
 
 // Report is what a run did. It is complete up to the stage that failed.
@@ -330,7 +351,7 @@ func (r *Runner) verify(ctx context.Context, files []File) error {
 
 func (r *Runner) manifest(rep *Report) *Manifest {
 	return &Manifest{
-		Format: ManifestFormat, SetID: rep.SetID, ToolVersion: Version,
+		Format: ManifestFormat, SetID: rep.SetID, ToolVersion: Version, Job: r.job(),
 		Database: rep.Snapshot.Database, ServerVersion: rep.Snapshot.ServerVersion,
 		SnapshotTime: rep.Snapshot.SnapshotTime, TimeZone: rep.Snapshot.TimeZone,
 		StartedAt: rep.Started, FinishedAt: r.Now(),

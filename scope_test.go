@@ -66,6 +66,16 @@ func TestParseFileName(t *testing.T) {
 		{"backup_20260210_020000_2.xlsx", "backup_20260210_020000_2", dbbackup.FormatXLSX},
 		{"backup_20260210_020000.manifest.json", "backup_20260210_020000", dbbackup.FormatManifest},
 		{"backup_20260210_020000.dump", "backup_20260210_020000", dbbackup.FormatDump},
+		// Any job's prefix, "_" in it too: the time stamp is found from the end.
+		{"crm_20260210_020000.csv", "crm_20260210_020000", dbbackup.FormatCSV},
+		{"Nightly-2_20260210_020000_3.json", "Nightly-2_20260210_020000_3", dbbackup.FormatJSON},
+		{"shop_eu_20260210_020000.manifest.json", "shop_eu_20260210_020000", dbbackup.FormatManifest},
+		{"a_20260209_010000_20260210_020000.dump", "a_20260209_010000_20260210_020000", dbbackup.FormatDump},
+		{strings.Repeat("p", 40) + "_20260210_020000.csv", strings.Repeat("p", 40) + "_20260210_020000", dbbackup.FormatCSV},
+		{strings.Repeat("p", 41) + "_20260210_020000.csv", "", ""}, // prefix too long
+		{"_20260210_020000.csv", "", ""}, // no prefix
+		{"-x_20260210_020000.csv", "", ""},
+		{"crm 2_20260210_020000.csv", "", ""},
 		{"backup_20261310_020000.csv", "", ""}, // month 13
 		{"backup_20260210_020000.txt", "", ""},
 		{"backup_20260210_020000x.csv", "", ""},

@@ -17,6 +17,9 @@ type Set struct {
 	// a readable manifest, the one its files are tagged with ("" when
 	// unknown).
 	Database string
+	// Job is the job that made the set: its manifest's, else the one its
+	// files are tagged with, else DefaultJob (a set made before jobs).
+	Job      string
 	Files    []File    // every file tagged with the set id, the user's renamed ones too
 	Manifest *Manifest // nil when there is none or it cannot be read
 	// Complete: the manifest parses, names this set and a database, and
@@ -36,8 +39,8 @@ func (s Set) Size() int64 {
 }
 
 // Sets groups the files the tool made into sets, newest first, without
-// reading anything: Complete stays false. Files of other origin are left
-// out.
+// reading anything: Complete stays false, and Job and Database are the
+// files' tags. Files of other origin are left out.
 func Sets(files []File, loc *time.Location) []Set {
 	byID := map[string]*Set{}
 	for _, f := range files {
@@ -54,18 +57,39 @@ func Sets(files []File, loc *time.Location) []Set {
 			byID[f.SetID] = s
 		}
 		s.Files = append(s.Files, f)
+		if s.Job == "" {
+			s.Job = f.Job
+		}
+		if s.Database == "" {
+			s.Database = f.Database
+		}
 	}
 	sets := make([]Set, 0, len(byID))
 	for _, s := range byID {
+		s.Job = jobOrDefault(s.Job)
 		sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Name < s.Files[j].Name })
 		sets = append(sets, *s)
 	}
-	sort.Slice(sets, func(i, j int) bool { return sets[i].ID > sets[j].ID })
+	sort.Slice(sets, func(i, j int) bool { return newer(sets[i], sets[j]) })
 	return sets
 }
 
-// InspectSets lists dest and tells of every set, newest first, which
-// database it holds and whether it is whole: each manifest is read once.
+// newer orders sets newest first by the time in their ids, not by the ids:
+// a job whose prefix changed has sets of two prefixes. Sets of one second
+// go by their number: a longer id has the larger one.
+func newer(a, b Set) bool {
+	switch {
+	case !a.Time.Equal(b.Time):
+		return a.Time.After(b.Time)
+	case len(a.ID) != len(b.ID):
+		return len(a.ID) > len(b.ID)
+	}
+	return a.ID > b.ID
+}
+
+// InspectSets lists dest and tells of every set, newest first, which job
+// made it, which database it holds and whether it is whole: each manifest
+// is read once. Pick one job's sets with OfJob.
 func InspectSets(ctx context.Context, dest Destination, loc *time.Location) ([]Set, error) {
 	files, err := dest.List(ctx)
 	if err != nil {
@@ -83,11 +107,6 @@ func InspectSets(ctx context.Context, dest Destination, loc *time.Location) ([]S
 
 // inspect reads s's manifest and checks s against it.
 func inspect(ctx context.Context, dest Destination, s *Set) {
-	for _, f := range s.Files {
-		if s.Database == "" {
-			s.Database = f.Database
-		}
-	}
 	m, err := SetManifest(ctx, dest, *s)
 	if err != nil {
 		s.Problem = err.Error()
@@ -96,6 +115,9 @@ func inspect(ctx context.Context, dest Destination, s *Set) {
 	s.Manifest = m
 	if m.Database != "" {
 		s.Database = m.Database
+	}
+	if m.Job != "" {
+		s.Job = m.Job
 	}
 	var problems []string
 	switch {
@@ -111,7 +133,7 @@ func inspect(ctx context.Context, dest Destination, s *Set) {
 		stored[f.Name] = f
 	}
 	for _, want := range m.Files {
-		if p := fileProblem(stored, want, m.Database); p != "" {
+		if p := fileProblem(stored, want, m.Database, s.Job); p != "" {
 			problems = append(problems, p)
 		}
 	}
@@ -120,7 +142,7 @@ func inspect(ctx context.Context, dest Destination, s *Set) {
 }
 
 // fileProblem checks a file the manifest lists against the stored one.
-func fileProblem(stored map[string]File, want File, database string) string {
+func fileProblem(stored map[string]File, want File, database, job string) string {
 	got, ok := stored[want.Name]
 	switch {
 	case !ok:
@@ -133,6 +155,8 @@ func fileProblem(stored map[string]File, want File, database string) string {
 		return fmt.Sprintf("%s is tagged as %s, the manifest says %s", want.Name, got.Format, want.Format)
 	case got.Database != "" && got.Database != database:
 		return fmt.Sprintf("%s is tagged as a file of database %s, the manifest says %s", want.Name, got.Database, database)
+	case got.Job != "" && got.Job != job:
+		return fmt.Sprintf("%s is tagged as a file of job %s, the manifest says %s", want.Name, got.Job, job)
 	}
 	return ""
 }
@@ -145,7 +169,7 @@ func (s Set) Named() bool {
 
 // Listed returns the stored files the set's manifest lists, the manifest
 // last: the only files of the set the tool may delete. A file is the
-// manifest's by name and by its tags (format, database) where the
+// manifest's by name and by its tags (format, database, job) where the
 // destination keeps them.
 func (s Set) Listed() []File {
 	if s.Manifest == nil {
@@ -160,6 +184,7 @@ func (s Set) Listed() []File {
 		want, ok := listed[f.Name]
 		switch {
 		case f.Database != "" && f.Database != s.Manifest.Database:
+		case f.Job != "" && f.Job != s.Job:
 		case f.Name == ManifestName(s.ID) && f.Format == FormatManifest:
 			manifest = append(manifest, f)
 		case ok && (f.Format == "" || f.Format == want.Format):
@@ -169,14 +194,26 @@ func (s Set) Listed() []File {
 	return append(out, manifest...)
 }
 
-// OfDatabase returns the sets that hold database. A set whose database is
-// unknown (no readable manifest) is of none: nothing ever removes it.
-func OfDatabase(sets []Set, database string) []Set {
+// OfJob returns the sets job made of database ("" is DefaultJob): the
+// only sets that job's runs count, compare or delete. A set whose database
+// is unknown (no readable manifest, no tag) is of none: nothing ever
+// removes it.
+func OfJob(sets []Set, job, database string) []Set {
+	job = jobOrDefault(job)
 	var out []Set
 	for _, s := range sets {
-		if s.Database == database {
+		if s.Job == job && s.Database == database {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// jobOrDefault is job, or DefaultJob for "": a zero Runner, a set or a run
+// record without a job are the job default's.
+func jobOrDefault(job string) string {
+	if job == "" {
+		return DefaultJob
+	}
+	return job
 }

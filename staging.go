@@ -19,16 +19,18 @@ import (
 // (fsynced and checksummed), stored, and the folder is removed at the end.
 type staging struct {
 	setID    string
+	job      string // tags the files
 	database string // tags the files, once the snapshot named it
 	dir      string
-	lastSize int64 // size of the newest set already in the destination
+	lastSize int64 // size of the newest set of the job and database already in the destination
 	putTried bool  // a file was handed to the destination
 	observe  Observer
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
 // staging folder is created exclusively, and the destination must not hold
-// the id yet. Runs started in the same second get backup_…_2, _3, ….
+// the id yet, whichever job made it. Runs started in the same second get
+// prefix_…_2, _3, ….
 func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 	if err := r.makeStagingDir(); err != nil {
 		return nil, err
@@ -41,12 +43,9 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 	for _, f := range existing {
 		taken[f.SetID] = true
 	}
-	var lastSize int64
-	if sets := Sets(existing, r.Location); len(sets) > 0 {
-		lastSize = sets[0].Size()
-	}
+	lastSize := r.lastSize(ctx, existing)
 	for seq := 1; seq < 1000; seq++ {
-		id := SetIDAt(start.In(r.Location), seq)
+		id := SetIDAt(r.prefix(), start.In(r.Location), seq)
 		if taken[id] {
 			continue
 		}
@@ -58,7 +57,7 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
-		st := &staging{setID: id, dir: dir, lastSize: lastSize}
+		st := &staging{setID: id, job: r.job(), dir: dir, lastSize: lastSize}
 		if err := r.writeRecord(st, ""); err != nil {
 			st.remove()
 			return nil, err
@@ -66,6 +65,27 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		return st, nil
 	}
 	return nil, errors.New("no free set name: 999 runs started in the same second")
+}
+
+// lastSize is the size of the newest set of r's job and database among
+// the existing files, 0 when there is none. Sets that other jobs or
+// databases made are passed over: by their tags where the destination
+// keeps them, else by their manifests.
+func (r *Runner) lastSize(ctx context.Context, existing []File) int64 {
+	for _, s := range Sets(existing, r.Location) {
+		if ctx.Err() != nil {
+			return 0
+		}
+		tagged := s.Files[0].Job != ""
+		if (tagged && s.Job != r.job()) || (r.Database != "" && s.Database != "" && s.Database != r.Database) {
+			continue
+		}
+		inspect(ctx, r.Dest, &s)
+		if s.Job == r.job() && (r.Database == "" || s.Database == r.Database) {
+			return s.Size()
+		}
+	}
+	return 0
 }
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
@@ -89,7 +109,7 @@ func (s *staging) seal(name string, format Format) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("checksum %s: %w", name, err)
 	}
-	return File{Name: name, SetID: s.setID, Database: s.database, Format: format, Size: n,
+	return File{Name: name, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: n,
 		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil))}, nil
 }
 
@@ -155,6 +175,18 @@ func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
 			return total, err
 		}
 	}
+}
+
+// StagingDirName is the name of job's staging folder inside BACKUP_DIR
+// ("" is DefaultJob): .partial for the job default, as before there were
+// jobs, and .partial-NAME for the others, so that one job's Recover never
+// sees another job's runs, running or interrupted. Listings skip hidden
+// names.
+func StagingDirName(job string) string {
+	if job = jobOrDefault(job); job == DefaultJob {
+		return ".partial"
+	}
+	return ".partial-" + job
 }
 
 // makeStagingDir creates the staging folder if it is missing and checks

@@ -43,7 +43,7 @@ func newHistoryCommand(g *globals) *cobra.Command {
 				printRun(out, d)
 				return nil
 			}
-			runs, err := s.Runs(cmd.Context(), limit)
+			runs, err := s.Runs(cmd.Context(), "", limit) // job: default until --job (issue 8)
 			if err != nil {
 				return err
 			}

@@ -32,7 +32,8 @@ file is missing or damaged.`,
 					return asUsage(&app.NoSetError{ID: args[0], Dest: dest.String()})
 				}
 			case !all:
-				if sets = dbbackup.OfDatabase(sets, database); len(sets) > 0 {
+				// job: default until --job (issue 8)
+				if sets = dbbackup.OfJob(sets, dbbackup.DefaultJob, database); len(sets) > 0 {
 					sets = sets[:1]
 				}
 			}

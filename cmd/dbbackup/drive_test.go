@@ -342,9 +342,9 @@ func TestRetentionOnDrive(t *testing.T) {
 	g := newGoogle(t, url)
 	now := time.Now()
 	for day := 1; day <= 35; day++ {
-		g.seedDriveSet(dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url), nil)
+		g.seedDriveSet(dbbackup.SetIDAt("backup", now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url), nil)
 	}
-	old := dbbackup.SetIDAt(now.AddDate(0, 0, -300), 1)
+	old := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -300), 1)
 	g.fake.AddFile(googlefake.FileSpec{Name: old + ".csv", Parents: []string{g.folder}, Content: []byte("someone else's")})
 	g.fake.AddFile(googlefake.FileSpec{Name: "notes.txt", Parents: []string{g.folder}, Content: []byte("mine")})
 
@@ -458,7 +458,7 @@ func TestDriveQuotaInReportAndHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	runs, _ := s.Runs(context.Background(), 0)
+	runs, _ := s.Runs(context.Background(), "", 0)
 	if len(runs) != 1 {
 		t.Fatalf("history %+v", runs)
 	}

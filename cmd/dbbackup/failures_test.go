@@ -48,7 +48,7 @@ func history(t *testing.T, stateDir string) []state.Run {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	runs, err := s.Runs(context.Background(), 0)
+	runs, err := s.Runs(context.Background(), "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

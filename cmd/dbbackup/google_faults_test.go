@@ -39,7 +39,7 @@ func TestCraftedTokenPickleFailsTheRunWithAReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if runs, err := s.Runs(context.Background(), 0); err != nil || len(runs) != 1 || runs[0].Status == state.StatusOK {
+	if runs, err := s.Runs(context.Background(), "", 0); err != nil || len(runs) != 1 || runs[0].Status == state.StatusOK {
 		t.Errorf("history: %v %+v", err, runs)
 	}
 }

@@ -72,12 +72,12 @@ func TestOnlyWholeSetsCount(t *testing.T) {
 	db := dbName(url)
 	dir := t.TempDir()
 	now := time.Now()
-	whole := dbbackup.SetIDAt(now.AddDate(0, 0, -41), 1)
+	whole := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -41), 1)
 	seedSet(t, dir, whole, db)
-	broken := dbbackup.SetIDAt(now.AddDate(0, 0, -40), 1)
+	broken := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -40), 1)
 	seedSet(t, dir, broken, db)
 	os.Truncate(filepath.Join(dir, broken+".csv"), 3) // damaged: shorter than its manifest says
-	mine := dbbackup.SetIDAt(now.AddDate(0, 0, -90), 1)
+	mine := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -90), 1)
 	os.WriteFile(filepath.Join(dir, mine+".csv"), []byte("my own file"), 0o600)
 	os.WriteFile(filepath.Join(dir, dbbackup.ManifestName(mine)), []byte("{}"), 0o600)
 	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_RETENTION_MIN_KEEP": "1"}
@@ -109,9 +109,9 @@ func TestDriveDeletesOnlyWhatTheManifestLists(t *testing.T) {
 	db := dbName(url)
 	g := newGoogle(t, url)
 	now := time.Now()
-	renamed := dbbackup.SetIDAt(now.AddDate(0, 0, -50), 1)
+	renamed := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -50), 1)
 	g.seedDriveSet(renamed, db, map[string]string{renamed + ".csv": "orders for the auditor.csv"})
-	expired := dbbackup.SetIDAt(now.AddDate(0, 0, -51), 1)
+	expired := dbbackup.SetIDAt("backup", now.AddDate(0, 0, -51), 1)
 	g.seedDriveSet(expired, db, nil)
 
 	list := runCLI(t, g.env, "list")
@@ -142,7 +142,7 @@ func TestTwoDatabasesOneFolder(t *testing.T) {
 	mb := newMailbox(t)
 	dir, stateDir := t.TempDir(), t.TempDir()
 	// A third database's only set, long expired.
-	other := dbbackup.SetIDAt(time.Now().AddDate(0, 0, -60), 1)
+	other := dbbackup.SetIDAt("backup", time.Now().AddDate(0, 0, -60), 1)
 	seedSet(t, dir, other, "crm")
 	env := mb.env(map[string]string{"BACKUP_DIR": dir, "STATE_DIR": stateDir, "BACKUP_FORMATS": "csv,json,dump",
 		"BACKUP_RETENTION_MIN_KEEP": "1"})
@@ -198,9 +198,9 @@ func TestKeepLocalCopiesArePruned(t *testing.T) {
 	dir := g.env["BACKUP_DIR"]
 	now := time.Now()
 	for day := 40; day < 50; day++ {
-		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+		seedSet(t, dir, dbbackup.SetIDAt("backup", now.AddDate(0, 0, -day), 1), dbName(url))
 	}
-	seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -70), 1), "crm")
+	seedSet(t, dir, dbbackup.SetIDAt("backup", now.AddDate(0, 0, -70), 1), "crm")
 	env := newMailbox(t).env(g.with("BACKUP_FORMATS", "csv", "BACKUP_KEEP_LOCAL", "true", "BACKUP_RETENTION_MIN_KEEP", "3",
 		"STATE_DIR", t.TempDir()))
 	res := runCLI(t, env, "run")
@@ -224,7 +224,7 @@ func TestClockAheadSkipsRetention(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	for day := 1; day <= 21; day++ {
-		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+		seedSet(t, dir, dbbackup.SetIDAt("backup", now.AddDate(0, 0, -day), 1), dbName(url))
 	}
 	clock = func() time.Time { return time.Now().AddDate(1, 0, 0) }
 	t.Cleanup(func() { clock = time.Now })
@@ -245,7 +245,7 @@ func TestPruneRefusesWhileTheClockIsOff(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	for day := 1; day <= 5; day++ {
-		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day), 1), dbName(url))
+		seedSet(t, dir, dbbackup.SetIDAt("backup", now.AddDate(0, 0, -day), 1), dbName(url))
 	}
 	clock = func() time.Time { return time.Now().AddDate(1, 0, 0) }
 	t.Cleanup(func() { clock = time.Now })

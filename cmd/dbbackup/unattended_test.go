@@ -148,7 +148,7 @@ func TestReportEmailForEveryOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	runs, err := s.Runs(context.Background(), 0)
+	runs, err := s.Runs(context.Background(), "", 0)
 	if err != nil || len(runs) != 4 {
 		t.Fatalf("history: %v %+v", err, runs)
 	}
@@ -181,7 +181,7 @@ func TestSMTPDownExitsThreeAndKeepsTheBackup(t *testing.T) {
 	}
 	s, _ := state.Open(stateDir)
 	defer s.Close()
-	runs, _ := s.Runs(context.Background(), 1)
+	runs, _ := s.Runs(context.Background(), "", 1)
 	d, err := s.Run(context.Background(), runs[0].ID)
 	if err != nil || d.Status != state.StatusOK || d.Report == nil || d.Report.Sent || d.Report.Text == "" {
 		t.Fatalf("the unsent report is not kept: %v %+v", err, d)
@@ -206,10 +206,10 @@ func TestRetentionAndPruneDryRun(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	for day := 1; day <= 40; day++ { // a month and more of daily sets
-		seedSet(t, dir, dbbackup.SetIDAt(now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url)) // an hour younger than whole days
+		seedSet(t, dir, dbbackup.SetIDAt("backup", now.AddDate(0, 0, -day).Add(time.Hour), 1), dbName(url)) // an hour younger than whole days
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o640)
-	future := dbbackup.SetIDAt(now.AddDate(0, 0, 5), 1)
+	future := dbbackup.SetIDAt("backup", now.AddDate(0, 0, 5), 1)
 	seedSet(t, dir, future, dbName(url))
 	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"}
 

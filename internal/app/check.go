@@ -90,7 +90,7 @@ func checkHistory(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	defer s.Close()
-	runs, err := s.Runs(ctx, 1)
+	runs, err := s.Runs(ctx, "", 1) // job: default until --job (issue 8)
 	if err != nil {
 		return "", err
 	}

@@ -28,7 +28,7 @@ func MarkInterrupted(ctx context.Context, h dbbackup.History, log *slog.Logger) 
 	if !ok {
 		return
 	}
-	if n, err := s.MarkInterrupted(ctx); err != nil {
+	if n, err := s.MarkInterrupted(ctx, dbbackup.DefaultJob); err != nil { // job: default until --job (issue 8)
 		log.Warn("run history", "err", err)
 	} else if n > 0 {
 		log.Warn("an earlier run was interrupted (killed or crashed); nothing of it was kept", "runs", n)

@@ -151,7 +151,7 @@ func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location
 		return dbbackup.Set{}, dbbackup.File{}, nil, &NoSetError{ID: args[0], Dest: dest.String()}
 	}
 	if len(args) == 0 {
-		sets = dbbackup.OfDatabase(sets, database)
+		sets = dbbackup.OfJob(sets, dbbackup.DefaultJob, database) // job: default until --job (issue 8)
 	}
 	for _, s := range sets {
 		if (len(args) == 1 && s.ID != args[0]) || !s.Complete {

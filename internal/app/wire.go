@@ -21,10 +21,6 @@ import (
 	"github.com/dbbackup/dbbackup/internal/retry"
 )
 
-// stagingDirName is the folder inside BACKUP_DIR where runs write their
-// files before they are stored. Listings skip hidden names.
-const stagingDirName = ".partial"
-
 // DatabaseName is the name of the database the settings connect to: the
 // sets of that database are the ones prune, verify and restore pick.
 func DatabaseName(cfg *config.Config) (string, error) {
@@ -37,7 +33,7 @@ func DatabaseName(cfg *config.Config) (string, error) {
 
 // Runner wires the adapters the configuration asks for.
 func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dbbackup.Runner, error) {
-	_, db, err := NewDatabase(cfg, log)
+	pg, db, err := NewDatabase(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +63,10 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		Exporters:  exporters,
 		Dest:       local,
 		Scope:      cfg.Scope,
-		StagingDir: filepath.Join(local.Path(), stagingDirName),
+		Job:        dbbackup.DefaultJob, // job: default until --job (issue 8)
+		Prefix:     dbbackup.DefaultPrefix,
+		Database:   pg.Name(),
+		StagingDir: filepath.Join(local.Path(), dbbackup.StagingDirName(dbbackup.DefaultJob)),
 		Location:   cfg.NameLocation,
 		Now:        a.now,
 		Log:        log,

@@ -25,6 +25,9 @@ const (
 	propSet    = "dbbackup_set"
 	propFormat = "dbbackup_format"
 	propDB     = "dbbackup_database"
+	// propJob is the job that made the file's set; a file without it was
+	// made before there were jobs and is the job default's.
+	propJob = "dbbackup_job"
 )
 
 const folderMime = "application/vnd.google-apps.folder"

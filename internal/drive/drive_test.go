@@ -206,6 +206,36 @@ func TestListTellsTheToolsFilesFromOthers(t *testing.T) {
 	}
 }
 
+// TestFilesCarryTheirJob: a file is tagged with the job that made its
+// set, and listed with it, so that jobs sharing a folder tell their sets
+// apart; a file made before jobs lists no job, and its set is default's.
+func TestFilesCarryTheirJob(t *testing.T) {
+	fx := newFixture(t)
+	data, f := payload(1000)
+	f.Job, f.Database = "crm", "shop"
+	stored, err := fx.put(t, data, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta, _ := fx.fake.File(stored.ID); meta.AppProperties["dbbackup_job"] != "crm" {
+		t.Fatalf("appProperties %v", meta.AppProperties)
+	}
+	fx.fake.AddFile(googlefake.FileSpec{Name: "backup_20250101_000000.csv", Parents: []string{fx.folder}, Content: []byte("old"),
+		AppProperties: map[string]string{"dbbackup": "1.0", "dbbackup_set": "backup_20250101_000000", "dbbackup_format": "csv"}})
+	files, err := fx.dest.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[string]string{}
+	for _, s := range dbbackup.Sets(files, time.UTC) {
+		jobs[s.ID] = s.Job + "/" + s.Database
+	}
+	want := map[string]string{f.SetID: "crm/shop", "backup_20250101_000000": "default/"}
+	if len(jobs) != 2 || jobs[f.SetID] != want[f.SetID] || jobs["backup_20250101_000000"] != want["backup_20250101_000000"] {
+		t.Fatalf("sets listed as %v, want %v", jobs, want)
+	}
+}
+
 func TestTrashInsteadOfDelete(t *testing.T) {
 	fx := newFixture(t)
 	data, f := payload(1000)

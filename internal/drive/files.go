@@ -33,7 +33,7 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 		Name:          f.Name,
 		Parents:       []string{d.folder},
 		MimeType:      dbbackup.MIMEType(f.Name),
-		AppProperties: map[string]string{propTool: dbbackup.Version, propSet: f.SetID, propFormat: string(f.Format), propDB: f.Database},
+		AppProperties: map[string]string{propTool: dbbackup.Version, propSet: f.SetID, propFormat: string(f.Format), propDB: f.Database, propJob: f.Job},
 	}
 	created, err := d.svc.Files.Create(meta).
 		Media(r, googleapi.ChunkSize(d.chunk), googleapi.ContentType(meta.MimeType)).
@@ -142,6 +142,7 @@ func (d *Dest) file(f *drive.File) dbbackup.File {
 		out.SetID = f.AppProperties[propSet]
 		out.Format = dbbackup.Format(f.AppProperties[propFormat])
 		out.Database = f.AppProperties[propDB]
+		out.Job = f.AppProperties[propJob]
 	}
 	if t, err := time.Parse(time.RFC3339, f.CreatedTime); err == nil {
 		out.ModTime = t

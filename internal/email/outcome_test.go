@@ -87,7 +87,7 @@ func exampleRetention(files []dbbackup.File) *dbbackup.RetentionResult {
 		exampleStart, exampleStart.AddDate(0, 0, -1), exampleStart.AddDate(0, 0, -14),
 		exampleStart.AddDate(0, 0, -31), exampleStart.AddDate(0, 0, -45),
 	} {
-		id := dbbackup.SetIDAt(at, 0)
+		id := dbbackup.SetIDAt("backup", at, 0)
 		set := dbbackup.Set{ID: id, Time: at, Complete: true}
 		for _, f := range files {
 			f.Name = id + strings.TrimPrefix(f.Name, files[0].SetID)

@@ -1,6 +1,7 @@
 // Package localdir is a Destination on a local folder. Every file is written
 // under a temporary name, fsynced and then given its name, so a crash or a
-// full disk never leaves a file that looks finished.
+// full disk never leaves a file that looks finished. A file keeps no tags
+// but its name: the job and database of a set are its manifest's.
 package localdir
 
 import (

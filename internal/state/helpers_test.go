@@ -21,7 +21,7 @@ func openStore(t *testing.T, dir string) *Store {
 
 func begin(t *testing.T, s *Store, started time.Time) int64 {
 	t.Helper()
-	id, err := s.Begin(context.Background(), started)
+	id, err := s.Begin(context.Background(), "", started)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ var t0 = time.Date(2026, 2, 10, 2, 0, 0, 123456789, time.UTC)
 // okOutcome is a successful run started at started with every field set,
 // including a dump-only table (Rows -1) and names outside ASCII.
 func okOutcome(started time.Time) *dbbackup.Outcome {
-	id := dbbackup.SetIDAt(started, 1)
+	id := dbbackup.SetIDAt("backup", started, 1)
 	old := dbbackup.Set{ID: "backup_20251201_020000", Time: time.Date(2025, 12, 1, 2, 0, 0, 0, time.UTC), Complete: true,
 		Files: []dbbackup.File{{Name: "backup_20251201_020000.csv.zip", Size: 700}, {Name: "backup_20251201_020000.manifest.json", Size: 50}}}
 	stuck := dbbackup.Set{ID: "backup_20251202_020000", Time: time.Date(2025, 12, 2, 2, 0, 0, 0, time.UTC), Complete: true,

@@ -125,7 +125,7 @@ func TestJobsInAnOlderFile(t *testing.T) {
 	if j := getJob(t, s, "crm"); j.Settings["DATABASE_URL"] != "postgres:///crm" {
 		t.Errorf("job in an upgraded file: %+v", j)
 	}
-	if runs, err := s.Runs(ctx, 0); err != nil || len(runs) != 1 || !runs[0].Started.Equal(t0) {
+	if runs, err := s.Runs(ctx, "", 0); err != nil || len(runs) != 1 || !runs[0].Started.Equal(t0) {
 		t.Errorf("the older run: %+v, %v", runs, err)
 	}
 }

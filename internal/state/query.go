@@ -14,6 +14,7 @@ import (
 // the local time zone.
 type Run struct {
 	ID       int64
+	Job      string // the job the run belongs to; dbbackup.DefaultJob for runs made before jobs
 	SetID    string // "" until the run named its set
 	Database string // the database the run backed up; "" when it never connected
 	Started  time.Time
@@ -74,7 +75,7 @@ type Report struct {
 
 // runColumns and scanRun read a Run; the counts come from run_files so
 // that they cannot disagree with the files listed.
-const runColumns = `r.id, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
+const runColumns = `r.id, r.job, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
 	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id),
 	(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id),
 	p.sent`
@@ -85,7 +86,7 @@ func scanRun(row interface{ Scan(...any) error }, r *Run) error {
 	var started string
 	var finished sql.NullString
 	var sent sql.NullBool
-	err := row.Scan(&r.ID, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
+	err := row.Scan(&r.ID, &r.Job, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
 	if err != nil {
 		return err
 	}
@@ -112,14 +113,15 @@ func parseNullTime(s sql.NullString) (time.Time, error) {
 	return parseTime(s.String)
 }
 
-// Runs returns the newest limit runs, newest first; limit <= 0 returns
-// every run.
-func (s *Store) Runs(ctx context.Context, limit int) (runs []Run, err error) {
+// Runs returns the newest limit runs of job, newest first; job "" returns
+// the runs of every job, limit <= 0 every run.
+func (s *Store) Runs(ctx context.Context, job string, limit int) (runs []Run, err error) {
 	defer func() { err = s.explain(err) }()
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+runFrom+` ORDER BY r.started DESC, r.id DESC LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+runFrom+` WHERE ? = '' OR r.job = ?
+		ORDER BY r.started DESC, r.id DESC LIMIT ?`, job, job, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -165,10 +167,12 @@ func (s *Store) Run(ctx context.Context, id int64) (d *RunDetail, err error) {
 }
 
 // LastSuccessful returns the row counts and total size of the newest run
-// of database that ended "ok", for the report's change columns; ok is
-// false when there is none. Failed and interrupted runs are skipped: their
-// counts say nothing about the data; so are runs of other databases.
-func (s *Store) LastSuccessful(ctx context.Context, database string) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
+// of job ("" is dbbackup.DefaultJob) and database that ended "ok", for the
+// report's change columns; ok is false when there is none. Failed and
+// interrupted runs are skipped: their counts say nothing about the data;
+// so are runs of other databases, and of other jobs: another job may back
+// up the same database with another scope.
+func (s *Store) LastSuccessful(ctx context.Context, job, database string) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
 	defer func() { err = s.explain(err) }()
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -177,7 +181,8 @@ func (s *Store) LastSuccessful(ctx context.Context, database string) (tables []d
 	defer tx.Rollback()
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT r.id, (SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id)
-		FROM runs r WHERE r.status = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`, StatusOK, database).Scan(&id, &size)
+		FROM runs r WHERE r.status = ? AND r.job = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`,
+		StatusOK, jobOrDefault(job), database).Scan(&id, &size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, false, nil
 	}

@@ -42,6 +42,14 @@ func statusOf(o *dbbackup.Outcome) Status {
 	return StatusFailed
 }
 
+// jobOrDefault is job, or dbbackup.DefaultJob for "".
+func jobOrDefault(job string) string {
+	if job == "" {
+		return dbbackup.DefaultJob
+	}
+	return job
+}
+
 // timeLayout keeps every stored time in UTC with a fixed width, so that
 // the text sorts in time order and reads well in the sqlite3 shell.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -56,28 +64,30 @@ func nullTime(t time.Time) sql.NullString {
 	return sql.NullString{String: formatTime(t), Valid: true}
 }
 
-// Begin records a run that started at started, with status "running",
-// and returns its id (never 0). Should the process die before Finish, the
-// row stays "running" until MarkInterrupted.
-func (s *Store) Begin(ctx context.Context, started time.Time) (id int64, err error) {
+// Begin records a run of job ("" is dbbackup.DefaultJob) that started at
+// started, with status "running", and returns its id (never 0). Should the
+// process die before Finish, the row stays "running" until
+// MarkInterrupted.
+func (s *Store) Begin(ctx context.Context, job string, started time.Time) (id int64, err error) {
 	defer func() { err = s.explain(err) }()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO runs (started, status) VALUES (?, ?)`,
-		formatTime(started), StatusRunning)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO runs (job, started, status) VALUES (?, ?, ?)`,
+		jobOrDefault(job), formatTime(started), StatusRunning)
 	if err != nil {
 		return 0, fmt.Errorf("record run start: %w", err)
 	}
 	return res.LastInsertId()
 }
 
-// MarkInterrupted turns every run still "running" into "interrupted" and
-// returns how many there were. Call it only while holding the backup
-// lock, before Begin: then no other run can be in progress, and a
-// "running" row is one whose process died. Readers such as the web UI
-// must not call it.
-func (s *Store) MarkInterrupted(ctx context.Context) (n int64, err error) {
+// MarkInterrupted turns every run of job ("" is dbbackup.DefaultJob)
+// still "running" into "interrupted" and returns how many there were.
+// Call it only while holding job's lock, before Begin: then no other run
+// of the job can be in progress, and a "running" row of it is one whose
+// process died. Runs of other jobs may be running meanwhile: they are not
+// touched. Readers such as the web UI must not call it.
+func (s *Store) MarkInterrupted(ctx context.Context, job string) (n int64, err error) {
 	defer func() { err = s.explain(err) }()
-	res, err := s.db.ExecContext(ctx, `UPDATE runs SET status = ? WHERE status = ?`,
-		StatusInterrupted, StatusRunning)
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET status = ? WHERE status = ? AND job = ?`,
+		StatusInterrupted, StatusRunning, jobOrDefault(job))
 	if err != nil {
 		return 0, fmt.Errorf("mark interrupted runs: %w", err)
 	}

@@ -32,7 +32,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 		}
 	}
-	check("run", d.Run, Run{ID: id, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
+	check("run", d.Run, Run{ID: id, Job: dbbackup.DefaultJob, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
 		Status: StatusOK, FileCount: 2, Size: rep.Size(), HasReport: true, ReportSent: true})
 	check("hint", d.Hint, "")
 	check("destination", d.Destination, o.Destination)
@@ -150,18 +150,18 @@ func TestFinishRefusesWhatIsNotRunning(t *testing.T) {
 func TestLastSuccessfulSkipsFailedAndInterrupted(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, t.TempDir())
-	if _, _, ok, err := s.LastSuccessful(ctx, "shop"); ok || err != nil {
+	if _, _, ok, err := s.LastSuccessful(ctx, "", "shop"); ok || err != nil {
 		t.Fatalf("empty history: ok %v, err %v", ok, err)
 	}
 	good := okOutcome(t0)
 	record(t, s, good)
 	record(t, s, failedOutcome(t0.Add(24*time.Hour)))
 	begin(t, s, t0.Add(48*time.Hour))
-	if _, err := s.MarkInterrupted(ctx); err != nil {
+	if _, err := s.MarkInterrupted(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	begin(t, s, t0.Add(72*time.Hour)) // still running: the current run
-	tables, size, ok, err := s.LastSuccessful(ctx, "shop")
+	tables, size, ok, err := s.LastSuccessful(ctx, "", "shop")
 	if err != nil || !ok {
 		t.Fatalf("ok %v, err %v", ok, err)
 	}
@@ -172,7 +172,7 @@ func TestLastSuccessfulSkipsFailedAndInterrupted(t *testing.T) {
 	newer := okOutcome(t0.Add(96 * time.Hour))
 	newer.Report.Tables = newer.Report.Tables[:1]
 	record(t, s, newer)
-	if tables, _, _, _ := s.LastSuccessful(ctx, "shop"); !reflect.DeepEqual(tables, newer.Report.Tables) {
+	if tables, _, _, _ := s.LastSuccessful(ctx, "", "shop"); !reflect.DeepEqual(tables, newer.Report.Tables) {
 		t.Errorf("after a newer OK run: %v", tables)
 	}
 }
@@ -201,7 +201,7 @@ func TestRunsNewestFirstWithLimit(t *testing.T) {
 		{2, []int64{a, d}},
 		{10, []int64{a, d, c, b}},
 	} {
-		runs, err := s.Runs(ctx, tc.limit)
+		runs, err := s.Runs(ctx, "", tc.limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +209,7 @@ func TestRunsNewestFirstWithLimit(t *testing.T) {
 			t.Errorf("Runs(%d) = %v, want %v", tc.limit, got, tc.want)
 		}
 	}
-	runs, _ := s.Runs(ctx, 1)
+	runs, _ := s.Runs(ctx, "", 1)
 	if r := runs[0]; r.Status != StatusRunning || !r.Finished.IsZero() || r.HasReport || !r.Started.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("a running run reads as %+v", r)
 	}
@@ -230,7 +230,7 @@ func TestSkippedAndStoppedRuns(t *testing.T) {
 			t.Errorf("want %s: %v %+v", want, err, d)
 		}
 	}
-	if _, _, ok, err := s.LastSuccessful(ctx, ""); ok || err != nil {
+	if _, _, ok, err := s.LastSuccessful(ctx, "", ""); ok || err != nil {
 		t.Errorf("a skipped run counts as successful: %v %v", ok, err)
 	}
 }

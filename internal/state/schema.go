@@ -112,6 +112,12 @@ CREATE TABLE jobs (
 	updated  TEXT NOT NULL
 );
 `,
+	// 4: every run belongs to a job; the runs made before jobs are the
+	// job default's.
+	`
+ALTER TABLE runs ADD COLUMN job TEXT NOT NULL DEFAULT 'default';
+CREATE INDEX runs_by_job ON runs (job, started, id);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its

@@ -4,8 +4,9 @@
 // read it; backups never depend on it, so a damaged file costs history,
 // not backups. The same file keeps the jobs made with `dbbackup job`.
 //
-// One process writes at a time (the run holds the backup lock); any
-// number of processes may read meanwhile, since the file is in WAL mode.
+// Runs of different jobs may write at once (each holds its own job's
+// lock): writers queue for SQLite's write lock; any number of processes
+// may read meanwhile, since the file is in WAL mode.
 // Nothing secret is stored in the clear: the Outcome carries no
 // credentials, error texts are stored as given, which the rest of the
 // program already keeps free of passwords, and a job's secrets arrive

@@ -175,20 +175,20 @@ func TestReadersDuringWrite(t *testing.T) {
 	// Far below busyTimeout: a reader that had to wait would fail here.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	runs, err := r.Runs(ctx, 0)
+	runs, err := r.Runs(ctx, "", 0)
 	if err != nil || len(runs) != 1 || runs[0].Status != StatusRunning {
 		t.Fatalf("Runs during a write: %+v, %v", runs, err)
 	}
 	if d, err := r.Run(ctx, id); err != nil || d.Status != StatusRunning {
 		t.Fatalf("Run during a write: %+v, %v", d, err)
 	}
-	if _, _, _, err := r.LastSuccessful(ctx, "shop"); err != nil {
+	if _, _, _, err := r.LastSuccessful(ctx, "", "shop"); err != nil {
 		t.Fatalf("LastSuccessful during a write: %v", err)
 	}
 
 	second := make(chan error, 1)
 	go func() {
-		_, err := r.Begin(context.Background(), t0.Add(time.Minute))
+		_, err := r.Begin(context.Background(), "", t0.Add(time.Minute))
 		second <- err
 	}()
 	if err := tx.Commit(); err != nil {
@@ -197,7 +197,7 @@ func TestReadersDuringWrite(t *testing.T) {
 	if err := <-second; err != nil {
 		t.Errorf("a second writer failed instead of waiting: %v", err)
 	}
-	if runs, _ := r.Runs(context.Background(), 0); len(runs) != 2 || runs[1].Status != StatusOK {
+	if runs, _ := r.Runs(context.Background(), "", 0); len(runs) != 2 || runs[1].Status != StatusOK {
 		t.Errorf("after the commit: %+v", runs)
 	}
 }
@@ -208,7 +208,7 @@ func TestKilledRunIsInterrupted(t *testing.T) {
 	if dir := os.Getenv("STATE_TEST_KILL_DIR"); dir != "" {
 		s, err := Open(dir)
 		if err == nil {
-			_, err = s.Begin(context.Background(), t0)
+			_, err = s.Begin(context.Background(), "", t0)
 		}
 		if err != nil {
 			os.Exit(2)
@@ -227,15 +227,15 @@ func TestKilledRunIsInterrupted(t *testing.T) {
 	}
 
 	reader := openStore(t, dir) // opening must not decide what a running row means
-	runs, err := reader.Runs(ctx, 0)
+	runs, err := reader.Runs(ctx, "", 0)
 	if err != nil || len(runs) != 1 || runs[0].Status != StatusRunning {
 		t.Fatalf("after the kill: %+v, %v", runs, err)
 	}
-	n, err := reader.MarkInterrupted(ctx)
+	n, err := reader.MarkInterrupted(ctx, "")
 	if err != nil || n != 1 {
 		t.Fatalf("MarkInterrupted: %d, %v", n, err)
 	}
-	if n, _ := reader.MarkInterrupted(ctx); n != 0 {
+	if n, _ := reader.MarkInterrupted(ctx, ""); n != 0 {
 		t.Errorf("a second MarkInterrupted found %d runs", n)
 	}
 	d, err := reader.Run(ctx, runs[0].ID)
@@ -247,7 +247,7 @@ func TestKilledRunIsInterrupted(t *testing.T) {
 	}
 	// The next run records normally after it.
 	id := record(t, reader, okOutcome(t0.Add(24*time.Hour)))
-	if runs, _ := reader.Runs(ctx, 0); runs[0].ID != id || runs[1].Status != StatusInterrupted {
+	if runs, _ := reader.Runs(ctx, "", 0); runs[0].ID != id || runs[1].Status != StatusInterrupted {
 		t.Errorf("runs: %+v", runs)
 	}
 }
@@ -261,7 +261,7 @@ func TestConcurrentOpen(t *testing.T) {
 		go func() {
 			s, err := Open(dir)
 			if err == nil {
-				_, err = s.Begin(context.Background(), t0)
+				_, err = s.Begin(context.Background(), "", t0)
 				s.Close()
 			}
 			errs <- err
@@ -272,7 +272,7 @@ func TestConcurrentOpen(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if runs, err := openStore(t, dir).Runs(context.Background(), 0); err != nil || len(runs) != 4 {
+	if runs, err := openStore(t, dir).Runs(context.Background(), "", 0); err != nil || len(runs) != 4 {
 		t.Errorf("runs: %d, %v", len(runs), err)
 	}
 }
