@@ -31,7 +31,7 @@ func newRootCommand() *cobra.Command {
 		return usageError{dbbackup.WithHint(err, "`%s --help` lists its flags", c.CommandPath())}
 	})
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
-		newPruneCommand(g), newCronCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g))
+		newPruneCommand(g), newCronCommand(), newSecretKeyCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g))
 	refuseUnknownCommands(root)
 	return root
 }
