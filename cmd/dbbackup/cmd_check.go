@@ -9,8 +9,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// checkJSON is one check in `dbbackup check --json`; the names are stable.
+type checkJSON struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Hint   string `json:"hint,omitempty"`
+}
+
 func newCheckCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the whole setup: settings, database, pg_dump, Google, SMTP",
 		Long: `Walks the setup a backup needs and prints one line per check with OK or FAIL
@@ -19,37 +29,71 @@ be refreshed). Exit code 0 only when every check passes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
-			cfg, log, err := g.load(cmd)
-			if err != nil {
-				fmt.Fprintf(out, "FAIL  settings: %v\n", err)
-				return err
-			}
-			env := "environment only (no .env file)"
-			if cfg.EnvFile != "" {
-				env = "read " + cfg.EnvFile + " and the environment"
-			}
-			fmt.Fprintf(out, "OK    settings: %s\n", env)
-			failed := 0
-			checks := g.app(cmd).Checks(cfg, log)
-			for _, c := range checks {
-				ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-				detail, err := c.Run(ctx)
-				cancel()
-				if err != nil {
-					failed++
-					fmt.Fprintf(out, "FAIL  %s: %v\n", c.Name, err)
-					if hint := app.HintOf(err); hint != "" {
-						fmt.Fprintf(out, "      Try: %s\n", hint)
+			var done []checkJSON
+			// say prints a check as soon as it is done (some take seconds);
+			// JSON waits for all of them.
+			say := func(c checkJSON) {
+				done = append(done, c)
+				switch {
+				case asJSON:
+				case c.OK:
+					fmt.Fprintf(out, "OK    %s: %s\n", c.Name, c.Detail)
+				default:
+					fmt.Fprintf(out, "FAIL  %s: %s\n", c.Name, c.Error)
+					if c.Hint != "" && c.Name != "settings" { // main prints the settings error's
+						fmt.Fprintf(out, "      Try: %s\n", c.Hint)
 					}
-					continue
 				}
-				fmt.Fprintf(out, "OK    %s: %s\n", c.Name, detail)
 			}
-			if failed > 0 {
-				return fmt.Errorf("%d of %d checks failed", failed, len(checks)+1)
+			err := runChecks(cmd, g, say)
+			if asJSON {
+				if werr := writeJSON(out, struct {
+					OK     bool        `json:"ok"`
+					Checks []checkJSON `json:"checks"`
+				}{err == nil, done}); werr != nil {
+					return werr
+				}
+			} else if err == nil {
+				fmt.Fprintf(out, "All %d checks passed.\n", len(done))
 			}
-			fmt.Fprintf(out, "All %d checks passed.\n", len(checks)+1)
-			return nil
+			return err
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	g.jobFlag(cmd)
+	return cmd
+}
+
+// runChecks runs every check of the job's setup, telling say of each.
+func runChecks(cmd *cobra.Command, g *globals, say func(checkJSON)) error {
+	cfg, log, err := g.load(cmd)
+	if err != nil {
+		say(checkJSON{Name: "settings", Error: err.Error(), Hint: app.HintOf(err)})
+		return err
+	}
+	env := "environment only (no .env file)"
+	if cfg.EnvFile != "" {
+		env = "read " + cfg.EnvFile + " and the environment"
+	}
+	if cfg.Job != "default" {
+		env = "job " + cfg.Job + " (stored), over " + env
+	}
+	say(checkJSON{Name: "settings", OK: true, Detail: env})
+	failed := 0
+	checks := g.app(cmd).Checks(cfg, log)
+	for _, c := range checks {
+		ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+		detail, err := c.Run(ctx)
+		cancel()
+		if err != nil {
+			failed++
+			say(checkJSON{Name: c.Name, Error: err.Error(), Hint: app.HintOf(err)})
+			continue
+		}
+		say(checkJSON{Name: c.Name, OK: true, Detail: detail})
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d checks failed", failed, len(checks)+1)
+	}
+	return nil
 }

@@ -6,21 +6,25 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/spf13/cobra"
 )
 
-func newCronCommand() *cobra.Command {
+func newCronCommand(g *globals) *cobra.Command {
 	var schedule string
 	cmd := &cobra.Command{
 		Use:   "cron",
-		Short: "Print the crontab line that runs the backup every night",
-		Long: `Prints a crontab line for this installation: it changes to the current
-folder (where .env is), runs this binary, and appends the output to
-logs/backup_cron.log. Add it with "crontab -e".`,
+		Short: "Print the crontab lines that run every job on its schedule",
+		Long: `Prints a crontab line for each job (or for --job NAME), at the job's
+BACKUP_SCHEDULE: it changes to the current folder (where .env is), runs this
+binary, and appends the output to logs/backup_cron.log (logs/NAME_cron.log
+for a job other than default). Add them with "crontab -e".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkSchedule(schedule); err != nil {
-				return usageError{fmt.Errorf("--schedule %q: %w", schedule, err)}
+			if cmd.Flags().Changed("schedule") {
+				if err := config.CheckSchedule(schedule); err != nil {
+					return usageError{fmt.Errorf("--schedule %q: %w", schedule, err)}
+				}
 			}
 			dir, err := os.Getwd()
 			if err != nil {
@@ -30,20 +34,46 @@ logs/backup_cron.log. Add it with "crontab -e".`,
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
 			if strings.Contains(bin, "go-build") { // go run: the binary is gone when it ends
 				fmt.Fprintln(cmd.ErrOrStderr(), "Note: this is a temporary binary from `go run`; build one first:\n  go build -o dbbackup ./cmd/dbbackup && ./dbbackup cron")
 				bin = filepath.Join(dir, "dbbackup")
 			}
+			a := g.app(cmd)
+			names := []string{g.jobName()}
+			if !cmd.Flags().Changed("job") {
+				if names, err = a.JobNames(cmd.Context()); err != nil {
+					return err
+				}
+			}
+			envFile := ""
+			if cmd.Flags().Changed("env-file") {
+				envFile = " --env-file " + cronQuote(g.envFile)
+			}
 			logs := filepath.Join(dir, "logs")
-			fmt.Fprintf(out, "%s cd %s && %s run >> %s 2>&1\n", schedule, cronQuote(dir), cronQuote(bin), cronQuote(filepath.Join(logs, "backup_cron.log")))
+			out := cmd.OutOrStdout()
+			for _, name := range names {
+				when := schedule
+				if !cmd.Flags().Changed("schedule") {
+					cfg, err := a.LoadJob(cmd.Context(), name, nil)
+					if err != nil {
+						return fmt.Errorf("job %s: %w", name, err)
+					}
+					when = cfg.Schedule
+				}
+				run, logName := "run", "backup_cron.log"
+				if name != config.DefaultJob {
+					run, logName = "run --job "+name, name+"_cron.log"
+				}
+				fmt.Fprintf(out, "%s cd %s && %s%s %s >> %s 2>&1\n", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
+			}
 			if _, err := os.Stat(logs); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Create the log folder first: mkdir -p %s\n", shellQuote(logs))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&schedule, "schedule", "0 2 * * *", "when to run, in crontab's five fields")
+	cmd.Flags().StringVar(&schedule, "schedule", config.DefaultSchedule, "when to run, in crontab's five fields (default: each job's BACKUP_SCHEDULE)")
+	g.jobFlag(cmd)
 	return cmd
 }
 

@@ -14,8 +14,25 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// runJSON is one run in `dbbackup history --json`; the names are stable.
+type runJSON struct {
+	ID       int64      `json:"id"`
+	Job      string     `json:"job"`
+	Database string     `json:"database"`
+	Set      string     `json:"set"`
+	Started  time.Time  `json:"started"`
+	Finished *time.Time `json:"finished"`
+	Status   string     `json:"status"`
+	Stage    string     `json:"stage,omitempty"`
+	Error    string     `json:"error,omitempty"`
+	Files    int        `json:"files"`
+	Size     int64      `json:"size"`
+	Report   string     `json:"report"` // "sent", "not sent" or "-" (none)
+}
+
 func newHistoryCommand(g *globals) *cobra.Command {
 	var limit int
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "history [RUN]",
 		Short: "Show past runs, or everything about one run (its report included)",
@@ -43,24 +60,42 @@ func newHistoryCommand(g *globals) *cobra.Command {
 				printRun(out, d)
 				return nil
 			}
-			runs, err := s.Runs(cmd.Context(), "", limit) // job: default until --job (issue 8)
+			job := ""
+			if cmd.Flags().Changed("job") {
+				job = g.jobName()
+			}
+			runs, err := s.Runs(cmd.Context(), job, limit)
 			if err != nil {
 				return err
+			}
+			if asJSON {
+				list := []runJSON{}
+				for _, r := range runs {
+					j := runJSON{ID: r.ID, Job: r.Job, Database: r.Database, Set: r.SetID, Started: r.Started, Status: string(r.Status),
+						Stage: string(r.Stage), Error: r.Error, Files: r.FileCount, Size: r.Size, Report: reportState(r)}
+					if !r.Finished.IsZero() {
+						j.Finished = &r.Finished
+					}
+					list = append(list, j)
+				}
+				return writeJSON(out, list)
 			}
 			if len(runs) == 0 {
 				fmt.Fprintf(out, "No runs recorded in %s yet.\n", s.Path())
 				return nil
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
+			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tJOB\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
 			for _, r := range runs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
-					printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
+					r.Job, printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
 			}
 			return tw.Flush()
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 30, "how many runs to list (0: all)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	g.jobFlag(cmd)
 	return cmd
 }
 

@@ -3,13 +3,27 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/spf13/cobra"
 )
 
+// setJSON is one set in `dbbackup list --json`; the names are stable.
+type setJSON struct {
+	ID       string          `json:"id"`
+	Job      string          `json:"job"`
+	Database string          `json:"database"`
+	Time     time.Time       `json:"time"`
+	Complete bool            `json:"complete"`
+	Problem  string          `json:"problem,omitempty"`
+	Size     int64           `json:"size"`
+	Files    []dbbackup.File `json:"files"`
+}
+
 func newListCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the backup sets in the destination, with their database and whether they are whole",
 		Args:  cobra.NoArgs,
@@ -19,7 +33,18 @@ func newListCommand(g *globals) *cobra.Command {
 				return err
 			}
 			dest, sets := found.Dest, found.Sets
+			if cmd.Flags().Changed("job") {
+				sets = dbbackup.OfJob(sets, g.jobName(), "")
+			}
 			out := cmd.OutOrStdout()
+			if asJSON {
+				list := []setJSON{}
+				for _, s := range sets {
+					list = append(list, setJSON{ID: s.ID, Job: s.Job, Database: s.Database, Time: s.Time, Complete: s.Complete,
+						Problem: s.Problem, Size: s.Size(), Files: s.Files})
+				}
+				return writeJSON(out, list)
+			}
 			if len(sets) == 0 {
 				fmt.Fprintf(out, "No backup sets in %s.\n", dest)
 				return nil
@@ -31,13 +56,16 @@ func newListCommand(g *globals) *cobra.Command {
 				if !s.Complete {
 					state = "BROKEN: " + s.Problem
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d files\t%s\t%s\n", printable(s.ID), printable(orDash(s.Database)), s.Time.Format("2006-01-02 15:04:05"),
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d files\t%s\t%s\n", printable(s.ID), s.Job, printable(orDash(s.Database)), s.Time.Format("2006-01-02 15:04:05"),
 					len(s.Files), dbbackup.HumanSize(s.Size()), printable(state))
 				for _, f := range s.Files {
-					fmt.Fprintf(tw, "  %s\t\t\t\t%s\t%s\n", printable(f.Name), dbbackup.HumanSize(f.Size), printable(f.Link))
+					fmt.Fprintf(tw, "  %s\t\t\t\t\t%s\t%s\n", printable(f.Name), dbbackup.HumanSize(f.Size), printable(f.Link))
 				}
 			}
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	g.jobFlag(cmd)
+	return cmd
 }

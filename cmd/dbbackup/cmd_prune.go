@@ -44,6 +44,7 @@ nothing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be deleted, delete nothing")
+	g.jobFlag(cmd)
 	return cmd
 }
 

@@ -41,6 +41,7 @@ target as empty as it was. Create one first, e.g.
 	cmd.Flags().StringVar(&opts.target, "target", "", "connection string of the empty database to restore into (or set "+targetVar+")")
 	cmd.Flags().IntVar(&opts.jobs, "jobs", 1, "ignored: the restore is one transaction, on one connection")
 	_ = cmd.Flags().MarkDeprecated("jobs", "the restore is one transaction now, which runs on one connection")
+	g.jobFlag(cmd)
 	return cmd
 }
 

@@ -15,26 +15,111 @@ import (
 	"golang.org/x/term"
 )
 
-func newRunCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "run",
-		Short: "Make one backup set now",
-		Long: `Export the database from one consistent snapshot into every format in
-BACKUP_FORMATS, checksum and store the files, and print a summary.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBackup(cmd.Context(), g, cmd, cmd.OutOrStdout())
-		},
-	}
+// runOverrides are run's flags that replace a job's setting for one run.
+var runOverrides = []struct{ flag, key, usage string }{
+	{"formats", "BACKUP_FORMATS", "formats of this run only, e.g. csv"},
+	{"schemas", "BACKUP_SCHEMAS", "back up only these schemas, this run only"},
+	{"tables", "BACKUP_TABLES", "back up only these tables (schema.table), this run only"},
+	{"exclude-tables", "BACKUP_EXCLUDE_TABLES", "leave these tables out, this run only"},
+	{"dir", "BACKUP_DIR", "local folder of this run only"},
 }
 
-func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Writer) error {
+func newRunCommand(g *globals) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Make one backup set now (of the job default, of --job NAME, or of --all jobs)",
+		Long: `Export the database from one consistent snapshot into every format in
+BACKUP_FORMATS, checksum and store the files, and print a summary. With --all,
+every job runs, one after another, each with its own report and history
+record; the exit code is the worst of theirs. --formats, --tables, --schemas,
+--exclude-tables and --dir change this run only; its report says so.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, o := range runOverrides {
+				if f := cmd.Flags().Lookup(o.flag); f.Changed {
+					if g.overrides == nil {
+						g.overrides = map[string]string{}
+					}
+					g.overrides[o.key] = f.Value.String()
+				}
+			}
+			if !all {
+				return runBackup(cmd.Context(), g, cmd, g.jobName(), cmd.OutOrStdout())
+			}
+			if cmd.Flags().Changed("job") {
+				return usageError{fmt.Errorf("--all runs every job: leave out --job")}
+			}
+			return runAll(cmd, g)
+		},
+	}
+	g.jobFlag(cmd)
+	cmd.Flags().BoolVar(&all, "all", false, "run every job, one after another")
+	for _, o := range runOverrides {
+		cmd.Flags().String(o.flag, "", o.usage+" ("+o.key+")")
+	}
+	return cmd
+}
+
+// runAll runs every job in turn. Its error is that of the job that ended
+// worst, so that the exit code is the worst of them.
+func runAll(cmd *cobra.Command, g *globals) error {
+	names, err := g.app(cmd).JobNames(cmd.Context())
+	if err != nil {
+		return err
+	}
+	var worst error
+	var failed []string
+	out := cmd.OutOrStdout()
+	for i, name := range names {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		fmt.Fprintf(out, "== job %s ==\n", name)
+		err := runBackup(cmd.Context(), g, cmd, name, out)
+		if err == nil {
+			continue
+		}
+		report(cmd.ErrOrStderr(), fmt.Errorf("job %s: %w", name, err))
+		failed = append(failed, name)
+		if worst == nil || severity(err) > severity(worst) {
+			worst = err
+		}
+		if cmd.Context().Err() != nil {
+			break // interrupted: the jobs after it do not start
+		}
+	}
+	if worst == nil {
+		fmt.Fprintf(out, "\nAll %d jobs backed up.\n", len(names))
+		return nil
+	}
+	return fmt.Errorf("%d of %d jobs did not end well (%s); the worst: %w", len(failed), len(names), strings.Join(failed, ", "), worst)
+}
+
+// severity orders exit codes from best to worst: stored without a report,
+// skipped for a lock, failed, a setting that stops the job.
+func severity(err error) int {
+	switch report(io.Discard, err) {
+	case exitNoReport:
+		return 1
+	case exitLocked:
+		return 2
+	case exitFailed:
+		return 3
+	}
+	return 4
+}
+
+func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, job string, out io.Writer) error {
 	a := g.app(cmd)
-	cfg, log, err := g.load(cmd)
+	cfg, log, err := g.loadJob(cmd, job)
 	if err != nil {
 		err = dbbackup.AtStage(dbbackup.StageConfig, err)
-		a.ReportEarlyFailure(ctx, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
+		a.ReportEarlyFailure(ctx, job, err, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 		return err
+	}
+	if len(g.overrides) > 0 {
+		cfg.Warnings = append(cfg.Warnings, overridesNote(cmd))
 	}
 	stderr := cmd.ErrOrStderr()
 	f, isFile := stderr.(*os.File)
@@ -44,6 +129,18 @@ func runBackup(ctx context.Context, g *globals, cmd *cobra.Command, out io.Write
 		printSummary(out, o)
 	}
 	return err
+}
+
+// overridesNote tells the report which settings came from the command
+// line for this run alone.
+func overridesNote(cmd *cobra.Command) string {
+	var used []string
+	for _, o := range runOverrides {
+		if f := cmd.Flags().Lookup(o.flag); f.Changed {
+			used = append(used, fmt.Sprintf("--%s %s", o.flag, f.Value.String()))
+		}
+	}
+	return "this run used one-off settings from its command line (" + strings.Join(used, ", ") + "); the job's own settings are unchanged"
 }
 
 // progressPrinter shows one updating line per table on a terminal, and a

@@ -9,14 +9,35 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// verifyJSON is `dbbackup verify --json`; the field names are stable.
+type verifyJSON struct {
+	OK   bool            `json:"ok"`
+	Sets []verifiedSetJS `json:"sets"`
+}
+
+type verifiedSetJS struct {
+	ID       string          `json:"id"`
+	Manifest fileCheckJSON   `json:"manifest"`
+	Files    []fileCheckJSON `json:"files"`
+}
+
+type fileCheckJSON struct {
+	Name    string `json:"name"`
+	Size    int64  `json:"size,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+	OK      bool   `json:"ok"`
+	Problem string `json:"problem,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
 func newVerifyCommand(g *globals) *cobra.Command {
-	var all bool
+	var all, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "verify [SET]",
 		Short: "Read a backup set back and check every file against its manifest",
 		Long: `Downloads (or reads) every file of a set from the destination and compares
 its size and SHA-256 with the set's manifest. Without SET it checks the newest
-set of the configured database; with --all, every set. Exit code 1 when any
+set of the job's database; with --all, every set. Exit code 1 when any
 file is missing or damaged.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -32,13 +53,12 @@ file is missing or damaged.`,
 					return asUsage(&app.NoSetError{ID: args[0], Dest: dest.String()})
 				}
 			case !all:
-				// job: default until --job (issue 8)
-				if sets = dbbackup.OfJob(sets, dbbackup.DefaultJob, database); len(sets) > 0 {
+				if sets = dbbackup.OfJob(sets, cfg.Job, database); len(sets) > 0 {
 					sets = sets[:1]
 				}
 			}
 			if len(sets) == 0 {
-				return fmt.Errorf("no backup set of database %s in %s to verify: `dbbackup list` shows the sets", database, dest)
+				return fmt.Errorf("no backup set of job %s (database %s) in %s to verify: `dbbackup list` shows the sets", cfg.Job, database, dest)
 			}
 			out := cmd.OutOrStdout()
 			recorded, closeHistory, err := manifestRecords(cfg.StateDir)
@@ -46,38 +66,66 @@ file is missing or damaged.`,
 				return err
 			}
 			defer closeHistory()
+			say := func(c fileCheckJSON) {
+				switch {
+				case asJSON:
+				case c.Problem != "":
+					fmt.Fprintf(out, "FAIL  %s: %s\n", printable(c.Name), c.Problem)
+				case c.Note != "":
+					fmt.Fprintf(out, "NOTE  %s: %s\n", printable(c.Name), c.Note)
+				case c.Size == 0 && c.SHA256 != "":
+					fmt.Fprintf(out, "OK    %s  sha256 %s, as the run history recorded it\n", printable(c.Name), c.SHA256)
+				default:
+					fmt.Fprintf(out, "OK    %s  %s  sha256 %s\n", printable(c.Name), dbbackup.HumanSize(c.Size), c.SHA256)
+				}
+			}
+			report := verifyJSON{OK: true}
 			bad := 0
 			for _, s := range sets {
-				if problem := checkManifest(cmd.Context(), out, dest, s, recorded); problem {
+				vs := verifiedSetJS{ID: s.ID, Manifest: checkManifest(cmd.Context(), dest, s, recorded)}
+				say(vs.Manifest)
+				if !vs.Manifest.OK {
 					bad++
 				}
 				checks, err := dbbackup.Verify(cmd.Context(), dest, s)
 				if err != nil {
 					bad++
-					fmt.Fprintf(out, "FAIL  %s: %v\n", s.ID, err)
-					continue
+					c := fileCheckJSON{Name: s.ID, Problem: err.Error()}
+					vs.Files = append(vs.Files, c)
+					say(c)
 				}
 				for _, c := range checks {
-					if c.Problem != "" {
+					fc := fileCheckJSON{Name: c.File.Name, Size: c.File.Size, SHA256: c.File.SHA256, OK: c.Problem == "", Problem: c.Problem}
+					if !fc.OK {
 						bad++
-						fmt.Fprintf(out, "FAIL  %s: %s\n", printable(c.File.Name), c.Problem)
-					} else {
-						fmt.Fprintf(out, "OK    %s  %s  sha256 %s\n", printable(c.File.Name), dbbackup.HumanSize(c.File.Size), c.File.SHA256)
 					}
+					vs.Files = append(vs.Files, fc)
+					say(fc)
+				}
+				report.Sets = append(report.Sets, vs)
+			}
+			report.OK = bad == 0
+			if asJSON {
+				if err := writeJSON(out, report); err != nil {
+					return err
 				}
 			}
 			if bad > 0 {
 				return fmt.Errorf("%d problems in %d sets checked: keep these sets, and make a new backup now (`dbbackup run`)", bad, len(sets))
 			}
-			if len(sets) == 1 {
+			switch {
+			case asJSON:
+			case len(sets) == 1:
 				fmt.Fprintf(out, "All files of set %s match its manifest.\n", sets[0].ID)
-			} else {
+			default:
 				fmt.Fprintf(out, "All files of %d sets match their manifests.\n", len(sets))
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "verify every set, not only the newest")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	g.jobFlag(cmd)
 	return cmd
 }
 

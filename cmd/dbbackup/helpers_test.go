@@ -23,7 +23,7 @@ var settings = []string{"DATABASE_URL", "BACKUP_DIR", "BACKUP_FORMATS", "BACKUP_
 	"GOOGLE_CREDENTIALS_FILE", "GOOGLE_TOKEN_FILE", "GOOGLE_SCOPES", "DRIVE_BACKUP_FOLDER_ID", "GOOGLE_API_ENDPOINT",
 	"BACKUP_UPLOAD_CHUNK_MB", "BACKUP_KEEP_LOCAL", "BACKUP_RETENTION_DAYS", "BACKUP_RETENTION_MIN_KEEP",
 	"BACKUP_RETENTION_TRASH", "STATE_DIR", "BACKUP_TIMEOUT", "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD",
-	"SMTP_TLS", "EMAIL_FROM", "EMAIL_TO", "EMAIL_ON", "RESTORE_TARGET"}
+	"SMTP_TLS", "EMAIL_FROM", "EMAIL_TO", "EMAIL_ON", "RESTORE_TARGET", "DBBACKUP_SECRET_KEY", "BACKUP_NAME_PREFIX", "BACKUP_SCHEDULE"}
 
 type result struct {
 	stdout, stderr string
@@ -61,10 +61,10 @@ func setFiles(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Name() == ".dbbackup.lock" {
-			continue // the run lock, not a backup
+		if strings.HasPrefix(e.Name(), ".dbbackup") && strings.HasSuffix(e.Name(), ".lock") {
+			continue // a job's run lock, not a backup
 		}
-		if e.Name() == stagingDirName {
+		if e.Name() == stagingDirName || strings.HasPrefix(e.Name(), stagingDirName+"-") {
 			if sub, _ := os.ReadDir(filepath.Join(dir, e.Name())); len(sub) > 0 {
 				t.Errorf("staging folder not empty: %s", sub[0].Name())
 			}

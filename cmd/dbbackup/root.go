@@ -15,6 +15,23 @@ import (
 // globals are the flags every command shares.
 type globals struct {
 	envFile string
+	job     string // --job: "" is the job default
+	// overrides are one-off settings of this run, from run's flags,
+	// keyed as in .env.
+	overrides map[string]string
+}
+
+// jobFlag gives cmd the --job flag.
+func (g *globals) jobFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.job, "job", config.DefaultJob, "the job to use (`dbbackup jobs` lists them)")
+}
+
+// jobName is the job --job names.
+func (g *globals) jobName() string {
+	if g.job == "" {
+		return config.DefaultJob
+	}
+	return g.job
 }
 
 func newRootCommand() *cobra.Command {
@@ -31,7 +48,8 @@ func newRootCommand() *cobra.Command {
 		return usageError{dbbackup.WithHint(err, "`%s --help` lists its flags", c.CommandPath())}
 	})
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
-		newPruneCommand(g), newCronCommand(), newSecretKeyCommand(), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g))
+		newPruneCommand(g), newCronCommand(g), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g),
+		newJobCommand(g), newJobsCommand(g), newSecretKeyCommand())
 	refuseUnknownCommands(root)
 	return root
 }
@@ -71,9 +89,16 @@ func (g *globals) app(cmd *cobra.Command) *app.App {
 	return &app.App{EnvFile: g.envFile, Explicit: cmd.Flags().Changed("env-file"), Now: clock, Retry: retryPolicy}
 }
 
-// load reads the configuration and sets up logging to stderr.
+// load reads the settings of the job --job names and sets up logging to
+// stderr.
 func (g *globals) load(cmd *cobra.Command) (*config.Config, *slog.Logger, error) {
-	cfg, err := g.app(cmd).Load()
+	return g.loadJob(cmd, g.jobName())
+}
+
+// loadJob reads the settings of the job name, with this run's one-off
+// settings over them, and sets up logging to stderr.
+func (g *globals) loadJob(cmd *cobra.Command, name string) (*config.Config, *slog.Logger, error) {
+	cfg, err := g.app(cmd).LoadJob(cmd.Context(), name, g.overrides)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -37,7 +37,7 @@ func (a *App) Checks(cfg *config.Config, log *slog.Logger) []Check {
 	var server dbbackup.SnapshotInfo // the database check fills it for the pg_dump check
 	checks := []Check{
 		{"backup folder", func(context.Context) (string, error) { return checkFolder(cfg.BackupDir) }},
-		{"run history", func(ctx context.Context) (string, error) { return checkHistory(ctx, cfg.StateDir) }},
+		{"run history", func(ctx context.Context) (string, error) { return checkHistory(ctx, cfg.StateDir, cfg.Job) }},
 		{"database", func(ctx context.Context) (string, error) { return checkDatabase(ctx, cfg, log, &server) }},
 	}
 	if contains(cfg.Formats, dbbackup.FormatDump) {
@@ -77,7 +77,7 @@ func checkFolder(dir string) (string, error) {
 
 // checkHistory reads the run history; a missing one is left for the first
 // run to create.
-func checkHistory(ctx context.Context, dir string) (string, error) {
+func checkHistory(ctx context.Context, dir, job string) (string, error) {
 	if err := UsableDir("STATE_DIR", dir, false); err != nil {
 		return "", err
 	}
@@ -90,7 +90,7 @@ func checkHistory(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	defer s.Close()
-	runs, err := s.Runs(ctx, "", 1) // job: default until --job (issue 8)
+	runs, err := s.Runs(ctx, job, 1)
 	if err != nil {
 		return "", err
 	}

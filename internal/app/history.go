@@ -23,12 +23,12 @@ func OpenHistory(dir string, log *slog.Logger) (h dbbackup.History, closeHistory
 
 // MarkInterrupted marks runs that were killed as interrupted; call it
 // while holding the run lock, so that no "running" row is a live run.
-func MarkInterrupted(ctx context.Context, h dbbackup.History, log *slog.Logger) {
+func MarkInterrupted(ctx context.Context, h dbbackup.History, job string, log *slog.Logger) {
 	s, ok := h.(*state.Store)
 	if !ok {
 		return
 	}
-	if n, err := s.MarkInterrupted(ctx, dbbackup.DefaultJob); err != nil { // job: default until --job (issue 8)
+	if n, err := s.MarkInterrupted(ctx, job); err != nil {
 		log.Warn("run history", "err", err)
 	} else if n > 0 {
 		log.Warn("an earlier run was interrupted (killed or crashed); nothing of it was kept", "runs", n)

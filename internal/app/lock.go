@@ -13,15 +13,16 @@ import (
 	"github.com/dbbackup/dbbackup/internal/lock"
 )
 
-// Lock takes the lock that keeps runs and prunes from overlapping. It
-// lives in BACKUP_DIR, which every run of one installation shares. A
+// Lock takes the lock that keeps the runs and prunes of the job cfg
+// describes from overlapping. It lives in BACKUP_DIR, which every run of
+// the job shares (LockName). A
 // BACKUP_DIR that cannot hold backups is a *dbbackup.ConfigError; a lock
 // held by another run, a *lock.HeldError.
 func Lock(cfg *config.Config) (unlock func(), err error) {
 	if err := UsableDir("BACKUP_DIR", cfg.BackupDir, true); err != nil {
 		return nil, err
 	}
-	l, err := lock.Acquire(filepath.Join(cfg.BackupDir, ".dbbackup.lock"))
+	l, err := lock.Acquire(filepath.Join(cfg.BackupDir, LockName(cfg.Job)))
 	switch {
 	case lock.IsHeld(err):
 		return nil, err
@@ -76,4 +77,13 @@ func dirError(variable, dir string, err error) error {
 		hint = fmt.Sprintf("the file system of %s is mounted read-only: remount it read-write, or point %s to a folder on another disk", dir, variable)
 	}
 	return &dbbackup.ConfigError{Var: variable, Problem: fmt.Sprintf("cannot write in %s: %v", dir, err), Hint: hint}
+}
+
+// LockName is the lock file of job in BACKUP_DIR: one per job, so that two
+// jobs may run at once and one job never twice.
+func LockName(job string) string {
+	if job == "" || job == dbbackup.DefaultJob {
+		return ".dbbackup.lock"
+	}
+	return ".dbbackup-" + job + ".lock"
 }

@@ -50,8 +50,7 @@ func (a *App) Prune(ctx context.Context, cfg *config.Config, log *slog.Logger, d
 	}
 	var done []Pruned
 	for _, d := range dests {
-		// job: default until --job (issue 8)
-		res, err := dbbackup.Prune(ctx, d, cfg.Retention, a.now(), cfg.NameLocation, dbbackup.DefaultJob, database, dryRun, log)
+		res, err := dbbackup.Prune(ctx, d, cfg.Retention, a.now(), cfg.NameLocation, cfg.Job, database, dryRun, log)
 		if err != nil {
 			return done, err
 		}

@@ -24,10 +24,10 @@ func NewReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 	return n, nil
 }
 
-// ReportEarlyFailure records and emails the failure of a run whose
-// settings could not be read: the history in STATE_DIR, the report when
-// the email settings themselves are usable.
-func (a *App) ReportEarlyFailure(ctx context.Context, cause error, log *slog.Logger) {
+// ReportEarlyFailure records and emails the failure of a run of job whose
+// settings could not be read: the history in STATE_DIR, the report (to
+// the .env's recipients) when the email settings themselves are usable.
+func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, log *slog.Logger) {
 	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit)
 	var rep dbbackup.Reporter
 	if err == nil {
@@ -35,8 +35,8 @@ func (a *App) ReportEarlyFailure(ctx context.Context, cause error, log *slog.Log
 	}
 	history, closeHistory, unrecorded := OpenHistory(stateDir, log)
 	defer closeHistory()
-	job := &dbbackup.Job{Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
-	job.ReportFailure(ctx, cause)
+	j := &dbbackup.Job{Name: job, Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
+	j.ReportFailure(ctx, cause)
 }
 
 // HintOf is what the error says to do, "" when it says nothing.

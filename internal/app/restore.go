@@ -69,7 +69,7 @@ func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger,
 	if setID != "" {
 		args = []string{setID}
 	}
-	set, file, m, err := findDump(ctx, dest, cfg.NameLocation, database, args)
+	set, file, m, err := findDump(ctx, dest, cfg.NameLocation, cfg.Job, database, args)
 	if err != nil {
 		return nil, err
 	}
@@ -140,9 +140,9 @@ func ensureEmpty(ctx context.Context, target, variable, dbname string) error {
 	return nil
 }
 
-// findDump picks the set (the newest complete one of database with a dump,
+// findDump picks the set (the newest complete one of the job's database with a dump,
 // or the one named), its dump file, and the set's manifest.
-func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, database string, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
+func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, job, database string, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
 	sets, err := dbbackup.InspectSets(ctx, dest, loc)
 	if err != nil {
 		return dbbackup.Set{}, dbbackup.File{}, nil, err
@@ -151,7 +151,7 @@ func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location
 		return dbbackup.Set{}, dbbackup.File{}, nil, &NoSetError{ID: args[0], Dest: dest.String()}
 	}
 	if len(args) == 0 {
-		sets = dbbackup.OfJob(sets, dbbackup.DefaultJob, database) // job: default until --job (issue 8)
+		sets = dbbackup.OfJob(sets, job, database)
 	}
 	for _, s := range sets {
 		if (len(args) == 1 && s.ID != args[0]) || !s.Complete {

@@ -25,7 +25,7 @@ func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, obs
 	defer closeHistory()
 	// A DATABASE_URL that does not parse fails with Runner, recorded.
 	database, _ := DatabaseName(cfg)
-	job := &dbbackup.Job{Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
+	job := &dbbackup.Job{Name: cfg.Job, Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
 		Database: database, Warnings: settingWarnings(cfg), Log: log}
 	// From here on every failure is recorded, and reported when the
 	// email settings allow.
@@ -42,7 +42,7 @@ func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, obs
 		return nil, failEarly(ctx, job, stage, err)
 	}
 	defer unlock()
-	MarkInterrupted(ctx, history, log)
+	MarkInterrupted(ctx, history, cfg.Job, log)
 	RemoveStaleRestores(cfg.BackupDir, log)
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)

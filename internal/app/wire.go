@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -43,30 +44,21 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 	}
 	var exporters []dbbackup.Exporter
 	for _, f := range cfg.Formats {
-		switch f {
-		case dbbackup.FormatCSV:
-			exporters = append(exporters, &csv.Exporter{})
-		case dbbackup.FormatXLSX:
-			exporters = append(exporters, &xlsx.Exporter{})
-		case dbbackup.FormatJSON:
-			exporters = append(exporters, &json.Exporter{})
-		case dbbackup.FormatDump:
-			e, err := DumpExporter(cfg)
-			if err != nil {
-				return nil, err
-			}
-			exporters = append(exporters, e)
+		e, err := newExporter(cfg, f)
+		if err != nil {
+			return nil, err
 		}
+		exporters = append(exporters, e)
 	}
 	r := &dbbackup.Runner{
 		DB:         db,
 		Exporters:  exporters,
 		Dest:       local,
 		Scope:      cfg.Scope,
-		Job:        dbbackup.DefaultJob, // job: default until --job (issue 8)
-		Prefix:     dbbackup.DefaultPrefix,
+		Job:        cfg.Job,
+		Prefix:     cfg.Prefix,
 		Database:   pg.Name(),
-		StagingDir: filepath.Join(local.Path(), dbbackup.StagingDirName(dbbackup.DefaultJob)),
+		StagingDir: filepath.Join(local.Path(), dbbackup.StagingDirName(cfg.Job)),
 		Location:   cfg.NameLocation,
 		Now:        a.now,
 		Log:        log,
@@ -96,6 +88,25 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		}
 	}
 	return r, nil
+}
+
+// newExporter is the exporter of format f; a format the registry does not
+// know, or one no exporter is wired for, is an error.
+func newExporter(cfg *config.Config, f dbbackup.Format) (dbbackup.Exporter, error) {
+	if _, err := dbbackup.LookupFormat(f); err != nil {
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_FORMATS", Problem: err.Error(), Hint: "list formats separated by commas, e.g. csv,xlsx,json,dump"}
+	}
+	switch f {
+	case dbbackup.FormatCSV:
+		return &csv.Exporter{}, nil
+	case dbbackup.FormatXLSX:
+		return &xlsx.Exporter{}, nil
+	case dbbackup.FormatJSON:
+		return &json.Exporter{}, nil
+	case dbbackup.FormatDump:
+		return DumpExporter(cfg)
+	}
+	return nil, fmt.Errorf("format %s is in the registry but no exporter is wired for it", f)
 }
 
 // LocalCopy is the local folder that keeps a copy of every set beside

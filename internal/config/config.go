@@ -20,6 +20,14 @@ const DefaultEnvFile = ".env"
 
 // Config is every setting, parsed and checked.
 type Config struct {
+	// Job is the job these settings are of: DefaultJob for .env's.
+	Job string
+	// Prefix starts the name of every file of the job's sets
+	// (BACKUP_NAME_PREFIX: backup for the default job, else its name).
+	Prefix string
+	// Schedule is when the job runs, in cron's five fields
+	// (BACKUP_SCHEDULE), for `dbbackup cron` and the server.
+	Schedule string
 	// EnvFile is the .env file that was read, "" when there was none.
 	EnvFile string
 	// DatabaseURL is DATABASE_URL with the .env file's libpq variables
@@ -56,7 +64,7 @@ func (c *Config) DriveEnabled() bool { return c.Google.FolderID != "" }
 // after the file was edited gives the new values. A missing envFile is an
 // error only when explicit (--env-file was given).
 func Load(envFile string, explicit bool) (*Config, error) {
-	return load(envFile, explicit, osEnv{})
+	return load(envFile, explicit, osEnv{}, DefaultJob)
 }
 
 // env is the process environment, replaceable in tests.
@@ -77,12 +85,12 @@ func (osEnv) Names() []string {
 	return names
 }
 
-func load(envFile string, explicit bool, e env) (*Config, error) {
+func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	file, err := readEnvFile(envFile, explicit)
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{}
+	c := &Config{Job: job}
 	if file != nil {
 		c.EnvFile = envFile
 	}
@@ -90,6 +98,11 @@ func load(envFile string, explicit bool, e env) (*Config, error) {
 	read := map[string]bool{} // every setting parse asks for: the known names
 	if err := c.parse(func(k string) string { read[k] = true; return get(k) }); err != nil {
 		return c, err
+	}
+	if j, ok := e.(jobEnv); ok && j.values["DATABASE_URL"] != "" {
+		// A job's own database: the .env's PG* variables are the default
+		// job's, and its password must not travel to another server.
+		file = nil
 	}
 	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, file, e)
 	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
@@ -138,6 +151,19 @@ func (c *Config) parse(get func(string) string) error {
 					Hint: fmt.Sprintf("write schema.table, e.g. public.%s (* matches anything: public.*)", p)}
 			}
 		}
+	}
+	defaultPrefix := dbbackup.DefaultPrefix
+	if c.Job != DefaultJob {
+		defaultPrefix = c.Job
+	}
+	c.Prefix = v("BACKUP_NAME_PREFIX", defaultPrefix)
+	if err := dbbackup.ValidPrefix(c.Prefix); err != nil {
+		return err
+	}
+	c.Schedule = v("BACKUP_SCHEDULE", DefaultSchedule)
+	if err := CheckSchedule(c.Schedule); err != nil {
+		return &dbbackup.ConfigError{Var: "BACKUP_SCHEDULE", Problem: fmt.Sprintf("%q: %v", c.Schedule, err),
+			Hint: "write five cron fields, minute hour day month weekday: \"0 2 * * *\" is every night at 02:00"}
 	}
 	if c.NameLocation, err = parseLocation(v("BACKUP_NAME_TIMEZONE", "Local")); err != nil {
 		return err

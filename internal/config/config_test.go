@@ -33,7 +33,7 @@ func writeEnv(t *testing.T, content string) string {
 }
 
 func TestDefaults(t *testing.T) {
-	c, err := load(filepath.Join(t.TempDir(), ".env"), false, mapEnv{})
+	c, err := load(filepath.Join(t.TempDir(), ".env"), false, mapEnv{}, DefaultJob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestDefaults(t *testing.T) {
 func TestEnvironmentOverridesEnvFile(t *testing.T) {
 	p := writeEnv(t, "BACKUP_DIR=/from/file\nBACKUP_FORMATS=dump, CSV\nPGHOST=db.local\n")
 	e := mapEnv{"BACKUP_DIR": "/from/env"}
-	c, err := load(p, true, e)
+	c, err := load(p, true, e, DefaultJob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"EMAIL_ON": "sometimes"}, "EMAIL_ON", "failure"},
 	}
 	for _, tt := range tests {
-		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env)
+		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env, DefaultJob)
 		var ce *dbbackup.ConfigError
 		if !errors.As(err, &ce) || ce.Var != tt.wantVar || ce.Hint == "" {
 			t.Errorf("%v: got %v, want a ConfigError naming %s with a hint", tt.env, err, tt.wantVar)
@@ -115,11 +115,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 func TestEnvFileProblems(t *testing.T) {
 	var ce *dbbackup.ConfigError
 	missing := filepath.Join(t.TempDir(), "prod.env")
-	if _, err := load(missing, true, mapEnv{}); !errors.As(err, &ce) || ce.Var != missing {
+	if _, err := load(missing, true, mapEnv{}, DefaultJob); !errors.As(err, &ce) || ce.Var != missing {
 		t.Errorf("missing --env-file: got %v", err)
 	}
 	dir := t.TempDir() // a folder where a file should be: unreadable
-	if _, err := load(dir, false, mapEnv{}); !errors.As(err, &ce) || ce.Var != dir {
+	if _, err := load(dir, false, mapEnv{}, DefaultJob); !errors.As(err, &ce) || ce.Var != dir {
 		t.Errorf("unreadable .env: got %v", err)
 	}
 }

@@ -47,7 +47,7 @@ func TestEnvFileSyntaxErrorNamesTheLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := writeEnv(t, tt.content)
-		_, err := load(p, true, mapEnv{})
+		_, err := load(p, true, mapEnv{}, DefaultJob)
 		var ce *dbbackup.ConfigError
 		if !errors.As(err, &ce) || ce.Var != p || !strings.HasPrefix(ce.Problem, tt.line) || ce.Hint == "" {
 			t.Errorf("%q: got %v, want a ConfigError naming %s and %s", tt.content, err, p, tt.line)
@@ -57,7 +57,7 @@ func TestEnvFileSyntaxErrorNamesTheLine(t *testing.T) {
 
 func TestUnknownSettingIsAWarningNamingTheClosest(t *testing.T) {
 	p := writeEnv(t, "BACKUP_RETENTON_DAYS=7\nSMTP_PORT=25\nDRIVE_SOMETHING_ELSE=x\nOTHER_TOOL=1\n")
-	c, err := load(p, true, mapEnv{"EMAIL_TOO": "a@b.c", "GOOGLE_APPLICATION_CREDENTIALS": "/k.json", "BACKUP_DIR": "/b"})
+	c, err := load(p, true, mapEnv{"EMAIL_TOO": "a@b.c", "GOOGLE_APPLICATION_CREDENTIALS": "/k.json", "BACKUP_DIR": "/b"}, DefaultJob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestLibpqVariablesOfTheEnvFile(t *testing.T) {
 		if tt.dbURL != "" {
 			env["DATABASE_URL"] = tt.dbURL
 		}
-		c, err := load(writeEnv(t, tt.file), true, env)
+		c, err := load(writeEnv(t, tt.file), true, env, DefaultJob)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,3 +83,22 @@ func parseEmail(v func(name, def string) string, e *Email) error {
 	}
 	return nil
 }
+
+// Installation is what every job of an installation shares and what the
+// stored jobs themselves need to be read.
+type Installation struct {
+	StateDir  string // STATE_DIR: the run history and the stored jobs
+	SecretKey string // DBBACKUP_SECRET_KEY: seals the jobs' secrets; "" when unset
+}
+
+// LoadInstallation reads STATE_DIR and DBBACKUP_SECRET_KEY from envFile and
+// the environment, checking nothing else: a stored job must be readable
+// even when a setting of the job default is wrong.
+func LoadInstallation(envFile string, explicit bool) (*Installation, error) {
+	file, err := readEnvFile(envFile, explicit)
+	if err != nil {
+		return nil, err
+	}
+	v := withDefaults(lookup(osEnv{}, file))
+	return &Installation{StateDir: v("STATE_DIR", defaultStateDir), SecretKey: v("DBBACKUP_SECRET_KEY", "")}, nil
+}

@@ -1,10 +1,13 @@
-package main
+package config
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 )
+
+// DefaultSchedule is every night at 02:00.
+const DefaultSchedule = "0 2 * * *"
 
 // cronField is one of crontab's five time fields and the values it takes.
 type cronField struct {
@@ -21,9 +24,9 @@ var cronFields = []cronField{
 	{"day of week", 0, 7, []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
 }
 
-// checkSchedule reports what is wrong with a crontab schedule of five
+// CheckSchedule reports what is wrong with a crontab schedule of five
 // fields, each a list of *, values and ranges, with an optional /step.
-func checkSchedule(schedule string) error {
+func CheckSchedule(schedule string) error {
 	fields := strings.Fields(schedule)
 	if len(fields) != len(cronFields) {
 		return fmt.Errorf("it has %d fields; cron wants 5: minute hour day month weekday, e.g. \"0 2 * * *\"", len(fields))

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/spf13/cobra"
+)
+
+// jobJSON is one job in `dbbackup jobs --json`; the field names are stable.
+type jobJSON struct {
+	Name        string   `json:"name"`
+	Source      string   `json:"source"` // "env" (.env, the job default) or "stored"
+	Database    string   `json:"database,omitempty"`
+	Formats     []string `json:"formats,omitempty"`
+	Destination string   `json:"destination,omitempty"`
+	Schedule    string   `json:"schedule,omitempty"`
+	Prefix      string   `json:"prefix,omitempty"`
+	Error       string   `json:"error,omitempty"` // why its settings cannot be used
+}
+
+func newJobsCommand(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "jobs",
+		Short: "List the backup jobs: the .env's (default) and the stored ones",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a := g.app(cmd)
+			names, err := a.JobNames(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var jobs []jobJSON
+			for _, name := range names {
+				j := jobJSON{Name: name, Source: "stored"}
+				if name == config.DefaultJob {
+					j.Source = "env"
+				}
+				cfg, err := a.LoadJob(cmd.Context(), name, nil)
+				if err == nil {
+					j.Database, err = app.DatabaseName(cfg)
+				}
+				if err != nil {
+					j.Error = err.Error()
+					jobs = append(jobs, j)
+					continue
+				}
+				for _, f := range cfg.Formats {
+					j.Formats = append(j.Formats, string(f))
+				}
+				j.Destination, j.Schedule, j.Prefix = destinationOf(cfg), cfg.Schedule, cfg.Prefix
+				jobs = append(jobs, j)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), jobs)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "JOB\tDATABASE\tFORMATS\tDESTINATION\tSCHEDULE\tNAMES")
+			for _, j := range jobs {
+				if j.Error != "" {
+					fmt.Fprintf(tw, "%s\tERROR: %s\t\t\t\t\n", j.Name, printable(j.Error))
+					continue
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s_YYYYMMDD_HHMMSS\n", j.Name, printable(orDash(j.Database)), strings.Join(j.Formats, ","),
+					printable(j.Destination), j.Schedule, j.Prefix)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	return cmd
+}
+
+// destinationOf says where a job's sets go, for people.
+func destinationOf(cfg *config.Config) string {
+	if cfg.DriveEnabled() {
+		d := "Google Drive folder " + cfg.Google.FolderID
+		if cfg.Google.KeepLocal {
+			d += " + " + cfg.BackupDir
+		}
+		return d
+	}
+	return cfg.BackupDir
+}
+
+// writeJSON prints v as indented JSON: the --json output of every command.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

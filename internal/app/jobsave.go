@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/postgres"
+	"github.com/dbbackup/dbbackup/internal/secret"
+	"github.com/dbbackup/dbbackup/internal/state"
+)
+
+// Save is how SaveJob treats a job that exists or does not.
+type Save int
+
+const (
+	// AddJob makes a new job; a job of that name is an error.
+	AddJob Save = iota
+	// EditJob changes the settings given of a job that exists; a value
+	// "" removes the setting, so the job takes the .env's again.
+	EditJob
+	// ReplaceJob stores the job with exactly these settings, new or not.
+	ReplaceJob
+)
+
+// SaveJob checks and stores the settings of the job name: the one
+// validator (config.LoadJob) checks them as a run would read them, the
+// job's prefix must be its own, and its secrets are sealed with
+// DBBACKUP_SECRET_KEY, which must be set when there is a secret to keep.
+// Nothing is stored when anything is wrong.
+func (a *App) SaveJob(ctx context.Context, name string, values map[string]string, how Save) error {
+	return a.saveJobs(ctx, []jobValues{{name, values}}, how)
+}
+
+type jobValues struct {
+	name   string
+	values map[string]string
+}
+
+// saveJobs checks every job before it stores any.
+func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
+	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
+	if err != nil {
+		return err
+	}
+	if err := UsableDir("STATE_DIR", inst.StateDir, true); err != nil {
+		return err
+	}
+	s, err := state.Open(inst.StateDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	stored, err := s.Jobs(ctx)
+	if err != nil {
+		return err
+	}
+	byName := map[string]state.Job{}
+	for _, j := range stored {
+		byName[j.Name] = j
+	}
+	var key *secret.Key
+	var out []state.Job
+	for _, jv := range jobs {
+		old, exists := byName[jv.name]
+		switch {
+		case how == AddJob && exists:
+			return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("a job %s exists already", jv.name),
+				Hint: "change it with `dbbackup job edit " + jv.name + " …`, or choose another name"}
+		case how == EditJob && !exists:
+			return noJob(jv.name)
+		}
+		if !exists {
+			if err := config.CheckJobName(jv.name); err != nil {
+				return err
+			}
+		}
+		values := map[string]string{}
+		if how == EditJob {
+			if values, err = openSecrets(old, inst); err != nil {
+				return err
+			}
+		}
+		for k, v := range jv.values {
+			if v == "" && how == EditJob {
+				delete(values, k)
+				continue
+			}
+			values[k] = v
+		}
+		if _, err := config.LoadJob(a.envFile(), a.Explicit, jv.name, values); err != nil {
+			return fmt.Errorf("job %s: %w", jv.name, err)
+		}
+		byName[jv.name] = state.Job{Name: jv.name, Settings: values} // for the prefix check
+		sealed := map[string]string{}
+		for k, v := range values {
+			if isSecret(k, v) {
+				if key == nil {
+					if key, err = secret.ParseKey(inst.SecretKey); err != nil {
+						return fmt.Errorf("job %s: %s holds a secret, which is kept sealed: %w", jv.name, k, err)
+					}
+				}
+				v = key.Seal(v, sealContext(jv.name, k))
+			}
+			sealed[k] = v
+		}
+		out = append(out, state.Job{Name: jv.name, Settings: sealed})
+	}
+	if err := a.prefixesDiffer(byName); err != nil {
+		return err
+	}
+	for _, j := range out {
+		if err := s.PutJob(ctx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefixesDiffer refuses two jobs whose sets would be named alike: in a
+// shared folder their files could not be told apart by name.
+func (a *App) prefixesDiffer(jobs map[string]state.Job) error {
+	base := map[string]string{}
+	if cfg, err := a.Load(); err == nil {
+		base["BACKUP_NAME_PREFIX"] = cfg.Prefix
+	}
+	owner := map[string]string{dbbackup.DefaultPrefix: config.DefaultJob}
+	if p := base["BACKUP_NAME_PREFIX"]; p != "" {
+		owner = map[string]string{p: config.DefaultJob}
+	}
+	names := make([]string, 0, len(jobs))
+	for n := range jobs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := jobPrefix(n, jobs[n].Settings)
+		if o, taken := owner[p]; taken {
+			return &dbbackup.ConfigError{Var: "BACKUP_NAME_PREFIX", Problem: fmt.Sprintf("job %s would name its sets %s_…, as job %s does", n, p, o),
+				Hint: fmt.Sprintf("give job %s a prefix of its own: --prefix %s", n, n)}
+		}
+		owner[p] = n
+	}
+	return nil
+}
+
+// RemoveJob deletes a stored job. Its backups stay where they are.
+func (a *App) RemoveJob(ctx context.Context, name string) error {
+	if name == config.DefaultJob {
+		return config.CheckJobName(name)
+	}
+	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
+	if err != nil {
+		return err
+	}
+	s, err := OpenStoreIfAny(inst.StateDir)
+	if err != nil {
+		return err
+	}
+	if s == nil {
+		return noJob(name)
+	}
+	defer s.Close()
+	ok, err := s.RemoveJob(ctx, name)
+	if err == nil && !ok {
+		err = noJob(name)
+	}
+	return err
+}
+
+// passwordIn reports whether a connection string holds a password; one
+// that cannot be read is taken to hold one.
+func passwordIn(conn string) bool {
+	l, err := postgres.LibpqEnv(conn)
+	return err != nil || l.PasswordInString
+}

@@ -1,0 +1,120 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/dbbackup/dbbackup"
+)
+
+// DefaultJob is the job the .env file and the environment define.
+const DefaultJob = dbbackup.DefaultJob
+
+// jobName is what a job may be called: it names files, locks and cron
+// lines, so it stays plain.
+var jobName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
+
+// CheckJobName reports what is wrong with name as the name of a new job.
+func CheckJobName(name string) error {
+	switch {
+	case name == DefaultJob:
+		return &dbbackup.ConfigError{Var: "NAME", Problem: "default is the job of the .env file",
+			Hint: "change the default job's settings in .env; give a new job another name"}
+	case !jobName.MatchString(name):
+		return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("%q is not a job name", name),
+			Hint: "use up to 40 lower-case letters, digits, - and _, starting with a letter: shop, crm-eu"}
+	}
+	return nil
+}
+
+// JobSetting is a setting a stored job may give itself: its stable key
+// (the .env variable, the name errors and the web forms use) and the flag
+// of `dbbackup job add` and `job edit`.
+type JobSetting struct {
+	Key, Flag, Usage string
+	// Secret settings are sealed in the state database and masked when
+	// jobs are exported.
+	Secret bool
+}
+
+// JobSettings are the settings a job may set; every other one (Google
+// client and token, STATE_DIR, logging) is the installation's, from .env.
+var JobSettings = []JobSetting{
+	{"DATABASE_URL", "database-url", "the database: postgres://user:password@host:5432/dbname (- reads it from stdin)", true},
+	{"BACKUP_FORMATS", "formats", "formats to write: csv,xlsx,json,dump", false},
+	{"BACKUP_SCHEMAS", "schemas", "back up only these schemas (comma-separated)", false},
+	{"BACKUP_TABLES", "tables", "back up only these tables: schema.table, * matches anything", false},
+	{"BACKUP_EXCLUDE_TABLES", "exclude-tables", "leave these tables out: schema.table, * matches anything", false},
+	{"BACKUP_DIR", "dir", "local folder for the backups (and staging)", false},
+	{"DRIVE_BACKUP_FOLDER_ID", "drive-folder", "Google Drive folder id; empty: local folder only", false},
+	{"BACKUP_KEEP_LOCAL", "keep-local", "keep a local copy beside Google Drive: true or false", false},
+	{"BACKUP_NAME_PREFIX", "prefix", "first part of file names (default: the job's name)", false},
+	{"BACKUP_NAME_TIMEZONE", "timezone", "time zone of file names: an IANA name or Local", false},
+	{"BACKUP_SCHEDULE", "schedule", "when to run, five cron fields (default \"0 2 * * *\")", false},
+	{"BACKUP_TIMEOUT", "timeout", "the longest a run may take, e.g. 6h", false},
+	{"BACKUP_RETENTION_DAYS", "retention-days", "delete sets older than this many days (0: keep all)", false},
+	{"BACKUP_RETENTION_MIN_KEEP", "min-keep", "always keep this many newest complete sets", false},
+	{"BACKUP_RETENTION_TRASH", "trash", "move expired Drive files to the trash: true or false", false},
+	{"EMAIL_TO", "email-to", "report recipients, comma-separated", false},
+	{"EMAIL_ON", "email-on", "when to email: always, failure or never", false},
+	{"EMAIL_FROM", "email-from", "sender of the report", false},
+	{"SMTP_HOST", "smtp-host", "SMTP server", false},
+	{"SMTP_PORT", "smtp-port", "SMTP port", false},
+	{"SMTP_USERNAME", "smtp-username", "SMTP user", false},
+	{"SMTP_PASSWORD", "smtp-password", "SMTP password (- reads it from stdin)", true},
+	{"SMTP_TLS", "smtp-tls", "none, starttls or tls", false},
+	{"PG_DUMP", "pg-dump", "the pg_dump to use", false},
+}
+
+// JobSettingOf returns the job setting with this key.
+func JobSettingOf(key string) (JobSetting, bool) {
+	for _, s := range JobSettings {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return JobSetting{}, false
+}
+
+// LoadJob reads the settings of job name: values (its stored settings,
+// keyed as in .env) over the environment over envFile. It is the one
+// validator of a job's settings, for .env, the job commands and web
+// forms alike: every problem is a *dbbackup.ConfigError naming the key.
+// For DefaultJob, values must be empty.
+func LoadJob(envFile string, explicit bool, name string, values map[string]string) (*Config, error) {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, ok := JobSettingOf(k); !ok {
+			return nil, &dbbackup.ConfigError{Var: k, Problem: "is not a setting a job can have",
+				Hint: "a job sets " + jobKeys() + "; the others are the installation's, in .env"}
+		}
+	}
+	return load(envFile, explicit, jobEnv{osEnv{}, values}, name)
+}
+
+// jobEnv is the environment with a job's own settings over it.
+type jobEnv struct {
+	env
+	values map[string]string
+}
+
+func (j jobEnv) LookupEnv(k string) (string, bool) {
+	if v, ok := j.values[k]; ok {
+		return v, true
+	}
+	return j.env.LookupEnv(k)
+}
+
+func jobKeys() string {
+	keys := make([]string, len(JobSettings))
+	for i, s := range JobSettings {
+		keys[i] = s.Key
+	}
+	return strings.Join(keys, ", ")
+}
