@@ -34,7 +34,13 @@ func newListCommand(g *globals) *cobra.Command {
 			}
 			dest, sets := found.Dest, found.Sets
 			if cmd.Flags().Changed("job") {
-				sets = dbbackup.OfJob(sets, g.jobName(), "")
+				var mine []dbbackup.Set
+				for _, s := range sets {
+					if s.Job == g.jobName() {
+						mine = append(mine, s)
+					}
+				}
+				sets = mine
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {

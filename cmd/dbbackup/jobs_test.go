@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/googlefake"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
@@ -261,5 +262,131 @@ func TestTwoJobsOneFolder(t *testing.T) {
 	if len(lines) != 2 || !strings.Contains(lines[0], " run >> ") || !strings.Contains(lines[1], " run --job crm >> ") ||
 		!strings.HasPrefix(lines[1], "0 2 * * * ") {
 		t.Errorf("cron:\n%s", cron.stdout)
+	}
+}
+
+// seedJobDriveSet puts a whole set of job and database in the Drive
+// folder, tagged as a run of that job tags its files.
+func (g *google) seedJobDriveSet(id, job, database string) {
+	for name, content := range fakeSet(id, database) {
+		_, format, _ := dbbackup.ParseFileName(name)
+		if format == dbbackup.FormatManifest {
+			var m dbbackup.Manifest
+			json.Unmarshal(content, &m)
+			m.Job = job
+			var b bytes.Buffer
+			m.WriteTo(&b)
+			content = b.Bytes()
+		}
+		g.fake.AddFile(googlefake.FileSpec{Name: name, Parents: []string{g.folder}, Content: content,
+			AppProperties: map[string]string{"dbbackup": "test", "dbbackup_set": id, "dbbackup_format": string(format),
+				"dbbackup_database": database, "dbbackup_job": job}})
+	}
+}
+
+// TestJobRetentionKeepsToItself: two jobs back up the same database into
+// one Drive folder. Every set of one is long expired; the other's runs,
+// retention and prune never delete, count or compare them, and its own
+// retention still works.
+func TestJobRetentionKeepsToItself(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	g := newGoogle(t, url)
+	env := g.with("STATE_DIR", t.TempDir(), "BACKUP_FORMATS", "csv", "BACKUP_RETENTION_DAYS", "7", "BACKUP_RETENTION_MIN_KEEP", "1",
+		"DBBACKUP_SECRET_KEY", newKey(t))
+	if res := runCLI(t, env, "job", "add", "hourly", "--database-url", url, "--formats", "json"); res.code != 0 {
+		t.Fatalf("add: exit %d\n%s", res.code, res.stderr)
+	}
+	var hourly []string
+	for i := 1; i <= 3; i++ {
+		id := dbbackup.SetIDAt("hourly", time.Now().AddDate(0, 0, -30-i), 1)
+		g.seedJobDriveSet(id, "hourly", dbName(url))
+		hourly = append(hourly, id)
+	}
+	for i := 0; i < 2; i++ {
+		if res := runCLI(t, env, "run"); res.code != 0 {
+			t.Fatalf("run of job default: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	}
+	if res := runCLI(t, env, "prune"); res.code != 0 || strings.Contains(res.stdout, "hourly_") {
+		t.Errorf("prune of job default: exit %d, or it lists job hourly's sets:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	stored := g.stored()
+	for _, id := range hourly {
+		if _, ok := stored[id+".csv"]; !ok {
+			t.Errorf("job default's retention deleted job hourly's set %s", id)
+		}
+	}
+	// Job hourly's own run keeps its new set and deletes its expired ones.
+	if res := runCLI(t, env, "run", "--job", "hourly"); res.code != 0 {
+		t.Fatalf("run --job hourly: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	stored = g.stored()
+	for _, id := range hourly {
+		if _, ok := stored[id+".csv"]; ok {
+			t.Errorf("job hourly's retention kept its expired set %s", id)
+		}
+	}
+	defaults := 0
+	for name := range stored {
+		if strings.HasPrefix(name, "backup_") && strings.HasSuffix(name, ".manifest.json") {
+			defaults++
+		}
+	}
+	if defaults != 2 {
+		t.Errorf("job default has %d sets left, want its 2: %v", defaults, stored)
+	}
+}
+
+// TestJSONOutputs: jobs, list, history, verify and check print JSON with
+// the field names the README documents, for scripts to rely on.
+func TestJSONOutputs(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir(), "STATE_DIR": t.TempDir(), "BACKUP_FORMATS": "csv,json",
+		"DBBACKUP_SECRET_KEY": newKey(t)}
+	if res := runCLI(t, env, "job", "add", "other", "--database-url", url, "--formats", "json"); res.code != 0 {
+		t.Fatalf("add: exit %d\n%s", res.code, res.stderr)
+	}
+	for _, job := range []string{"default", "other"} {
+		if res := runCLI(t, env, "run", "--job", job); res.code != 0 {
+			t.Fatalf("run --job %s: exit %d\n%s", job, res.code, res.stderr)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string // the keys of the first object (of the array, or of "sets"/"checks")
+	}{
+		{[]string{"jobs"}, []string{"name", "source", "database", "formats", "destination", "schedule", "prefix"}},
+		{[]string{"list"}, []string{"id", "job", "database", "time", "complete", "size", "files"}},
+		{[]string{"list", "--job", "other"}, []string{"id", "job", "database", "time", "complete", "size", "files"}},
+		{[]string{"history"}, []string{"id", "job", "database", "set", "started", "finished", "status", "files", "size", "report"}},
+		{[]string{"verify"}, []string{"ok", "sets"}},
+		{[]string{"check"}, []string{"ok", "checks"}},
+	} {
+		res := runCLI(t, env, append(tc.args, "--json")...)
+		if res.code != 0 {
+			t.Errorf("%v --json: exit %d\n%s", tc.args, res.code, res.stderr)
+			continue
+		}
+		var v any
+		if err := json.Unmarshal([]byte(res.stdout), &v); err != nil {
+			t.Errorf("%v --json is not one JSON document: %v\n%s", tc.args, err, res.stdout)
+			continue
+		}
+		obj, _ := v.(map[string]any)
+		if list, ok := v.([]any); ok && len(list) > 0 {
+			obj, _ = list[0].(map[string]any)
+		}
+		for _, k := range tc.want {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("%v --json: no field %q in %s", tc.args, k, res.stdout)
+			}
+		}
+		if tc.args[0] == "list" && len(tc.args) == 3 {
+			var sets []setJSON
+			json.Unmarshal([]byte(res.stdout), &sets)
+			if len(sets) != 1 || sets[0].Job != "other" || !strings.HasPrefix(sets[0].ID, "other_") {
+				t.Errorf("list --job other --json: %+v", sets)
+			}
+		}
 	}
 }
