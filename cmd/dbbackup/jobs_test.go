@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
+	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
@@ -388,5 +389,32 @@ func TestJSONOutputs(t *testing.T) {
 				t.Errorf("list --job other --json: %+v", sets)
 			}
 		}
+	}
+}
+
+// TestLockPerJob: while job default runs (its lock held), job other runs
+// at once in the same folder; job default itself is skipped.
+func TestLockPerJob(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	dir := t.TempDir()
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "STATE_DIR": t.TempDir(), "BACKUP_FORMATS": "csv",
+		"DBBACKUP_SECRET_KEY": newKey(t)}
+	if res := runCLI(t, env, "job", "add", "other", "--database-url", url); res.code != 0 {
+		t.Fatalf("add: exit %d\n%s", res.code, res.stderr)
+	}
+	held, err := lock.Acquire(filepath.Join(dir, ".dbbackup.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	if res := runCLI(t, env, "run", "--job", "other"); res.code != 0 {
+		t.Errorf("job other while job default runs: exit %d\n%s", res.code, res.stderr)
+	}
+	if res := runCLI(t, env, "run"); res.code != exitLocked {
+		t.Errorf("job default while it runs: exit %d, want %d\n%s", res.code, exitLocked, res.stderr)
+	}
+	all := runCLI(t, env, "run", "--all")
+	if all.code != exitLocked || !strings.Contains(all.stdout, "== job other ==") || !strings.Contains(all.stdout, "Backup other_") {
+		t.Errorf("run --all with job default locked: exit %d, want %d (the worst), job other backed up\n%s%s", all.code, exitLocked, all.stdout, all.stderr)
 	}
 }
