@@ -189,30 +189,18 @@ func (j *Job) record(ctx context.Context, id int64, o *Outcome, unrecorded error
 	return 0
 }
 
-// fail records in o why the run failed, where, and what to do. The stage
-// is the one the error names (a *StageError), so the error text, the
-// summary, the report and the history agree; a setting found wrong before
-// any stage began is the config stage.
+// fail records in o why the run failed and where. The stage is the one
+// the error names (a *StageError), so the error text, the summary, the
+// report and the history agree; a setting found wrong before any stage
+// began is the config stage.
 func (j *Job) fail(o *Outcome, err error) {
 	o.Err = err
 	var se *StageError
-	var he *HintError
-	var ce *ConfigError
 	switch {
 	case errors.As(err, &se):
 		o.Stage = se.Stage
-	case errors.As(err, &ce):
+	case errors.As(err, new(*ConfigError)):
 		o.Stage = StageConfig
-	}
-	switch {
-	case errors.As(err, &ce):
-		o.Hint = ce.Hint
-	case errors.As(err, &he):
-		o.Hint = he.Hint
-	case errors.Is(err, context.DeadlineExceeded):
-		o.Hint = "the run took longer than BACKUP_TIMEOUT allows: raise it, or back up fewer tables or formats"
-	case errors.Is(err, context.Canceled):
-		o.Hint = "the run was stopped before it finished; nothing of it was kept: run it again"
 	}
 }
 

@@ -12,11 +12,10 @@ type Notifier interface {
 // Outcome is everything the report of one run tells.
 type Outcome struct {
 	Report *Report // what the run did; never nil
-	// Err is why the run failed, nil on success; Stage is where, Hint is
-	// what to do.
+	// Err is why the run failed, nil on success; Stage is where. Hint
+	// says what to do.
 	Err   error
 	Stage Stage
-	Hint  string
 	// Destination names where the sets are kept, e.g. "Google Drive
 	// folder 1AbC…".
 	Destination string
@@ -42,6 +41,10 @@ type Quota struct {
 
 // OK reports whether the run succeeded.
 func (o *Outcome) OK() bool { return o.Err == nil }
+
+// Hint is what to do about the run's failure (Explain), "" when it
+// succeeded: the summary, the email and the history show this one.
+func (o *Outcome) Hint() string { return Explain(o.Err).Hint }
 
 // Skipped reports whether the run did not happen because another run held
 // the lock. It is reported as a failure is: backups that stop happening

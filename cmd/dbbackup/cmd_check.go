@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup"
 	"github.com/spf13/cobra"
 )
 
@@ -68,7 +68,7 @@ be refreshed). Exit code 0 only when every check passes.`,
 func runChecks(cmd *cobra.Command, g *globals, say func(checkJSON)) error {
 	cfg, log, err := g.load(cmd)
 	if err != nil {
-		say(checkJSON{Name: "settings", Error: err.Error(), Hint: app.HintOf(err)})
+		say(checkJSON{Name: "settings", Error: err.Error(), Hint: dbbackup.Explain(err).Hint})
 		return err
 	}
 	env := "environment only (no .env file)"
@@ -87,7 +87,7 @@ func runChecks(cmd *cobra.Command, g *globals, say func(checkJSON)) error {
 		cancel()
 		if err != nil {
 			failed++
-			say(checkJSON{Name: c.Name, Error: err.Error(), Hint: app.HintOf(err)})
+			say(checkJSON{Name: c.Name, Error: err.Error(), Hint: dbbackup.Explain(err).Hint})
 			continue
 		}
 		say(checkJSON{Name: c.Name, OK: true, Detail: detail})

@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +14,15 @@ import (
 	_ "time/tzdata" // BACKUP_NAME_TIMEZONE works on machines without zoneinfo
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/lock"
 )
 
-// Exit codes, as documented in the README.
+// Exit codes, as documented in the README (dbbackup.Explain picks them).
 const (
-	exitOK       = 0
-	exitFailed   = 1 // the backup failed
-	exitConfig   = 2 // a setting is wrong
-	exitNoReport = 3 // stored, but the report could not be sent
-	exitLocked   = 4 // another run holds the lock
+	exitOK       = dbbackup.ExitOK
+	exitFailed   = dbbackup.ExitFailed
+	exitConfig   = dbbackup.ExitConfig
+	exitNoReport = dbbackup.ExitNoReport
+	exitLocked   = dbbackup.ExitLocked
 )
 
 func main() {
@@ -55,39 +53,19 @@ func stopOnSignal(parent context.Context) (context.Context, func() syscall.Signa
 	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }
 }
 
-// report is the one place that turns an error into what the user reads
-// and the exit code.
+// report prints what the user reads of err (its hint from
+// dbbackup.Explain, the same as the email and the history show) and
+// returns the exit code.
 func report(w io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
-	code, hint := exitFailed, ""
-	var cfgErr *dbbackup.ConfigError
-	var hintErr *dbbackup.HintError
-	switch {
-	case errors.As(err, &cfgErr):
-		code, hint = exitConfig, cfgErr.Hint
-	case errors.As(err, &usageError{}):
-		code = exitConfig
-		if errors.As(err, &hintErr) {
-			hint = hintErr.Hint
-		}
-	case lock.IsHeld(err):
-		code, hint = exitLocked, "wait for it to finish (a run that was killed frees the lock by itself)"
-	case errors.Is(err, dbbackup.ErrReportNotSent):
-		code, hint = exitNoReport, "the backup is stored; check SMTP_HOST and SMTP_PORT (is the mail server running?): `dbbackup check` tests it, `dbbackup history` shows the report"
-	case errors.As(err, &hintErr):
-		hint = hintErr.Hint
-	case errors.Is(err, context.DeadlineExceeded):
-		hint = "the run took longer than BACKUP_TIMEOUT allows; nothing of it was kept: raise BACKUP_TIMEOUT, or back up fewer formats"
-	case errors.Is(err, context.Canceled):
-		hint = "the run was interrupted; nothing of it was kept, run it again"
-	}
+	e := dbbackup.Explain(err)
 	fmt.Fprintf(w, "Error: %v\n", err)
-	if hint != "" {
-		fmt.Fprintf(w, "Try: %s\n", hint)
+	if e.Hint != "" {
+		fmt.Fprintf(w, "Try: %s\n", e.Hint)
 	}
-	return code
+	return e.Code
 }
 
 // usageError is a command line the program cannot use (exit code 2). A
@@ -95,3 +73,6 @@ func report(w io.Writer, err error) int {
 type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
+
+// ExitCode makes a usage error exit 2 (dbbackup.ExitCoder).
+func (e usageError) ExitCode() int { return exitConfig }

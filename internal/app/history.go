@@ -15,7 +15,7 @@ import (
 func OpenHistory(dir string, log *slog.Logger) (h dbbackup.History, closeHistory func(), unrecorded error) {
 	s, err := state.Open(dir)
 	if err != nil {
-		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", HintOf(err))
+		log.Warn("run history unavailable: this run is not recorded", "err", err, "hint", dbbackup.Explain(err).Hint)
 		return nil, func() {}, err
 	}
 	return s, func() { s.Close() }, nil

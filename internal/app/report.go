@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/dbbackup/dbbackup"
@@ -37,17 +36,4 @@ func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, l
 	defer closeHistory()
 	j := &dbbackup.Job{Name: job, Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
 	j.ReportFailure(ctx, cause)
-}
-
-// HintOf is what the error says to do, "" when it says nothing.
-func HintOf(err error) string {
-	var ce *dbbackup.ConfigError
-	var he *dbbackup.HintError
-	switch {
-	case errors.As(err, &ce):
-		return ce.Hint
-	case errors.As(err, &he):
-		return he.Hint
-	}
-	return ""
 }

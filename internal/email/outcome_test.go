@@ -113,9 +113,9 @@ func failedOutcome() *dbbackup.Outcome {
 	o := exampleOutcome()
 	o.Report.Files = nil
 	o.Report.Finished = exampleStart.Add(12 * time.Second)
-	o.Err = &dbbackup.StageError{Stage: dbbackup.StageStore, Err: errors.New("Google token expired\nrefresh answered 400 invalid_grant")}
+	o.Err = &dbbackup.StageError{Stage: dbbackup.StageStore,
+		Err: dbbackup.WithHint(errors.New("Google token expired\nrefresh answered 400 invalid_grant"), "run `dbbackup token` to sign in to Google again")}
 	o.Stage = dbbackup.StageStore
-	o.Hint = "run `dbbackup token` to sign in to Google again"
 	o.Retention = nil
 	return o
 }

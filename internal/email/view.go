@@ -81,7 +81,7 @@ func newView(o *dbbackup.Outcome) *view {
 			v.Status = "SKIPPED"
 		}
 		msg := o.Err.Error()
-		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: hint(o), Skipped: o.Skipped(), ErrorLines: strings.Split(msg, "\n")}
+		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: o.Hint(), Skipped: o.Skipped(), ErrorLines: strings.Split(msg, "\n")}
 	}
 	v.tables(o)
 	v.files(o)
@@ -238,18 +238,4 @@ func stage(o *dbbackup.Outcome) string {
 		return string(se.Stage)
 	}
 	return "before the backup started"
-}
-
-func hint(o *dbbackup.Outcome) string {
-	var he *dbbackup.HintError
-	var ce *dbbackup.ConfigError
-	switch {
-	case o.Hint != "":
-		return o.Hint
-	case errors.As(o.Err, &he):
-		return he.Hint
-	case errors.As(o.Err, &ce) && ce.Hint != "":
-		return ce.Hint
-	}
-	return "Run `dbbackup check` to test every part of the setup, then `dbbackup run` to try again."
 }

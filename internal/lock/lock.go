@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dbbackup/dbbackup"
 	"github.com/gofrs/flock"
 )
 
@@ -29,6 +30,20 @@ func (e *HeldError) Error() string {
 	}
 	return fmt.Sprintf("another backup is running (pid %d since %s)", e.PID, e.Since.Format("2006-01-02 15:04:05"))
 }
+
+// Hint says what to do (dbbackup.Hinter).
+func (e *HeldError) Hint() string {
+	return "wait for it to finish (a run that was killed frees the lock by itself)"
+}
+
+// ExitCode is dbbackup.ExitLocked (dbbackup.ExitCoder): a run that found
+// the lock held did not run, and a script can tell that from a failure.
+func (e *HeldError) ExitCode() int { return dbbackup.ExitLocked }
+
+var (
+	_ dbbackup.Hinter    = (*HeldError)(nil)
+	_ dbbackup.ExitCoder = (*HeldError)(nil)
+)
 
 // Lock is a held lock.
 type Lock struct {

@@ -91,12 +91,12 @@ func okOutcome(started time.Time) *dbbackup.Outcome {
 
 // failedOutcome is a run that could not reach the database.
 func failedOutcome(started time.Time) *dbbackup.Outcome {
-	err := &dbbackup.StageError{Stage: dbbackup.StageConnect, Err: errors.New("connect to db.example:5432: connection refused")}
+	err := &dbbackup.StageError{Stage: dbbackup.StageConnect, Err: dbbackup.WithHint(errors.New("connect to db.example:5432: connection refused"),
+		"start PostgreSQL or fix DATABASE_URL, then run dbbackup check")}
 	return &dbbackup.Outcome{
 		Report:      &dbbackup.Report{Started: started, Finished: started.Add(time.Second), Warnings: []string{"first warning"}},
 		Err:         err,
 		Stage:       dbbackup.StageConnect,
-		Hint:        "start PostgreSQL or fix DATABASE_URL, then run dbbackup check",
 		Destination: "local folder /srv/backup",
 	}
 }

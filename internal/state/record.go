@@ -129,7 +129,7 @@ func (s *Store) Finish(ctx context.Context, id int64, o *dbbackup.Outcome) (err 
 		error = ?, hint = ?, destination = ?, database_name = ?, server_version = ?, server_major = ?,
 		snapshot_time = ?, time_zone = ?, quota_used = ?, quota_limit = ?, retention_ran = ?, retention_dry = ?
 		WHERE id = ? AND status = ?`,
-		status, formatTime(finished), rep.SetID, o.Stage, errText, o.Hint, o.Destination,
+		status, formatTime(finished), rep.SetID, o.Stage, errText, o.Hint(), o.Destination,
 		o.DatabaseName(), snap.ServerVersion, snap.ServerMajor, nullTime(snap.SnapshotTime), snap.TimeZone,
 		used, limit, ret, dry, id, StatusRunning)
 	if err != nil {

@@ -78,7 +78,7 @@ func TestFinishFailed(t *testing.T) {
 	if d.Database != "shop" {
 		t.Errorf("database %q: a failed run is listed under the database its settings name", d.Database)
 	}
-	if d.Status != StatusFailed || d.Stage != dbbackup.StageConnect || d.Error != o.Err.Error() || d.Hint != o.Hint {
+	if d.Status != StatusFailed || d.Stage != dbbackup.StageConnect || d.Error != o.Err.Error() || d.Hint != "start PostgreSQL or fix DATABASE_URL, then run dbbackup check" {
 		t.Errorf("got status %q stage %q error %q hint %q", d.Status, d.Stage, d.Error, d.Hint)
 	}
 	if !strings.HasPrefix(d.Error, "connect: ") {
