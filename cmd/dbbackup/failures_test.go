@@ -55,19 +55,35 @@ func history(t *testing.T, stateDir string) []state.Run {
 	return runs
 }
 
+// lockedBackupDir is a BACKUP_DIR whose lock another run holds until the
+// test ends.
+func lockedBackupDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	held, err := lock.Acquire(filepath.Join(dir, ".dbbackup.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { held.Release() })
+	return dir
+}
+
+// fileNotFolder is a file where a folder belongs.
+func fileNotFolder(t *testing.T) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "backups")
+	if err := os.WriteFile(file, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 // TestEveryFailureIsReportedAndRecorded: a run that fails before it starts
 // (its settings, its folder, another run holding the lock) sends its
 // report and leaves a history row, so that a nightly run's silence means
 // success. The history lives in STATE_DIR, apart from BACKUP_DIR.
 func TestEveryFailureIsReportedAndRecorded(t *testing.T) {
-	lockedDir := t.TempDir()
-	held, err := lock.Acquire(filepath.Join(lockedDir, ".dbbackup.lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Release()
-	file := filepath.Join(t.TempDir(), "backups")
-	os.WriteFile(file, []byte("not a folder"), 0o600)
+	lockedDir, file := lockedBackupDir(t), fileNotFolder(t)
 	badEnv := filepath.Join(t.TempDir(), "bad.env")
 	os.WriteFile(badEnv, []byte("BACKUP_FORMATS=csv\nBACKUP_DIR='unterminated\n"), 0o600)
 

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
@@ -15,14 +12,7 @@ import (
 // give the same advice, so a user who reads one of them reads them all.
 func TestFailureHintIsTheSameEverywhere(t *testing.T) {
 	url := pgtest.NewDatabase(t, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 300000) g;`)
-	lockedDir := t.TempDir()
-	held, err := lock.Acquire(filepath.Join(lockedDir, ".dbbackup.lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Release()
-	file := filepath.Join(t.TempDir(), "backups")
-	os.WriteFile(file, []byte("not a folder"), 0o600)
+	lockedDir, file := lockedBackupDir(t), fileNotFolder(t)
 	failingDump := script(t, `case "$1" in --version) echo "pg_dump (PostgreSQL) 99.1";; *) echo "pg_dump: error: out of memory" >&2; exit 1;; esac`)
 
 	tests := []struct {
