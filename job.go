@@ -16,8 +16,9 @@ type History interface {
 	Begin(ctx context.Context, job string, started time.Time) (int64, error)
 	// Finish stores what the run did.
 	Finish(ctx context.Context, id int64, o *Outcome) error
-	// SetReport keeps the rendered report and whether it was sent.
-	SetReport(ctx context.Context, id int64, subject, text, html string, sent bool, sendErr string) error
+	// SetReport keeps the rendered report and its step (ReportStep):
+	// whether it was sent, and why not.
+	SetReport(ctx context.Context, id int64, subject, text, html string, delivery Step) error
 	// LastSuccessful returns the row counts and size of the newest
 	// successful run of job ("" is DefaultJob) and database; ok is false
 	// when there is none. Runs of other jobs never count, even of the
@@ -72,6 +73,9 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	r := j.Runner
 	started := r.Now()
 	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database}
+	if r.Copy != nil {
+		o.Copy = r.Copy.String()
+	}
 	if jobOrDefault(j.Name) != r.job() {
 		// A wiring mistake: going on would count another job's sets.
 		return o, &StageError{StageConfig, fmt.Errorf("job %s was given the runner of job %s", jobOrDefault(j.Name), r.job())}
@@ -85,12 +89,13 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	}
 	// Before the backup: the leftovers take room the new set may need.
 	recovered, rerr := r.Recover(ctx)
+	o.Leftovers = &Leftovers{Notes: recovered, Err: rerr}
 	if rerr != nil {
 		// The run itself stops on the same folder and says why.
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
 	rep, err := r.Run(ctx, observe)
-	rep.Warnings = slices.Concat(j.Warnings, recovered, rep.Warnings)
+	rep.Warnings = slices.Concat(j.Warnings, rep.Warnings)
 	o.Report = rep
 	if err != nil {
 		j.fail(o, err)
@@ -107,8 +112,7 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	// and the report still go out.
 	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
-	runID = j.record(after, runID, o, unrecorded)
-	sendErr := j.report(after, runID, o)
+	sendErr := j.finish(after, runID, o, unrecorded)
 	if err != nil {
 		return o, err
 	}
@@ -204,6 +208,16 @@ func (j *Job) fail(o *Outcome, err error) {
 	}
 }
 
+// finish records the run (begun as id, or not yet when id is 0), then
+// renders and sends its report and keeps that in the history too.
+func (j *Job) finish(ctx context.Context, id int64, o *Outcome, unrecorded error) error {
+	if j.Reporter == nil {
+		d := ReportStep(StepSkipped, "EMAIL_TO is not set")
+		o.Delivery = &d
+	}
+	return j.report(ctx, j.record(ctx, id, o, unrecorded), o)
+}
+
 // report renders and sends the report and keeps it in the history.
 func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 	if j.Reporter == nil {
@@ -215,15 +229,16 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 	if rerr == nil && wanted {
 		sendErr = j.Reporter.Notify(ctx, o)
 	}
+	d := ReportStep(StepOK, "sent")
+	switch {
+	case sendErr != nil:
+		d = ReportStep(StepFailed, sendErr.Error())
+	case !wanted:
+		d = ReportStep(StepSkipped, "EMAIL_ON does not ask for it")
+	}
+	o.Delivery = &d
 	if j.History != nil && runID != 0 {
-		msg := ""
-		switch {
-		case sendErr != nil:
-			msg = sendErr.Error()
-		case !wanted:
-			msg = "not sent: EMAIL_ON does not ask for it"
-		}
-		if err := j.History.SetReport(ctx, runID, subject, text, html, wanted && sendErr == nil, msg); err != nil {
+		if err := j.History.SetReport(ctx, runID, subject, text, html, d); err != nil {
 			j.Log.Warn("could not keep the report in the history", "err", err)
 		}
 	}
@@ -242,7 +257,10 @@ func (j *Job) ReportFailure(ctx context.Context, err error) error {
 	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: slices.Clone(j.Warnings)}, Database: j.Database}
 	if j.Runner != nil {
 		o.Destination = j.Runner.Dest.String()
+		if j.Runner.Copy != nil {
+			o.Copy = j.Runner.Copy.String()
+		}
 	}
 	j.fail(o, err)
-	return j.report(ctx, j.record(ctx, 0, o, j.Unrecorded), o)
+	return j.finish(ctx, 0, o, j.Unrecorded)
 }

@@ -25,9 +25,9 @@ func (h *memHistory) Finish(_ context.Context, _ int64, o *dbbackup.Outcome) err
 	h.finished = append(h.finished, o)
 	return nil
 }
-func (h *memHistory) SetReport(_ context.Context, _ int64, subject, _, _ string, sent bool, _ string) error {
+func (h *memHistory) SetReport(_ context.Context, _ int64, subject, _, _ string, d dbbackup.Step) error {
 	h.reports = append(h.reports, subject)
-	h.sent = append(h.sent, sent)
+	h.sent = append(h.sent, d.Status == dbbackup.StepOK)
 	return nil
 }
 func (h *memHistory) LastSuccessful(_ context.Context, _, database string) ([]dbbackup.TableCount, int64, bool, error) {

@@ -29,9 +29,17 @@ type Outcome struct {
 	// Retention is what retention did; nil when it did not run (it runs
 	// only after a stored and verified set).
 	Retention *RetentionResult
-	// CopyRetention is what retention did in the local copy beside Drive
-	// (BACKUP_KEEP_LOCAL); nil when there is none or it did not run.
+	// Copy names where the local copy beside Drive is kept
+	// (BACKUP_KEEP_LOCAL), "" when there is none; CopyRetention is what
+	// retention did there, nil when it did not run.
+	Copy          string
 	CopyRetention *RetentionResult
+	// Leftovers is what the run removed of interrupted runs before it
+	// began; nil when it did not get that far.
+	Leftovers *Leftovers
+	// Delivery is the report's step (ReportStep): nil until it is known
+	// whether the report is sent, which is after it is rendered.
+	Delivery *Step
 }
 
 // Quota is a destination's storage. Limit is 0 when unlimited.

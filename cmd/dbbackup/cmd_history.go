@@ -127,6 +127,7 @@ func printRun(w io.Writer, d *state.RunDetail) {
 	if d.Hint != "" {
 		fmt.Fprintf(w, "Try: %s\n", d.Hint)
 	}
+	printSteps(w, d.Steps)
 	if d.Report == nil {
 		return
 	}

@@ -177,6 +177,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome) {
 	if !o.OK() {
 		fmt.Fprintf(w, "Backup %s FAILED at stage %s after %s. Nothing of this run was kept; no old backup was deleted.\n",
 			orDash(rep.SetID), o.Stage, took)
+		printSteps(w, o.Steps())
 		return
 	}
 	s := rep.Snapshot
@@ -206,16 +207,7 @@ func printSummary(w io.Writer, o *dbbackup.Outcome) {
 		fmt.Fprintf(w, "Warning: %s\n", printable(warn))
 	}
 	fmt.Fprintf(w, "Total %s in %d files.\n", dbbackup.HumanSize(rep.Size()), len(rep.Files))
-	for i, res := range []*dbbackup.RetentionResult{o.Retention, o.CopyRetention} {
-		if res == nil {
-			continue
-		}
-		what := []string{"Retention", "Retention of the local copy"}[i]
-		fmt.Fprintf(w, "%s: deleted %d expired sets of database %s.\n", what, len(res.Removed), printable(s.Database))
-		for _, f := range res.Failed {
-			fmt.Fprintf(w, "%s: could not delete %s (the next run tries again): %s\n", what, f.Set.ID, f.Err)
-		}
-	}
+	printSteps(w, o.Steps())
 }
 
 func orDash(s string) string {

@@ -23,7 +23,7 @@ func TestFailureHintIsTheSameEverywhere(t *testing.T) {
 		{"a setting", map[string]string{"BACKUP_DIR": file}, "point BACKUP_DIR to a folder"},
 		{"another run holds the lock", map[string]string{"BACKUP_DIR": lockedDir}, "wait for it to finish"},
 		{"the server is down", map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:1/shop?connect_timeout=5"}, "DATABASE_URL"},
-		{"a timeout", map[string]string{"BACKUP_FORMATS": "xlsx", "BACKUP_TIMEOUT": "300ms"}, "raise BACKUP_TIMEOUT"},
+		{"a timeout", map[string]string{"BACKUP_FORMATS": "xlsx", "BACKUP_TIMEOUT": "100ms"}, "raise BACKUP_TIMEOUT"},
 		{"an error with no advice of its own", map[string]string{"BACKUP_FORMATS": "csv,dump", "PG_DUMP": failingDump}, "dbbackup check"},
 	}
 	for _, tt := range tests {

@@ -137,7 +137,7 @@ func TestKilledBeforeTheManifestOnDrive(t *testing.T) {
 		t.Fatalf("the run after the kill: exit %d\n%s", res.code, res.stderr)
 	}
 	note := "removed the leftovers of the interrupted run " + id + " from Google Drive folder " + g.folder + " (3 files)"
-	if !strings.Contains(res.stdout, "Warning: "+note) {
+	if !strings.Contains(res.stdout, "Recover leftovers (warning): "+note) {
 		t.Errorf("the summary does not say %q:\n%s", note, res.stdout)
 	}
 	if texts := mb.texts(t); len(texts) != 1 || !strings.Contains(texts[0], note) {
@@ -177,7 +177,7 @@ func TestKilledAfterTheManifestKeepsTheSet(t *testing.T) {
 		t.Fatalf("Drive holds %v, want the killed run's whole set", left)
 	}
 	res := runCLI(t, env, "run")
-	if res.code != 0 || strings.Contains(res.stdout, "leftovers") {
+	if res.code != 0 || !strings.Contains(res.stdout, "\nRecover leftovers: no interrupted run left anything to remove.\n") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	if now := g.backups(); len(now) != 8 {

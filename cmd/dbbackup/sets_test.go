@@ -207,7 +207,9 @@ func TestKeepLocalCopiesArePruned(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "Retention of the local copy: deleted 8 expired sets") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if report := runCLI(t, env, "history", "1"); !strings.Contains(report.stdout, "In the local copy: deleted 8 sets.") {
+	report := runCLI(t, env, "history", "1")
+	if _, email, _ := strings.Cut(report.stdout, "\nReport ("); !strings.Contains(email, "Retention of the local copy") ||
+		!strings.Contains(email, "deleted 8 expired sets of database "+dbName(url)+" in local folder "+dir) {
 		t.Errorf("the report does not tell of the local copy:\n%s", report.stdout)
 	}
 	list := runCLI(t, withEnv(g.env, "DRIVE_BACKUP_FOLDER_ID", ""), "list") // the local folder

@@ -307,7 +307,7 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 func TestTimeoutStopsTheRunAndKeepsNothing(t *testing.T) {
 	url := pgtest.NewDatabase(t, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 300000) g;`)
 	dir := t.TempDir()
-	res := runCLI(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "xlsx", "BACKUP_TIMEOUT": "300ms"}, "run")
+	res := runCLI(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "xlsx", "BACKUP_TIMEOUT": "100ms"}, "run")
 	if res.code != exitFailed || !strings.Contains(res.stderr, "BACKUP_TIMEOUT") {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}

@@ -75,6 +75,7 @@ func exampleOutcome() *dbbackup.Outcome {
 		Previous:     prev,
 		PreviousSize: 3_912_004,
 		Retention:    exampleRetention(rep.Files),
+		Leftovers:    &dbbackup.Leftovers{},
 	}
 }
 

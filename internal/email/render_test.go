@@ -91,7 +91,7 @@ func TestRenderOK(t *testing.T) {
 			"public.playlist_track", "8,715", "no change", "+7 (+1.7%)", "1,020", "-1,220 (-54.5%)",
 			"public.invoice_line has 1,020 rows, 2,240 at the previous run: it lost more than half of them.",
 			fakeSHA("backup_20260210_020000.dump"), "1.1 MiB", "manifest",
-			"Deleted 2 sets, kept 3.", "older than 30 days (2025-12-27)", "one of the newest 3 complete sets (BACKUP_RETENTION_MIN_KEEP)",
+			"deleted 2 expired sets of database shop, kept 3", "older than 30 days (2025-12-27)", "one of the newest 3 complete sets (BACKUP_RETENTION_MIN_KEEP)",
 			"6.2 GiB used of 15.0 GiB (41%), 8.8 GiB free.",
 			`public.track column`,
 		)
@@ -113,7 +113,7 @@ func TestRenderFailed(t *testing.T) {
 		assertContains(t, part, body,
 			"Backup FAILED", "FAILED", "store", "store: Google token expired", "refresh answered 400 invalid_grant",
 			"run `dbbackup token` to sign in to Google again",
-			"Retention did not run: nothing is deleted after a failed run.",
+			"nothing is deleted after a failed run",
 			"No file of this run was kept",
 			"public.invoice_line has 1,020 rows",
 		)
@@ -155,12 +155,12 @@ func TestRetentionNotes(t *testing.T) {
 	o.Retention.Removed = o.Retention.Removed[:1]
 	o.Retention.Failed = []dbbackup.SetError{{Set: o.Retention.Decisions[4].Set, Err: "403 insufficient permissions"}}
 	text, _ := mustRender(t, o)
-	assertContains(t, "text", text, "Deleted 1 set, kept 3. 1 set could not be deleted; the next run tries again.",
-		"delete failed", "403 insufficient permissions")
+	assertContains(t, "text", text, "deleted 1 expired set of database shop, kept 3; could not delete "+o.Retention.Decisions[4].Set.ID+
+		" (403 insufficient permissions): the next run tries again", "delete failed", "OK with 3 warnings")
 
 	o.Retention = nil
 	text, _ = mustRender(t, o)
-	assertContains(t, "text", text, "Retention did not run, so no backup set was deleted.")
+	assertContains(t, "text", text, "did not run, so no set was deleted")
 }
 
 func TestNumbers(t *testing.T) {

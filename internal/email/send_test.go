@@ -99,7 +99,7 @@ func TestSendReport(t *testing.T) {
 			"Backup OK with 2 warnings", "public.playlist_track", "8,715", "+7 (+1.7%)", "-1,220 (-54.5%)",
 			"WARNING", "public.invoice_line has 1,020 rows, 2,240 at the previous run",
 			driveLink("1Qx7cK2mVb9TzR4nLcW8yHd3pE6uJfGs"), fakeSHA("backup_20260210_020000.xlsx"),
-			"Deleted 2 sets, kept 3.", "older than 30 days (2026-01-10)", "BACKUP_RETENTION_MIN_KEEP",
+			"deleted 2 expired sets of database shop, kept 3", "older than 30 days (2026-01-10)", "BACKUP_RETENTION_MIN_KEEP",
 			"8.8 GiB free",
 		}},
 		{"failed", failedOutcome, "[dbbackup] FAILED shop — store: Google token expired", []string{

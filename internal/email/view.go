@@ -22,6 +22,8 @@ type view struct {
 	Snapshot, Started, Finished string
 	Duration                    string
 	Failure                     *failure
+	Steps                       []stepRow
+	StepWidth                   int      // the titles' column in the plain-text part
 	Alerts                      []string // the data looks wrong: rows lost, set shrank, disk full
 	Tables                      []tableRow
 	NameWidth, RowsWidth        int // columns of the plain-text part
@@ -29,7 +31,6 @@ type view struct {
 	FilesLabel                  string // "4 files"
 	TotalSize, FilesNote        string
 	Retention                   []retentionRow
-	RetentionNote               string
 	Quota                       *quota
 	Warnings                    []string
 }
@@ -40,6 +41,11 @@ type failure struct {
 	// ErrorLines is Error cut at its newlines: Outlook ignores the CSS
 	// that would keep them.
 	ErrorLines []string
+}
+
+// stepRow is a dbbackup.Step; Status is also the colour's name in HTML.
+type stepRow struct {
+	Title, Status, Detail string
 }
 
 type tableRow struct {
@@ -83,14 +89,27 @@ func newView(o *dbbackup.Outcome) *view {
 		msg := o.Err.Error()
 		v.Failure = &failure{Stage: stage(o), Error: msg, Hint: o.Hint(), Skipped: o.Skipped(), ErrorLines: strings.Split(msg, "\n")}
 	}
+	warned := v.steps(o)
 	v.tables(o)
 	v.files(o)
 	v.retention(o)
 	v.quota(o)
-	if n := len(v.Alerts) + len(v.Warnings); v.OK && n > 0 {
+	if n := len(v.Alerts) + len(v.Warnings) + warned; v.OK && n > 0 {
 		v.Status = fmt.Sprintf("OK with %d %s", n, plural(n, "warning"))
 	}
 	return v
+}
+
+// steps fills the run's steps and returns how many warn.
+func (v *view) steps(o *dbbackup.Outcome) (warned int) {
+	for _, st := range o.Steps() {
+		v.Steps = append(v.Steps, stepRow{Title: st.Title, Status: string(st.Status), Detail: st.Detail})
+		v.StepWidth = max(v.StepWidth, utf8.RuneCountInString(st.Title))
+		if st.Status == dbbackup.StepWarning {
+			warned++
+		}
+	}
+	return warned
 }
 
 func (v *view) tables(o *dbbackup.Outcome) {
@@ -156,13 +175,11 @@ func (v *view) files(o *dbbackup.Outcome) {
 	}
 }
 
+// retention lists what the policy decided about each set; the step says
+// what came of it.
 func (v *view) retention(o *dbbackup.Outcome) {
 	res := o.Retention
 	if res == nil {
-		v.RetentionNote = "Retention did not run, so no backup set was deleted."
-		if !o.OK() {
-			v.RetentionNote = "Retention did not run: nothing is deleted after a failed run."
-		}
 		return
 	}
 	removed := map[string]bool{}
@@ -173,40 +190,21 @@ func (v *view) retention(o *dbbackup.Outcome) {
 	for _, f := range res.Failed {
 		failed[f.Set.ID] = f.Err
 	}
-	var kept, deleted int
 	for _, d := range res.Decisions {
 		row := retentionRow{Set: d.Set.ID, Size: dbbackup.HumanSize(d.Set.Size()), Action: "kept", Reason: d.Reason}
 		switch err, isFailed := failed[d.Set.ID]; {
 		case !d.Remove:
-			kept++
 		case res.DryRun:
 			row.Action = "would delete"
-			deleted++
 		case isFailed:
 			row.Action, row.Failed = "delete failed", true
 			row.Reason += "; delete failed: " + err
 		case removed[d.Set.ID]:
 			row.Action, row.Removed = "deleted", true
-			deleted++
 		default:
 			row.Action = "to delete"
 		}
 		v.Retention = append(v.Retention, row)
-	}
-	verb := "Deleted"
-	if res.DryRun {
-		verb = "Dry run: would delete"
-	}
-	v.RetentionNote = fmt.Sprintf("%s %d %s, kept %d.", verb, deleted, plural(deleted, "set"), kept)
-	if len(res.Failed) > 0 {
-		v.RetentionNote += fmt.Sprintf(" %d %s could not be deleted; the next run tries again.", len(res.Failed), plural(len(res.Failed), "set"))
-	}
-	if c := o.CopyRetention; c != nil {
-		v.RetentionNote += fmt.Sprintf(" In the local copy: deleted %d %s", len(c.Removed), plural(len(c.Removed), "set"))
-		if len(c.Failed) > 0 {
-			v.RetentionNote += fmt.Sprintf(", %d could not be deleted", len(c.Failed))
-		}
-		v.RetentionNote += "."
 	}
 }
 

@@ -64,7 +64,7 @@ func readTables(ctx context.Context, tx *sql.Tx, id int64) ([]dbbackup.TableCoun
 	return out, err
 }
 
-// readLists reads the files, warnings and retention sets of d's run.
+// readLists reads the files, warnings, steps and retention sets of d's run.
 func readLists(ctx context.Context, tx *sql.Tx, d *RunDetail) error {
 	err := each(ctx, tx, `SELECT name, set_id, format, size, sha256, md5, dest_id, link
 		FROM run_files WHERE run_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
@@ -80,6 +80,15 @@ func readLists(ctx context.Context, tx *sql.Tx, d *RunDetail) error {
 		var w string
 		err := rows.Scan(&w)
 		d.Warnings = append(d.Warnings, w)
+		return err
+	}, d.ID)
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT name, title, status, detail FROM run_steps WHERE run_id = ? ORDER BY pos`, func(rows *sql.Rows) error {
+		var st dbbackup.Step
+		err := rows.Scan(&st.Name, &st.Title, &st.Status, &st.Detail)
+		d.Steps = append(d.Steps, st)
 		return err
 	}, d.ID)
 	if err != nil || d.Retention == nil {

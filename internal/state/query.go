@@ -38,10 +38,13 @@ type RunDetail struct {
 	Destination string
 	// Snapshot has every field but SnapshotID, which means nothing once
 	// the run is over.
-	Snapshot  dbbackup.SnapshotInfo
-	Tables    []dbbackup.TableCount
-	Files     []dbbackup.File // ModTime is not kept
-	Warnings  []string
+	Snapshot dbbackup.SnapshotInfo
+	Tables   []dbbackup.TableCount
+	Files    []dbbackup.File // ModTime is not kept
+	Warnings []string
+	// Steps are the run's steps as its views showed them; none for a run
+	// recorded before they were kept.
+	Steps     []dbbackup.Step
 	Retention *Retention      // nil when retention did not run
 	Quota     *dbbackup.Quota // nil when unknown
 	Report    *Report         // nil when no report was made

@@ -183,6 +183,11 @@ func insertDetails(ctx context.Context, tx *sql.Tx, id int64, o *dbbackup.Outcom
 			return err
 		}
 	}
+	for _, st := range o.Steps() {
+		if err := setStep(ctx, tx, id, st); err != nil {
+			return err
+		}
+	}
 	if o.Retention == nil {
 		return nil
 	}
@@ -228,14 +233,29 @@ func retentionSets(r *dbbackup.RetentionResult) []RetentionSet {
 	return out
 }
 
-// SetReport keeps the report of run id as rendered, and whether it was
-// sent; sendErr is why not. A report that could not be sent stays
-// readable in the history. Calling it again replaces the report.
-func (s *Store) SetReport(ctx context.Context, id int64, subject, text, html string, sent bool, sendErr string) (err error) {
+// SetReport keeps the report of run id as rendered, and its step: sent,
+// or why not. A report that could not be sent stays readable in the
+// history. Calling it again replaces the report.
+func (s *Store) SetReport(ctx context.Context, id int64, subject, text, html string, delivery dbbackup.Step) (err error) {
 	defer func() { err = s.explain(err) }()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO run_reports (run_id, subject, text, html, sent, error) VALUES (?, ?, ?, ?, ?, ?)
+	sent, sendErr := delivery.Status == dbbackup.StepOK, ""
+	if !sent {
+		sendErr = delivery.Detail
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("keep report of run %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO run_reports (run_id, subject, text, html, sent, error) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (run_id) DO UPDATE SET subject = excluded.subject, text = excluded.text, html = excluded.html,
 		sent = excluded.sent, error = excluded.error`, id, subject, text, html, sent, sendErr)
+	if err == nil {
+		err = setStep(ctx, tx, id, delivery)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
 	if isForeignKey(err) {
 		return fmt.Errorf("keep report of run %d: %w", id, dbbackup.ErrNotFound)
 	}
@@ -243,4 +263,14 @@ func (s *Store) SetReport(ctx context.Context, id int64, subject, text, html str
 		return fmt.Errorf("keep report of run %d: %w", id, err)
 	}
 	return nil
+}
+
+// setStep records step of run id: after the steps recorded so far, or in
+// place of the one with its name.
+func setStep(ctx context.Context, tx *sql.Tx, id int64, st dbbackup.Step) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO run_steps (run_id, pos, name, title, status, detail)
+		VALUES (?, (SELECT coalesce(max(pos) + 1, 0) FROM run_steps WHERE run_id = ?), ?, ?, ?, ?)
+		ON CONFLICT (run_id, name) DO UPDATE SET title = excluded.title, status = excluded.status, detail = excluded.detail`,
+		id, id, st.Name, st.Title, st.Status, st.Detail)
+	return err
 }

@@ -16,7 +16,8 @@ func TestFinishOKRoundTrips(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	o := okOutcome(t0)
 	id := record(t, s, o)
-	if err := s.SetReport(ctx, id, "[dbbackup] OK shop — 2 files", "plain ✓", "<p>html ✓</p>", true, ""); err != nil {
+	sent := dbbackup.ReportStep(dbbackup.StepOK, "sent")
+	if err := s.SetReport(ctx, id, "[dbbackup] OK shop — 2 files", "plain ✓", "<p>html ✓</p>", sent); err != nil {
 		t.Fatal(err)
 	}
 	d, err := s.Run(ctx, id)
@@ -35,6 +36,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 	check("run", d.Run, Run{ID: id, Job: dbbackup.DefaultJob, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
 		Status: StatusOK, FileCount: 2, Size: rep.Size(), HasReport: true, ReportSent: true})
 	check("hint", d.Hint, "")
+	check("steps", d.Steps, append(o.Steps(), sent)) // the report's after the run's, once it is known
 	check("destination", d.Destination, o.Destination)
 	check("snapshot", utcSnap(d.Snapshot), utcSnap(wantSnap))
 	check("tables", d.Tables, rep.Tables)
@@ -92,7 +94,8 @@ func TestFinishFailed(t *testing.T) {
 	}
 
 	// The report could not be sent: it stays readable, with the reason.
-	if err := s.SetReport(ctx, id, "[dbbackup] FAILED shop", "text", "<p>html</p>", false, "dial tcp 127.0.0.1:25: connection refused"); err != nil {
+	if err := s.SetReport(ctx, id, "[dbbackup] FAILED shop", "text", "<p>html</p>",
+		dbbackup.ReportStep(dbbackup.StepFailed, "dial tcp 127.0.0.1:25: connection refused")); err != nil {
 		t.Fatal(err)
 	}
 	if d, err = s.Run(ctx, id); err != nil {
@@ -102,12 +105,15 @@ func TestFinishFailed(t *testing.T) {
 	if !reflect.DeepEqual(d.Report, want) || !d.HasReport || d.ReportSent {
 		t.Errorf("report = %+v (has %v, sent %v)", d.Report, d.HasReport, d.ReportSent)
 	}
-	// A retry that got through replaces it.
-	if err := s.SetReport(ctx, id, "[dbbackup] FAILED shop", "text", "<p>html</p>", true, ""); err != nil {
+	// A retry that got through replaces it, and its step.
+	if err := s.SetReport(ctx, id, "[dbbackup] FAILED shop", "text", "<p>html</p>", dbbackup.ReportStep(dbbackup.StepOK, "sent")); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ = s.Run(ctx, id); !d.Report.Sent || d.Report.Error != "" {
 		t.Errorf("report after resend = %+v", d.Report)
+	}
+	if last := d.Steps[len(d.Steps)-1]; len(d.Steps) != len(o.Steps())+1 || last.Name != "report" || last.Status != dbbackup.StepOK {
+		t.Errorf("steps after resend = %+v, want the run's and one report step, sent", d.Steps)
 	}
 }
 
@@ -138,7 +144,7 @@ func TestFinishRefusesWhatIsNotRunning(t *testing.T) {
 	}
 	for name, err := range map[string]error{
 		"Finish":    s.Finish(ctx, 999, okOutcome(t0)),
-		"SetReport": s.SetReport(ctx, 999, "s", "t", "h", true, ""),
+		"SetReport": s.SetReport(ctx, 999, "s", "t", "h", dbbackup.ReportStep(dbbackup.StepOK, "sent")),
 		"Run":       func() error { _, err := s.Run(ctx, 999); return err }(),
 	} {
 		if !errors.Is(err, dbbackup.ErrNotFound) {

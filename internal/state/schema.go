@@ -118,6 +118,20 @@ CREATE TABLE jobs (
 ALTER TABLE runs ADD COLUMN job TEXT NOT NULL DEFAULT 'default';
 CREATE INDEX runs_by_job ON runs (job, started, id);
 `,
+	// 5: the steps of a run as its views show them (dbbackup.Step), one
+	// row each: a step a later version adds needs no new column.
+	`
+CREATE TABLE run_steps (
+	run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos    INTEGER NOT NULL,
+	name   TEXT    NOT NULL,
+	title  TEXT    NOT NULL,
+	status TEXT    NOT NULL,
+	detail TEXT    NOT NULL,
+	PRIMARY KEY (run_id, pos),
+	UNIQUE (run_id, name)
+);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its
