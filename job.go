@@ -72,7 +72,7 @@ type Job struct {
 func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	r := j.Runner
 	started := r.Now()
-	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database}
+	o := &Outcome{Report: &Report{Started: started}, Destination: r.Dest.String(), Database: j.Database, Job: j.Name}
 	if r.Copy != nil {
 		o.Copy = r.Copy.String()
 	}
@@ -254,7 +254,7 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 // that hangs and keeps the next ones out, is noticed that way.
 func (j *Job) ReportFailure(ctx context.Context, err error) error {
 	now := time.Now()
-	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: slices.Clone(j.Warnings)}, Database: j.Database}
+	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: slices.Clone(j.Warnings)}, Database: j.Database, Job: j.Name}
 	if j.Runner != nil {
 		o.Destination = j.Runner.Dest.String()
 		if j.Runner.Copy != nil {

@@ -22,6 +22,8 @@ type Outcome struct {
 	// Database is the database the settings name; Report.Snapshot has
 	// the server's own name once the run got that far.
 	Database string
+	// Job is the job that ran ("" is DefaultJob).
+	Job string
 	// Previous holds the row counts and size of the previous successful
 	// run, for the change columns; nil when there is none.
 	Previous     []TableCount

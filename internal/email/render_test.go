@@ -43,6 +43,16 @@ func TestSubject(t *testing.T) {
 			return &dbbackup.Outcome{Report: &dbbackup.Report{}, Database: "shop", Stage: dbbackup.StageLock,
 				Err: errors.New("lock: another backup is running (pid 7 since 2026-02-10 02:00:00)")}
 		}, "[dbbackup] SKIPPED shop — lock: another backup is running (pid 7 since 2026-02-10 02:00:00)"},
+		{"a job other than default is named", func() *dbbackup.Outcome {
+			o := exampleOutcome()
+			o.Report.Warnings, o.Previous, o.Job = nil, nil, "hourly"
+			return o
+		}, "[dbbackup] OK shop (job hourly) — 4 files, 3.7 MiB"},
+		{"the job default is not", func() *dbbackup.Outcome {
+			o := failedOutcome()
+			o.Job = dbbackup.DefaultJob
+			return o
+		}, "[dbbackup] FAILED shop — store: Google token expired"},
 		{"one file", func() *dbbackup.Outcome {
 			o := exampleOutcome()
 			o.Report.Files = o.Report.Files[:1]

@@ -78,6 +78,10 @@ func newView(o *dbbackup.Outcome) *view {
 		Snapshot: when(r.Snapshot.SnapshotTime), Started: when(r.Started), Finished: when(r.Finished),
 		Duration: "—", Warnings: r.Warnings, Manifest: r.ManifestSHA256(),
 	}
+	if o.Job != "" && o.Job != dbbackup.DefaultJob {
+		// Several jobs may report to one mailbox, two of one database.
+		v.Database += " (job " + o.Job + ")"
+	}
 	if !r.Started.IsZero() && !r.Finished.IsZero() {
 		v.Duration = duration(r.Finished.Sub(r.Started))
 	}
