@@ -135,6 +135,10 @@ func (j *Job) retain(ctx context.Context, o *Outcome) {
 	if j.Retention.Off() {
 		return
 	}
+	if len(r.OneOff) > 0 {
+		j.Log.Info("retention skipped: a run with one-off settings deletes nothing; the next regular run applies it")
+		return
+	}
 	if skew := ClockSkew(rep.Snapshot.SnapshotTime, rep.Started, rep.Finished); skew != 0 {
 		w := fmt.Sprintf("retention skipped: this machine's clock is %s away from the database server's (snapshot at %s, run started %s); set both clocks right (NTP) and the next run applies it",
 			skew.Round(time.Second), rep.Snapshot.SnapshotTime.Format(time.RFC3339), rep.Started.Format(time.RFC3339))

@@ -29,6 +29,10 @@ type Manifest struct {
 	Tables        []TableCount `json:"tables"`
 	Files         []File       `json:"files"`
 	Warnings      []string     `json:"warnings"`
+	// OneOff names the settings given for this run alone (run --formats,
+	// --tables, …): the set is not one of the job's regular backups, and
+	// it does not count toward BACKUP_RETENTION_MIN_KEEP.
+	OneOff []string `json:"one_off,omitempty"`
 }
 
 // ManifestName is the file name of a set's manifest.

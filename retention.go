@@ -33,7 +33,9 @@ func (p Policy) Off() bool { return p.Days <= 0 }
 // names it (a set an earlier prune could not finish deleting, a damaged
 // one). Only complete sets count toward MinKeep. A set without a
 // readable manifest, or dated in the future, is always kept, and said so,
-// since the tool cannot be sure what it is.
+// since the tool cannot be sure what it is. A set made with one-off
+// settings (Set.OneOff) goes by its age alone: it is never one of the
+// MinKeep sets a job can count on.
 func (p Policy) Apply(now time.Time, sets []Set) []Decision {
 	limit := now.AddDate(0, 0, -p.Days)
 	out := make([]Decision, 0, len(sets))
@@ -50,6 +52,11 @@ func (p Policy) Apply(now time.Time, sets []Set) []Decision {
 		case !s.Complete:
 			d.Remove = true
 			d.Reason = fmt.Sprintf("older than %d days (%s), and not whole: %s", p.Days, s.Time.Format("2006-01-02"), s.Problem)
+		case s.OneOff() && !s.Time.Before(limit):
+			d.Reason = fmt.Sprintf("younger than %d days (made with one-off settings: not one of the BACKUP_RETENTION_MIN_KEEP sets)", p.Days)
+		case s.OneOff():
+			d.Remove = true
+			d.Reason = fmt.Sprintf("older than %d days (%s), made with one-off settings", p.Days, s.Time.Format("2006-01-02"))
 		case complete < p.MinKeep:
 			complete++
 			d.Reason = fmt.Sprintf("one of the newest %d complete sets (BACKUP_RETENTION_MIN_KEEP)", p.MinKeep)

@@ -37,6 +37,13 @@ func broken(at time.Time, named bool) dbbackup.Set {
 	return s
 }
 
+// oneOff is a complete set made with one-off settings (run --tables …).
+func oneOff(daysAgo int) dbbackup.Set {
+	s := daily(1, daysAgo)[0]
+	s.Manifest = &dbbackup.Manifest{SetID: s.ID, Database: "shop", OneOff: []string{"BACKUP_TABLES"}}
+	return s
+}
+
 // removed lists the ids the policy removes, as "days ago" numbers.
 func removed(ds []dbbackup.Decision) string {
 	var out []string
@@ -69,6 +76,10 @@ func TestPolicyApply(t *testing.T) {
 		{"days 0 is off, min-keep 0 too", dbbackup.Policy{}, daily(3, 400), ""},
 		{"a newer set that is not whole does not count toward min-keep", dbbackup.Policy{Days: 30, MinKeep: 1},
 			append([]dbbackup.Set{broken(day0.AddDate(0, 0, -40), true)}, daily(2, 41)...), "42"},
+		{"one-off sets do not count toward min-keep: an expired regular set stays", dbbackup.Policy{Days: 30, MinKeep: 1},
+			append([]dbbackup.Set{oneOff(31), oneOff(35)}, daily(2, 40)...), "31,35,41"},
+		{"a young one-off set is kept, for its age", dbbackup.Policy{Days: 30, MinKeep: 1},
+			append([]dbbackup.Set{oneOff(1)}, daily(2, 40)...), "41"},
 		{"a set not whole is removed once expired and min-keep whole sets are newer", dbbackup.Policy{Days: 30, MinKeep: 1},
 			append(daily(1, 40), broken(day0.AddDate(0, 0, -41), true), broken(day0.AddDate(0, 0, -42), false)), "41"},
 	}

@@ -62,6 +62,9 @@ type Runner struct {
 	// size check before the snapshot takes the newest set of Job and
 	// Database as the size of the next one.
 	Database string
+	// OneOff names the settings given for this run alone: its set is
+	// marked so in the manifest, and the run deletes nothing.
+	OneOff []string
 	// StagingDir holds the files of a run while they are written. It is
 	// created if missing; a run leaves nothing in it. Each job has its own
 	// (StagingDirName): Recover empties it of what interrupted runs left.
@@ -355,7 +358,7 @@ func (r *Runner) manifest(rep *Report) *Manifest {
 		Database: rep.Snapshot.Database, ServerVersion: rep.Snapshot.ServerVersion,
 		SnapshotTime: rep.Snapshot.SnapshotTime, TimeZone: rep.Snapshot.TimeZone,
 		StartedAt: rep.Started, FinishedAt: r.Now(),
-		Tables: rep.Tables, Files: rep.Files, Warnings: append([]string{}, rep.Warnings...),
+		Tables: rep.Tables, Files: rep.Files, Warnings: append([]string{}, rep.Warnings...), OneOff: r.OneOff,
 	}
 }
 

@@ -29,6 +29,10 @@ type Set struct {
 	Problem  string // why the set is not complete
 }
 
+// OneOff reports whether the set was made with settings given for that
+// run alone (see Manifest.OneOff).
+func (s Set) OneOff() bool { return s.Manifest != nil && len(s.Manifest.OneOff) > 0 }
+
 // Size is the total size of the set's files.
 func (s Set) Size() int64 {
 	var n int64

@@ -26,6 +26,9 @@ const Masked = "********"
 type JobsFile struct {
 	Format string        `json:"format"`
 	Jobs   []ExportedJob `json:"jobs"`
+	// Warnings say what an export could not do as asked (a secret masked
+	// whole because DBBACKUP_SECRET_KEY cannot open it); not written.
+	Warnings []string `json:"-"`
 }
 
 // ExportedJob is one job in a JobsFile: settings keyed as in .env.
@@ -51,6 +54,7 @@ func (a *App) ExportJobs(ctx context.Context, withSecrets bool) (*JobsFile, erro
 			return nil, err
 		case err != nil:
 			values = j.Settings // masked below, whole
+			f.Warnings = append(f.Warnings, fmt.Sprintf("job %s: its secrets are masked whole (host and database too), as they cannot be opened: %v", j.Name, err))
 		}
 		if !withSecrets {
 			for k, v := range values {
@@ -154,7 +158,7 @@ func (a *App) ImportJobs(ctx context.Context, r io.Reader) ([]string, error) {
 			kept, ok := unmask(k, v, old[k])
 			if !ok {
 				return nil, &dbbackup.ConfigError{Var: k, Problem: fmt.Sprintf("of job %s is masked (exported without --with-secrets), and no stored job %s has a secret to keep in its place", j.Name, j.Name),
-					Hint: "write the secret into the file, or import, then set it: `dbbackup job edit " + j.Name + " --" + flagOf(k) + " -` reads it from stdin"}
+					Hint: "export with --with-secrets where the job is stored, or write the secret into the file; or leave " + k + " out of the file, import, and then set it with `dbbackup job edit " + j.Name + " --" + flagOf(k) + " -` (reads it from stdin)"}
 			}
 			values[k] = kept
 		}

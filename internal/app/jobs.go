@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
@@ -48,15 +49,36 @@ func (a *App) LoadJob(ctx context.Context, name string, overrides map[string]str
 	if name == config.DefaultJob && len(values) == 0 {
 		return a.Load()
 	}
-	return config.LoadJob(a.envFile(), a.Explicit, name, values)
+	cfg, err := config.LoadJob(a.envFile(), a.Explicit, name, values)
+	if err == nil && len(overrides) > 0 {
+		for k := range overrides {
+			cfg.OneOff = append(cfg.OneOff, k)
+		}
+		sort.Strings(cfg.OneOff)
+	}
+	return cfg, err
 }
 
-// noJob is a job asked for by name that does not exist: a setting to
-// correct (exit code 2).
-func noJob(name string) error {
-	return &dbbackup.ConfigError{Var: "job", Problem: fmt.Sprintf("there is no job %q", name),
-		Hint: "`dbbackup jobs` lists the jobs; `dbbackup job add NAME --database-url …` makes one"}
+// NoJobError is a job asked for by name that does not exist: a command
+// line to correct (exit code 2). A run of it is not recorded: there is no
+// such job to record it for.
+type NoJobError struct{ Name string }
+
+func (e *NoJobError) Error() string { return fmt.Sprintf("there is no job %q", e.Name) }
+
+// Hint says where the jobs are.
+func (e *NoJobError) Hint() string {
+	if e.Name == config.DefaultJob {
+		return "the job default is the .env file: change its settings there"
+	}
+	return "`dbbackup jobs` lists the jobs; `dbbackup job add NAME --database-url …` makes one " +
+		"(a removed job's backups are reached again by adding it back with the same name)"
 }
+
+// ExitCode is ExitConfig: the name is wrong, not the backup.
+func (e *NoJobError) ExitCode() int { return dbbackup.ExitConfig }
+
+func noJob(name string) error { return &NoJobError{name} }
 
 // storedJob reads one stored job, as sealed.
 func (a *App) storedJob(ctx context.Context, name string) (state.Job, *config.Installation, error) {
@@ -131,8 +153,7 @@ func sealContext(job, key string) string { return job + "/" + key }
 // isSecret reports whether the value of setting key must be sealed: a
 // connection string that holds a password, any SMTP password.
 func isSecret(key, value string) bool {
-	s, ok := config.JobSettingOf(key)
-	if !ok || !s.Secret || value == "" {
+	if !isSecretKey(key) || value == "" {
 		return false
 	}
 	if key == "DATABASE_URL" {

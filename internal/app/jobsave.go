@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
@@ -39,21 +40,10 @@ type jobValues struct {
 	values map[string]string
 }
 
-// saveJobs checks every job before it stores any.
+// saveJobs checks every job before it stores any, and creates the state
+// database only to store them.
 func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
-	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
-	if err != nil {
-		return err
-	}
-	if err := UsableDir("STATE_DIR", inst.StateDir, true); err != nil {
-		return err
-	}
-	s, err := state.Open(inst.StateDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	stored, err := s.Jobs(ctx)
+	stored, inst, err := a.storedJobs(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,9 +78,17 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 				delete(values, k)
 				continue
 			}
+			if how != ReplaceJob && strings.Contains(v, Masked) && isSecretKey(k) {
+				return &dbbackup.ConfigError{Var: k, Problem: "holds " + Masked + ", the mask `dbbackup job export` writes in place of a password",
+					Hint: "give the real password (--" + flagOf(k) + " - reads it from stdin), or leave the setting out to keep the stored one"}
+			}
 			values[k] = v
 		}
-		if _, err := config.LoadJob(a.envFile(), a.Explicit, jv.name, values); err != nil {
+		cfg, err := config.LoadJob(a.envFile(), a.Explicit, jv.name, values)
+		if err == nil {
+			_, err = DatabaseName(cfg) // a connection string the run could not use
+		}
+		if err != nil {
 			return fmt.Errorf("job %s: %w", jv.name, err)
 		}
 		byName[jv.name] = state.Job{Name: jv.name, Settings: values} // for the prefix check
@@ -111,6 +109,14 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 	if err := a.prefixesDiffer(byName); err != nil {
 		return err
 	}
+	if err := UsableDir("STATE_DIR", inst.StateDir, true); err != nil {
+		return err
+	}
+	s, err := state.Open(inst.StateDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	for _, j := range out {
 		if err := s.PutJob(ctx, j); err != nil {
 			return err
@@ -175,4 +181,10 @@ func (a *App) RemoveJob(ctx context.Context, name string) error {
 func passwordIn(conn string) bool {
 	l, err := postgres.LibpqEnv(conn)
 	return err != nil || l.PasswordInString
+}
+
+// isSecretKey reports whether setting key may hold a secret.
+func isSecretKey(key string) bool {
+	s, ok := config.JobSettingOf(key)
+	return ok && s.Secret
 }

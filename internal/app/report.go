@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/email"
+	"github.com/dbbackup/dbbackup/internal/secret"
 )
 
 // NewReporter is the email report, or nil without EMAIL_TO.
@@ -24,10 +26,28 @@ func NewReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 }
 
 // ReportEarlyFailure records and emails the failure of a run of job whose
-// settings could not be read: the history in STATE_DIR, the report (to
-// the .env's recipients) when the email settings themselves are usable.
+// settings could not be read: the history in STATE_DIR, the report when
+// the email settings themselves are usable (a stored job's own, as far as
+// they can be read without its secrets, over the .env's). A job that does
+// not exist is neither recorded nor reported.
 func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, log *slog.Logger) {
-	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit)
+	// A stored job's report goes to its own recipients, as far as its
+	// settings can be read: a secret that cannot be opened is left out.
+	if errors.As(cause, new(*NoJobError)) {
+		return
+	}
+	own := map[string]string{}
+	if job != config.DefaultJob {
+		if j, _, err := a.storedJob(ctx, job); err == nil {
+			for k, v := range j.Settings {
+				if secret.IsSealed(v) {
+					v = "" // never the .env's password, sent to the job's server
+				}
+				own[k] = v
+			}
+		}
+	}
+	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit, own)
 	var rep dbbackup.Reporter
 	if err == nil {
 		rep, _ = NewReporter(e, log)

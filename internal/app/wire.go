@@ -57,6 +57,7 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		Scope:      cfg.Scope,
 		Job:        cfg.Job,
 		Prefix:     cfg.Prefix,
+		OneOff:     cfg.OneOff,
 		Database:   pg.Name(),
 		StagingDir: filepath.Join(local.Path(), dbbackup.StagingDirName(cfg.Job)),
 		Location:   cfg.NameLocation,

@@ -28,6 +28,9 @@ type Config struct {
 	// Schedule is when the job runs, in cron's five fields
 	// (BACKUP_SCHEDULE), for `dbbackup cron` and the server.
 	Schedule string
+	// OneOff names the settings given for one run alone, over the job's
+	// (run --formats, --tables, …); nil for a regular run.
+	OneOff []string
 	// EnvFile is the .env file that was read, "" when there was none.
 	EnvFile string
 	// DatabaseURL is DATABASE_URL with the .env file's libpq variables
@@ -99,13 +102,17 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	if err := c.parse(func(k string) string { read[k] = true; return get(k) }); err != nil {
 		return c, err
 	}
+	pgVars := file
 	if j, ok := e.(jobEnv); ok && j.values["DATABASE_URL"] != "" {
 		// A job's own database: the .env's PG* variables are the default
 		// job's, and its password must not travel to another server.
-		file = nil
+		pgVars = nil
 	}
-	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, file, e)
+	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, pgVars, e)
 	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
+	if w := exposedEnvFile(envFile, file); w != "" {
+		c.Warnings = append(c.Warnings, w)
+	}
 	return c, nil
 }
 

@@ -110,3 +110,32 @@ func TestLibpqVariablesOfTheEnvFile(t *testing.T) {
 		}
 	}
 }
+
+// TestExposedEnvFileIsWarnedAbout: a .env that holds a secret and that
+// other users may read is a warning; a private one, or one without a
+// secret, is not.
+func TestExposedEnvFileIsWarnedAbout(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		mode os.FileMode
+		want string
+	}{
+		{"DBBACKUP_SECRET_KEY=abc\n", 0o644, "holds DBBACKUP_SECRET_KEY and other users of this machine can read it (mode 0644): chmod 600"},
+		{"DATABASE_URL=postgres://u:pw@h/db\n", 0o640, "holds a password in DATABASE_URL"},
+		{"DBBACKUP_SECRET_KEY=abc\n", 0o600, ""},
+		{"BACKUP_DIR=/b\n", 0o644, ""},
+	} {
+		p := writeEnv(t, tt.file)
+		if err := os.Chmod(p, tt.mode); err != nil {
+			t.Fatal(err)
+		}
+		c, err := load(p, true, mapEnv{}, DefaultJob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(c.Warnings, "\n")
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%q mode %o: warnings %q, want %q", tt.file, tt.mode, got, tt.want)
+		}
+	}
+}

@@ -95,18 +95,27 @@ func LoadJob(envFile string, explicit bool, name string, values map[string]strin
 				Hint: "a job sets " + jobKeys() + "; the others are the installation's, in .env"}
 		}
 	}
-	return load(envFile, explicit, jobEnv{osEnv{}, values}, name)
+	if name != DefaultJob && strings.TrimSpace(values["DATABASE_URL"]) == "" {
+		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: "job " + name + " has no database",
+			Hint: "give it one: `dbbackup job edit " + name + " --database-url -` reads it from stdin"}
+	}
+	return load(envFile, explicit, jobEnv{osEnv{}, values, name != DefaultJob}, name)
 }
 
 // jobEnv is the environment with a job's own settings over it.
 type jobEnv struct {
 	env
 	values map[string]string
+	stored bool // a stored job: its own settings only (ownSettings)
 }
 
+// ownSettings are what a stored job never takes from .env: its sets
+// must be named apart from every other job's.
+var ownSettings = map[string]bool{"BACKUP_NAME_PREFIX": true}
+
 func (j jobEnv) LookupEnv(k string) (string, bool) {
-	if v, ok := j.values[k]; ok {
-		return v, true
+	if v, ok := j.values[k]; ok || (j.stored && ownSettings[k]) {
+		return v, true // "" for an own setting unset: its default, never the .env's
 	}
 	return j.env.LookupEnv(k)
 }

@@ -47,11 +47,12 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 
 // LoadReport reads only what recording and reporting a failed run need
 // (STATE_DIR and the report's settings), for a run whose other settings
-// are wrong. When envFile cannot be read, the environment alone is used.
-// stateDir is set even when the email settings are wrong.
-func LoadReport(envFile string, explicit bool) (e *Email, stateDir string, err error) {
+// are wrong: a job's own settings (those it could still read) over the
+// environment over envFile. When envFile cannot be read, the environment
+// alone is used. stateDir is set even when the email settings are wrong.
+func LoadReport(envFile string, explicit bool, job map[string]string) (e *Email, stateDir string, err error) {
 	file, _ := readEnvFile(envFile, explicit)
-	v := withDefaults(lookup(osEnv{}, file))
+	v := withDefaults(lookup(jobEnv{env: osEnv{}, values: job}, file))
 	e = &Email{}
 	return e, v("STATE_DIR", defaultStateDir), parseEmail(v, e)
 }
