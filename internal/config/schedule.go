@@ -25,8 +25,16 @@ var cronFields = []cronField{
 }
 
 // CheckSchedule reports what is wrong with a crontab schedule of five
-// fields, each a list of *, values and ranges, with an optional /step.
+// fields, each a list of *, values and ranges, with an optional /step, or
+// one of cron's shorthands such as @daily.
 func CheckSchedule(schedule string) error {
+	if strings.HasPrefix(schedule, "@") {
+		switch strings.TrimSpace(schedule) {
+		case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
+			return nil
+		}
+		return fmt.Errorf("cron knows @yearly, @monthly, @weekly, @daily and @hourly, or five fields: minute hour day month weekday, e.g. \"0 2 * * *\"")
+	}
 	fields := strings.Fields(schedule)
 	if len(fields) != len(cronFields) {
 		return fmt.Errorf("it has %d fields; cron wants 5: minute hour day month weekday, e.g. \"0 2 * * *\"", len(fields))
