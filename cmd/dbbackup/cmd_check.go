@@ -18,8 +18,13 @@ type checkJSON struct {
 	Hint   string `json:"hint,omitempty"`
 }
 
+// checkOptions are the flags of check.
+type checkOptions struct {
+	asJSON bool
+}
+
 func newCheckCommand(g *globals) *cobra.Command {
-	var asJSON bool
+	var opts checkOptions
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the whole setup: settings, database, pg_dump, Google, SMTP",
@@ -27,46 +32,48 @@ func newCheckCommand(g *globals) *cobra.Command {
 and, for a failure, what to do. It changes nothing (a Google access token may
 be refreshed). Exit code 0 only when every check passes.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			out := cmd.OutOrStdout()
-			var done []checkJSON
-			// say prints a check as soon as it is done (some take seconds);
-			// JSON waits for all of them.
-			say := func(c checkJSON) {
-				done = append(done, c)
-				switch {
-				case asJSON:
-				case c.OK:
-					fmt.Fprintf(out, "OK    %s: %s\n", c.Name, c.Detail)
-				default:
-					fmt.Fprintf(out, "FAIL  %s: %s\n", c.Name, c.Error)
-					if c.Hint != "" && c.Name != "settings" { // main prints the settings error's
-						fmt.Fprintf(out, "      Try: %s\n", c.Hint)
-					}
-				}
-			}
-			err := runChecks(cmd, g, say)
-			if asJSON {
-				if werr := writeJSON(out, struct {
-					OK     bool        `json:"ok"`
-					Checks []checkJSON `json:"checks"`
-				}{err == nil, done}); werr != nil {
-					return werr
-				}
-			} else if err == nil {
-				fmt.Fprintf(out, "All %d checks passed.\n", len(done))
-			}
-			return err
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), g, opts) },
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print JSON (field names are stable; see the README)")
 	g.jobFlag(cmd)
 	return cmd
 }
 
+func runCheck(ctx context.Context, g *globals, opts checkOptions) error {
+	out := g.stdout
+	var done []checkJSON
+	// say prints a check as soon as it is done (some take seconds);
+	// JSON waits for all of them.
+	say := func(c checkJSON) {
+		done = append(done, c)
+		switch {
+		case opts.asJSON:
+		case c.OK:
+			fmt.Fprintf(out, "OK    %s: %s\n", c.Name, c.Detail)
+		default:
+			fmt.Fprintf(out, "FAIL  %s: %s\n", c.Name, c.Error)
+			if c.Hint != "" && c.Name != "settings" { // main prints the settings error's
+				fmt.Fprintf(out, "      Try: %s\n", c.Hint)
+			}
+		}
+	}
+	err := runChecks(ctx, g, say)
+	if opts.asJSON {
+		if werr := writeJSON(out, struct {
+			OK     bool        `json:"ok"`
+			Checks []checkJSON `json:"checks"`
+		}{err == nil, done}); werr != nil {
+			return werr
+		}
+	} else if err == nil {
+		fmt.Fprintf(out, "All %d checks passed.\n", len(done))
+	}
+	return err
+}
+
 // runChecks runs every check of the job's setup, telling say of each.
-func runChecks(cmd *cobra.Command, g *globals, say func(checkJSON)) error {
-	cfg, log, err := g.load(cmd)
+func runChecks(ctx context.Context, g *globals, say func(checkJSON)) error {
+	cfg, log, err := g.load(ctx)
 	if err != nil {
 		say(checkJSON{Name: "settings", Error: err.Error(), Hint: dbbackup.Explain(err).Hint})
 		return err
@@ -80,10 +87,10 @@ func runChecks(cmd *cobra.Command, g *globals, say func(checkJSON)) error {
 	}
 	say(checkJSON{Name: "settings", OK: true, Detail: env})
 	failed := 0
-	checks := g.app(cmd).Checks(cfg, log)
+	checks := g.app().Checks(cfg, log)
 	for _, c := range checks {
-		ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-		detail, err := c.Run(ctx)
+		one, cancel := context.WithTimeout(ctx, time.Minute)
+		detail, err := c.Run(one)
 		cancel()
 		if err != nil {
 			failed++

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +11,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// cronOptions are the flags of cron.
+type cronOptions struct {
+	schedule givenString // given: every line at it, not at its job's BACKUP_SCHEDULE
+}
+
 func newCronCommand(g *globals) *cobra.Command {
-	var schedule string
+	opts := cronOptions{schedule: givenString{value: config.DefaultSchedule}}
 	cmd := &cobra.Command{
 		Use:   "cron",
 		Short: "Print the crontab lines that run every job on its schedule",
@@ -20,61 +26,63 @@ BACKUP_SCHEDULE: it changes to the current folder (where .env is), runs this
 binary, and appends the output to logs/backup_cron.log (logs/NAME_cron.log
 for a job other than default). Add them with "crontab -e".`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cmd.Flags().Changed("schedule") {
-				if err := config.CheckSchedule(schedule); err != nil {
-					return usageError{fmt.Errorf("--schedule %q: %w", schedule, err)}
-				}
-			}
-			dir, err := os.Getwd()
-			if err != nil {
-				return err
-			}
-			bin, err := os.Executable()
-			if err != nil {
-				return err
-			}
-			if strings.Contains(bin, "go-build") { // go run: the binary is gone when it ends
-				fmt.Fprintln(cmd.ErrOrStderr(), "Note: this is a temporary binary from `go run`; build one first:\n  go build -o dbbackup ./cmd/dbbackup && ./dbbackup cron")
-				bin = filepath.Join(dir, "dbbackup")
-			}
-			a := g.app(cmd)
-			names := []string{g.jobName()}
-			if !cmd.Flags().Changed("job") {
-				if names, err = a.JobNames(cmd.Context()); err != nil {
-					return err
-				}
-			}
-			envFile := ""
-			if cmd.Flags().Changed("env-file") {
-				envFile = " --env-file " + cronQuote(g.envFile)
-			}
-			logs := filepath.Join(dir, "logs")
-			out := cmd.OutOrStdout()
-			for _, name := range names {
-				when := schedule
-				if !cmd.Flags().Changed("schedule") {
-					cfg, err := a.LoadJob(cmd.Context(), name, nil)
-					if err != nil {
-						return fmt.Errorf("job %s: %w", name, err)
-					}
-					when = cfg.Schedule
-				}
-				run, logName := "run", "backup_cron.log"
-				if name != config.DefaultJob {
-					run, logName = "run --job "+name, name+"_cron.log"
-				}
-				fmt.Fprintf(out, "%s cd %s && %s%s %s >> %s 2>&1\n", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
-			}
-			if _, err := os.Stat(logs); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Create the log folder first: mkdir -p %s\n", shellQuote(logs))
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCron(cmd.Context(), g, opts) },
 	}
-	cmd.Flags().StringVar(&schedule, "schedule", config.DefaultSchedule, "when to run, in crontab's five fields (default: each job's BACKUP_SCHEDULE)")
+	cmd.Flags().Var(&opts.schedule, "schedule", "when to run, in crontab's five fields (default: each job's BACKUP_SCHEDULE)")
 	g.jobFlag(cmd)
 	return cmd
+}
+
+func runCron(ctx context.Context, g *globals, opts cronOptions) error {
+	schedule := opts.schedule.value
+	if opts.schedule.given {
+		if err := config.CheckSchedule(schedule); err != nil {
+			return usageError{fmt.Errorf("--schedule %q: %w", schedule, err)}
+		}
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if strings.Contains(bin, "go-build") { // go run: the binary is gone when it ends
+		fmt.Fprintln(g.stderr, "Note: this is a temporary binary from `go run`; build one first:\n  go build -o dbbackup ./cmd/dbbackup && ./dbbackup cron")
+		bin = filepath.Join(dir, "dbbackup")
+	}
+	a := g.app()
+	names := []string{g.jobName()}
+	if !g.job.given {
+		if names, err = a.JobNames(ctx); err != nil {
+			return err
+		}
+	}
+	envFile := ""
+	if g.envFile.given {
+		envFile = " --env-file " + cronQuote(g.envFile.value)
+	}
+	logs := filepath.Join(dir, "logs")
+	for _, name := range names {
+		when := schedule
+		if !opts.schedule.given {
+			cfg, err := a.LoadJob(ctx, name, nil)
+			if err != nil {
+				return fmt.Errorf("job %s: %w", name, err)
+			}
+			when = cfg.Schedule
+		}
+		run, logName := "run", "backup_cron.log"
+		if name != config.DefaultJob {
+			run, logName = "run --job "+name, name+"_cron.log"
+		}
+		fmt.Fprintf(g.stdout, "%s cd %s && %s%s %s >> %s 2>&1\n", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
+	}
+	if _, err := os.Stat(logs); err != nil {
+		fmt.Fprintf(g.stderr, "Create the log folder first: mkdir -p %s\n", shellQuote(logs))
+	}
+	return nil
 }
 
 // shellQuote makes s one word for the shell: in single quotes, inside

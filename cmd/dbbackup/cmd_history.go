@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -30,73 +31,80 @@ type runJSON struct {
 	Report   string     `json:"report"` // "sent", "not sent" or "-" (none)
 }
 
+// historyOptions are the flags of history.
+type historyOptions struct {
+	limit  int
+	asJSON bool
+}
+
 func newHistoryCommand(g *globals) *cobra.Command {
-	var limit int
-	var asJSON bool
+	var opts historyOptions
 	cmd := &cobra.Command{
 		Use:   "history [RUN]",
 		Short: "Show past runs, or everything about one run (its report included)",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, _, err := g.load(cmd)
-			if err != nil {
-				return err
-			}
-			s, err := state.Open(cfg.StateDir)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			out := cmd.OutOrStdout()
-			if len(args) == 1 {
-				id, err := strconv.ParseInt(args[0], 10, 64)
-				if err != nil {
-					return usageError{fmt.Errorf("RUN must be a run number from `dbbackup history`, not %q", args[0])}
-				}
-				d, err := s.Run(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				printRun(out, d)
-				return nil
-			}
-			job := ""
-			if cmd.Flags().Changed("job") {
-				job = g.jobName()
-			}
-			runs, err := s.Runs(cmd.Context(), job, limit)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				list := []runJSON{}
-				for _, r := range runs {
-					j := runJSON{ID: r.ID, Job: r.Job, Database: r.Database, Set: r.SetID, Started: r.Started, Status: string(r.Status),
-						Stage: string(r.Stage), Error: r.Error, Files: r.FileCount, Size: r.Size, Report: reportState(r)}
-					if !r.Finished.IsZero() {
-						j.Finished = &r.Finished
-					}
-					list = append(list, j)
-				}
-				return writeJSON(out, list)
-			}
-			if len(runs) == 0 {
-				fmt.Fprintf(out, "No runs recorded in %s yet.\n", s.Path())
-				return nil
-			}
-			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tJOB\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
-			for _, r := range runs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
-					r.Job, printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
-			}
-			return tw.Flush()
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runHistory(cmd.Context(), g, opts, args) },
 	}
-	cmd.Flags().IntVar(&limit, "limit", 30, "how many runs to list (0: all)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	cmd.Flags().IntVar(&opts.limit, "limit", 30, "how many runs to list (0: all)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print JSON (field names are stable; see the README)")
 	g.jobFlag(cmd)
 	return cmd
+}
+
+func runHistory(ctx context.Context, g *globals, opts historyOptions, args []string) error {
+	cfg, _, err := g.load(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := state.Open(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out := g.stdout
+	if len(args) == 1 {
+		id, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil {
+			return usageError{fmt.Errorf("RUN must be a run number from `dbbackup history`, not %q", args[0])}
+		}
+		d, err := s.Run(ctx, id)
+		if err != nil {
+			return err
+		}
+		printRun(out, d)
+		return nil
+	}
+	job := ""
+	if g.job.given {
+		job = g.jobName()
+	}
+	runs, err := s.Runs(ctx, job, opts.limit)
+	if err != nil {
+		return err
+	}
+	if opts.asJSON {
+		list := []runJSON{}
+		for _, r := range runs {
+			j := runJSON{ID: r.ID, Job: r.Job, Database: r.Database, Set: r.SetID, Started: r.Started, Status: string(r.Status),
+				Stage: string(r.Stage), Error: r.Error, Files: r.FileCount, Size: r.Size, Report: reportState(r)}
+			if !r.Finished.IsZero() {
+				j.Finished = &r.Finished
+			}
+			list = append(list, j)
+		}
+		return writeJSON(out, list)
+	}
+	if len(runs) == 0 {
+		fmt.Fprintf(out, "No runs recorded in %s yet.\n", s.Path())
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tJOB\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
+			r.Job, printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+	}
+	return tw.Flush()
 }
 
 func reportState(r state.Run) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 func newJobCommand(g *globals) *cobra.Command {
@@ -26,54 +26,65 @@ sealed with DBBACKUP_SECRET_KEY. A setting a job does not set comes from .env.`,
 	return cmd
 }
 
+// jobSaveOptions are the flags of job add and job edit.
+type jobSaveOptions struct {
+	how app.Save
+	// settings are the flags of config.JobSettings, in its order; only
+	// those given change the job.
+	settings []givenString
+}
+
 func newJobSaveCommand(g *globals, how app.Save) *cobra.Command {
 	use, short := "add NAME --database-url URL [flags]", "Add a job: a database to back up, with its own settings"
 	if how == app.EditJob {
 		use, short = "edit NAME [flags]", "Change a job's settings (an empty value returns a setting to the .env's)"
 	}
+	opts := jobSaveOptions{how: how, settings: make([]givenString, len(config.JobSettings))}
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			values, err := jobFlagValues(cmd.Flags(), cmd.InOrStdin(), cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			if how == app.AddJob && values["DATABASE_URL"] == "" {
-				return usageError{fmt.Errorf("--database-url is required: the job's database")}
-			}
-			if how == app.EditJob && len(values) == 0 {
-				return usageError{fmt.Errorf("no setting to change: `dbbackup job edit --help` lists them")}
-			}
-			if err := g.app(cmd).SaveJob(cmd.Context(), args[0], values, how); err != nil {
-				return err
-			}
-			verb := "Added"
-			if how == app.EditJob {
-				verb = "Changed"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s job %s. `dbbackup check --job %s` tests it; `dbbackup cron` prints its crontab line.\n", verb, args[0], args[0])
-			return nil
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runJobSave(cmd.Context(), g, opts, args) },
 	}
-	for _, s := range config.JobSettings {
-		cmd.Flags().String(s.Flag, "", s.Usage+" ("+s.Key+")")
+	for i, s := range config.JobSettings {
+		cmd.Flags().Var(&opts.settings[i], s.Flag, s.Usage+" ("+s.Key+")")
 	}
 	return cmd
 }
 
-// jobFlagValues are the settings given on the command line, keyed as in
-// .env. A secret given as "-" is read from in (one line), so that it is not
-// in the process list; given in the flag itself, it is warned about.
-func jobFlagValues(flags *pflag.FlagSet, in io.Reader, stderr io.Writer) (map[string]string, error) {
+func runJobSave(ctx context.Context, g *globals, opts jobSaveOptions, args []string) error {
+	values, err := jobFlagValues(opts.settings, g.stdin, g.stderr)
+	if err != nil {
+		return err
+	}
+	if opts.how == app.AddJob && values["DATABASE_URL"] == "" {
+		return usageError{fmt.Errorf("--database-url is required: the job's database")}
+	}
+	if opts.how == app.EditJob && len(values) == 0 {
+		return usageError{fmt.Errorf("no setting to change: `dbbackup job edit --help` lists them")}
+	}
+	if err := g.app().SaveJob(ctx, args[0], values, opts.how); err != nil {
+		return err
+	}
+	verb := "Added"
+	if opts.how == app.EditJob {
+		verb = "Changed"
+	}
+	fmt.Fprintf(g.stdout, "%s job %s. `dbbackup check --job %s` tests it; `dbbackup cron` prints its crontab line.\n", verb, args[0], args[0])
+	return nil
+}
+
+// jobFlagValues are the settings given on the command line (flags, one
+// for each of config.JobSettings), keyed as in .env. A secret given as "-"
+// is read from in (one line), so that it is not in the process list; given
+// in the flag itself, it is warned about.
+func jobFlagValues(flags []givenString, in io.Reader, stderr io.Writer) (map[string]string, error) {
 	values := map[string]string{}
-	for _, s := range config.JobSettings {
-		f := flags.Lookup(s.Flag)
-		if f == nil || !f.Changed {
+	for i, s := range config.JobSettings {
+		if !flags[i].given {
 			continue
 		}
-		v := f.Value.String()
+		v := flags[i].value
 		if s.Secret && v == "-" {
 			line, err := bufio.NewReader(in).ReadString('\n')
 			if err != nil && (err != io.EOF || line == "") {
@@ -93,32 +104,41 @@ func newJobRemoveCommand(g *globals) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Remove a job (its backups stay where they are)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.app(cmd).RemoveJob(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Removed job %s. Its backups are kept; remove its crontab line (`crontab -e`).\n", args[0])
-			return nil
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runJobRemove(cmd.Context(), g, args) },
 	}
 }
 
+func runJobRemove(ctx context.Context, g *globals, args []string) error {
+	if err := g.app().RemoveJob(ctx, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Removed job %s. Its backups are kept; remove its crontab line (`crontab -e`).\n", args[0])
+	return nil
+}
+
+// jobExportOptions are the flags of job export.
+type jobExportOptions struct {
+	withSecrets bool
+}
+
 func newJobExportCommand(g *globals) *cobra.Command {
-	var withSecrets bool
+	var opts jobExportOptions
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Print the stored jobs as JSON, to keep in git (secrets masked)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := g.app(cmd).ExportJobs(cmd.Context(), withSecrets)
-			if err != nil {
-				return err
-			}
-			return writeJSON(cmd.OutOrStdout(), f)
-		},
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runJobExport(cmd.Context(), g, opts) },
 	}
-	cmd.Flags().BoolVar(&withSecrets, "with-secrets", false, "include passwords in clear text (needs DBBACKUP_SECRET_KEY)")
+	cmd.Flags().BoolVar(&opts.withSecrets, "with-secrets", false, "include passwords in clear text (needs DBBACKUP_SECRET_KEY)")
 	return cmd
+}
+
+func runJobExport(ctx context.Context, g *globals, opts jobExportOptions) error {
+	f, err := g.app().ExportJobs(ctx, opts.withSecrets)
+	if err != nil {
+		return err
+	}
+	return writeJSON(g.stdout, f)
 }
 
 func newJobImportCommand(g *globals) *cobra.Command {
@@ -129,22 +149,24 @@ func newJobImportCommand(g *globals) *cobra.Command {
 exactly its settings; other stored jobs are kept. A masked secret keeps the
 one stored for that job. Nothing is stored unless every job is valid.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var in io.Reader = cmd.InOrStdin()
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageError{fmt.Errorf("cannot read the jobs file: %w", err)}
-				}
-				defer f.Close()
-				in = f
-			}
-			names, err := g.app(cmd).ImportJobs(cmd.Context(), in)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Imported %d jobs: %s.\n", len(names), strings.Join(names, ", "))
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runJobImport(cmd.Context(), g, args) },
 	}
+}
+
+func runJobImport(ctx context.Context, g *globals, args []string) error {
+	in := g.stdin
+	if args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return usageError{fmt.Errorf("cannot read the jobs file: %w", err)}
+		}
+		defer f.Close()
+		in = f
+	}
+	names, err := g.app().ImportJobs(ctx, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Imported %d jobs: %s.\n", len(names), strings.Join(names, ", "))
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,57 +25,64 @@ type jobJSON struct {
 	Error       string   `json:"error,omitempty"` // why its settings cannot be used
 }
 
+// jobsOptions are the flags of jobs.
+type jobsOptions struct {
+	asJSON bool
+}
+
 func newJobsCommand(g *globals) *cobra.Command {
-	var asJSON bool
+	var opts jobsOptions
 	cmd := &cobra.Command{
 		Use:   "jobs",
 		Short: "List the backup jobs: the .env's (default) and the stored ones",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a := g.app(cmd)
-			names, err := a.JobNames(cmd.Context())
-			if err != nil {
-				return err
-			}
-			var jobs []jobJSON
-			for _, name := range names {
-				j := jobJSON{Name: name, Source: "stored"}
-				if name == config.DefaultJob {
-					j.Source = "env"
-				}
-				cfg, err := a.LoadJob(cmd.Context(), name, nil)
-				if err == nil {
-					j.Database, err = app.DatabaseName(cfg)
-				}
-				if err != nil {
-					j.Error = err.Error()
-					jobs = append(jobs, j)
-					continue
-				}
-				for _, f := range cfg.Formats {
-					j.Formats = append(j.Formats, string(f))
-				}
-				j.Destination, j.Schedule, j.Prefix = destinationOf(cfg), cfg.Schedule, cfg.Prefix
-				jobs = append(jobs, j)
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), jobs)
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "JOB\tDATABASE\tFORMATS\tDESTINATION\tSCHEDULE\tNAMES")
-			for _, j := range jobs {
-				if j.Error != "" {
-					fmt.Fprintf(tw, "%s\tERROR: %s\t\t\t\t\n", j.Name, printable(j.Error))
-					continue
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s_YYYYMMDD_HHMMSS\n", j.Name, printable(orDash(j.Database)), strings.Join(j.Formats, ","),
-					printable(j.Destination), j.Schedule, j.Prefix)
-			}
-			return tw.Flush()
-		},
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runJobs(cmd.Context(), g, opts) },
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print JSON (field names are stable; see the README)")
 	return cmd
+}
+
+func runJobs(ctx context.Context, g *globals, opts jobsOptions) error {
+	a := g.app()
+	names, err := a.JobNames(ctx)
+	if err != nil {
+		return err
+	}
+	var jobs []jobJSON
+	for _, name := range names {
+		j := jobJSON{Name: name, Source: "stored"}
+		if name == config.DefaultJob {
+			j.Source = "env"
+		}
+		cfg, err := a.LoadJob(ctx, name, nil)
+		if err == nil {
+			j.Database, err = app.DatabaseName(cfg)
+		}
+		if err != nil {
+			j.Error = err.Error()
+			jobs = append(jobs, j)
+			continue
+		}
+		for _, f := range cfg.Formats {
+			j.Formats = append(j.Formats, string(f))
+		}
+		j.Destination, j.Schedule, j.Prefix = destinationOf(cfg), cfg.Schedule, cfg.Prefix
+		jobs = append(jobs, j)
+	}
+	if opts.asJSON {
+		return writeJSON(g.stdout, jobs)
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tDATABASE\tFORMATS\tDESTINATION\tSCHEDULE\tNAMES")
+	for _, j := range jobs {
+		if j.Error != "" {
+			fmt.Fprintf(tw, "%s\tERROR: %s\t\t\t\t\n", j.Name, printable(j.Error))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s_YYYYMMDD_HHMMSS\n", j.Name, printable(orDash(j.Database)), strings.Join(j.Formats, ","),
+			printable(j.Destination), j.Schedule, j.Prefix)
+	}
+	return tw.Flush()
 }
 
 // destinationOf says where a job's sets go, for people.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/dbbackup/dbbackup"
@@ -9,8 +11,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// pruneOptions are the flags of prune.
+type pruneOptions struct {
+	dryRun bool
+}
+
 func newPruneCommand(g *globals) *cobra.Command {
-	var dryRun bool
+	var opts pruneOptions
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete backup sets older than BACKUP_RETENTION_DAYS (run does this after every good backup)",
@@ -22,34 +29,35 @@ sets of other databases and files the tool did not make. With --dry-run it
 prints what it would delete and why every other set is kept, and deletes
 nothing.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, log, err := g.load(cmd)
-			if err != nil {
-				return err
-			}
-			pruned, err := g.app(cmd).Prune(cmd.Context(), cfg, log, dryRun)
-			if err != nil {
-				return err
-			}
-			database, _ := app.DatabaseName(cfg) // Prune read it
-			failed := 0
-			for _, p := range pruned {
-				printRetention(cmd, p.Result, p.Dest, database)
-				failed += len(p.Result.Failed)
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", failed)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPrune(cmd.Context(), g, opts) },
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be deleted, delete nothing")
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "print what would be deleted, delete nothing")
 	g.jobFlag(cmd)
 	return cmd
 }
 
-func printRetention(cmd *cobra.Command, res *dbbackup.RetentionResult, dest dbbackup.Destination, database string) {
-	out := cmd.OutOrStdout()
+func runPrune(ctx context.Context, g *globals, opts pruneOptions) error {
+	cfg, log, err := g.load(ctx)
+	if err != nil {
+		return err
+	}
+	pruned, err := g.app().Prune(ctx, cfg, log, opts.dryRun)
+	if err != nil {
+		return err
+	}
+	database, _ := app.DatabaseName(cfg) // Prune read it
+	failed := 0
+	for _, p := range pruned {
+		printRetention(g.stdout, p.Result, p.Dest, database)
+		failed += len(p.Result.Failed)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d expired sets could not be deleted; the next run or prune tries again", failed)
+	}
+	return nil
+}
+
+func printRetention(out io.Writer, res *dbbackup.RetentionResult, dest dbbackup.Destination, database string) {
 	if res.DryRun {
 		fmt.Fprintf(out, "Dry run: nothing is deleted from %s.\n\n", dest)
 	}

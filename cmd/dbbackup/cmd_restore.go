@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -34,9 +35,7 @@ overwrites. It is all or nothing: one transaction, so a failure leaves the
 target as empty as it was. Create one first, e.g.
   createdb shop_restored && RESTORE_TARGET=postgres://user@host/shop_restored dbbackup restore`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRestore(cmd, g, opts, args)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runRestore(cmd.Context(), g, opts, args) },
 	}
 	cmd.Flags().StringVar(&opts.target, "target", "", "connection string of the empty database to restore into (or set "+targetVar+")")
 	cmd.Flags().IntVar(&opts.jobs, "jobs", 1, "ignored: the restore is one transaction, on one connection")
@@ -45,7 +44,7 @@ target as empty as it was. Create one first, e.g.
 	return cmd
 }
 
-func runRestore(cmd *cobra.Command, g *globals, opts restoreOptions, args []string) error {
+func runRestore(ctx context.Context, g *globals, opts restoreOptions, args []string) error {
 	url, variable := opts.target, "--target"
 	if url == "" {
 		url, variable = os.Getenv(targetVar), targetVar
@@ -58,9 +57,9 @@ func runRestore(cmd *cobra.Command, g *globals, opts restoreOptions, args []stri
 		return err
 	}
 	if variable == "--target" && target.Conn.PasswordInString {
-		fmt.Fprintf(cmd.ErrOrStderr(), "Warning: --target holds a password, which every user of this machine can read in the process list: set %s instead, or keep the password in ~/.pgpass\n", targetVar)
+		fmt.Fprintf(g.stderr, "Warning: --target holds a password, which every user of this machine can read in the process list: set %s instead, or keep the password in ~/.pgpass\n", targetVar)
 	}
-	cfg, log, err := g.load(cmd)
+	cfg, log, err := g.load(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,12 +67,12 @@ func runRestore(cmd *cobra.Command, g *globals, opts restoreOptions, args []stri
 	if len(args) == 1 {
 		setID = args[0]
 	}
-	done, err := g.app(cmd).Restore(cmd.Context(), cfg, log, target, setID, func(f dbbackup.File) {
-		fmt.Fprintf(cmd.ErrOrStderr(), "Restoring %s (%s, sha256 checked) into %s …\n", f.Name, dbbackup.HumanSize(f.Size), target.Conn.Database)
+	done, err := g.app().Restore(ctx, cfg, log, target, setID, func(f dbbackup.File) {
+		fmt.Fprintf(g.stderr, "Restoring %s (%s, sha256 checked) into %s …\n", f.Name, dbbackup.HumanSize(f.Size), target.Conn.Database)
 	})
 	if err != nil {
 		return asUsage(err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Restored set %s into the database %s: %d tables, %d rows.\n", done.Set.ID, target.Conn.Database, done.Tables, done.Rows)
+	fmt.Fprintf(g.stdout, "Restored set %s into the database %s: %d tables, %d rows.\n", done.Set.ID, target.Conn.Database, done.Tables, done.Rows)
 	return nil
 }

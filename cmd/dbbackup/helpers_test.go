@@ -33,6 +33,21 @@ type result struct {
 // runCLI runs the command line in-process, as main does.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	useSettings(t, env)
+	var out, errOut bytes.Buffer
+	cmd := newRootCommand()
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	err := cmd.ExecuteContext(context.Background())
+	code := report(&errOut, err)
+	return result{out.String(), errOut.String(), code}
+}
+
+// useSettings makes env the whole environment of the settings until the
+// test ends, STATE_DIR a temporary folder unless env sets it.
+func useSettings(t *testing.T, env map[string]string) {
+	t.Helper()
 	if _, set := env["STATE_DIR"]; !set {
 		env = withEnv(env, "STATE_DIR", t.TempDir()) // never ./data in the source tree
 	}
@@ -42,14 +57,6 @@ func runCLI(t *testing.T, env map[string]string, args ...string) result {
 			os.Unsetenv(k) // set but empty is not the same as unset for libpq
 		}
 	}
-	var out, errOut bytes.Buffer
-	cmd := newRootCommand()
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	err := cmd.ExecuteContext(context.Background())
-	code := report(&errOut, err)
-	return result{out.String(), errOut.String(), code}
 }
 
 // setFiles lists the backup folder, hidden files included.

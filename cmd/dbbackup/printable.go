@@ -25,3 +25,11 @@ func printable(s string) string {
 	}
 	return b.String()
 }
+
+// orDash is s, or "-" for nothing known.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
