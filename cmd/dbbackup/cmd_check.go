@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
@@ -83,7 +84,7 @@ func runChecks(ctx context.Context, g *globals, say func(checkJSON)) error {
 		env = "read " + cfg.EnvFile + " and the environment"
 	}
 	if cfg.Job != "default" {
-		env = "job " + cfg.Job + " (stored), over " + env
+		env = "job " + cfg.Job + " from the state database; the settings it does not set: " + strings.TrimPrefix(env, "read ")
 	}
 	say(checkJSON{Name: "settings", OK: true, Detail: env})
 	failed := 0

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -68,6 +69,9 @@ func runHistory(ctx context.Context, g *globals, opts historyOptions, args []str
 			return usageError{fmt.Errorf("RUN must be a run number from `dbbackup history`, not %q", args[0])}
 		}
 		d, err := s.Run(ctx, id)
+		if errors.Is(err, dbbackup.ErrNotFound) {
+			return usageError{dbbackup.WithHint(fmt.Errorf("there is no run %d in the history", id), "`dbbackup history` lists the runs")}
+		}
 		if err != nil {
 			return err
 		}

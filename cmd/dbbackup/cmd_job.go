@@ -76,22 +76,24 @@ func runJobSave(ctx context.Context, g *globals, opts jobSaveOptions, args []str
 
 // jobFlagValues are the settings given on the command line (flags, one
 // for each of config.JobSettings), keyed as in .env. A secret given as "-"
-// is read from in (one line), so that it is not in the process list; given
-// in the flag itself, it is warned about.
+// is read from in, one line each in the order of config.JobSettings
+// (--database-url before --smtp-password), so that it is not in the
+// process list; given in the flag itself, it is warned about.
 func jobFlagValues(flags []givenString, in io.Reader, stderr io.Writer) (map[string]string, error) {
 	values := map[string]string{}
+	lines := bufio.NewReader(in) // one reader: each secret takes its own line
 	for i, s := range config.JobSettings {
 		if !flags[i].given {
 			continue
 		}
 		v := flags[i].value
 		if s.Secret && v == "-" {
-			line, err := bufio.NewReader(in).ReadString('\n')
+			line, err := lines.ReadString('\n')
 			if err != nil && (err != io.EOF || line == "") {
-				return nil, usageError{fmt.Errorf("--%s -: no line on stdin: %v", s.Flag, err)}
+				return nil, usageError{fmt.Errorf("--%s -: no line on stdin for it: %v", s.Flag, err)}
 			}
 			v = strings.TrimRight(line, "\r\n")
-		} else if s.Secret && v != "" && (s.Key != "DATABASE_URL" || strings.Contains(v, "@") && strings.Contains(strings.SplitN(v, "@", 2)[0], ":") || strings.Contains(v, "password=")) {
+		} else if app.HoldsSecret(s.Key, v) {
 			fmt.Fprintf(stderr, "Warning: --%s holds a secret, which every user of this machine can read in the process list: give it as --%s - and type it on stdin\n", s.Flag, s.Flag)
 		}
 		values[s.Key] = v
@@ -137,6 +139,12 @@ func runJobExport(ctx context.Context, g *globals, opts jobExportOptions) error 
 	f, err := g.app().ExportJobs(ctx, opts.withSecrets)
 	if err != nil {
 		return err
+	}
+	for _, w := range f.Warnings {
+		fmt.Fprintf(g.stderr, "Warning: %s\n", w)
+	}
+	if opts.withSecrets {
+		fmt.Fprintln(g.stderr, "Note: the output holds passwords in clear text: keep it where only you can read it (umask 077), not in git")
 	}
 	return writeJSON(g.stdout, f)
 }

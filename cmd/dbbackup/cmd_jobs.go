@@ -49,6 +49,7 @@ func runJobs(ctx context.Context, g *globals, opts jobsOptions) error {
 		return err
 	}
 	var jobs []jobJSON
+	var broken []string
 	for _, name := range names {
 		j := jobJSON{Name: name, Source: "stored"}
 		if name == config.DefaultJob {
@@ -61,6 +62,7 @@ func runJobs(ctx context.Context, g *globals, opts jobsOptions) error {
 		if err != nil {
 			j.Error = err.Error()
 			jobs = append(jobs, j)
+			broken = append(broken, name)
 			continue
 		}
 		for _, f := range cfg.Formats {
@@ -70,19 +72,31 @@ func runJobs(ctx context.Context, g *globals, opts jobsOptions) error {
 		jobs = append(jobs, j)
 	}
 	if opts.asJSON {
-		return writeJSON(g.stdout, jobs)
-	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "JOB\tDATABASE\tFORMATS\tDESTINATION\tSCHEDULE\tNAMES")
-	for _, j := range jobs {
-		if j.Error != "" {
-			fmt.Fprintf(tw, "%s\tERROR: %s\t\t\t\t\n", j.Name, printable(j.Error))
-			continue
+		if err := writeJSON(g.stdout, jobs); err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s_YYYYMMDD_HHMMSS\n", j.Name, printable(orDash(j.Database)), strings.Join(j.Formats, ","),
-			printable(j.Destination), j.Schedule, j.Prefix)
+	} else {
+		tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "JOB\tDATABASE\tFORMATS\tDESTINATION\tSCHEDULE\tNAMES")
+		for _, j := range jobs {
+			if j.Error != "" {
+				fmt.Fprintf(tw, "%s\tCANNOT BE USED (below)\t\t\t\t\n", j.Name)
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s_YYYYMMDD_HHMMSS\n", j.Name, printable(orDash(j.Database)), strings.Join(j.Formats, ","),
+				printable(j.Destination), j.Schedule, j.Prefix)
+		}
+		tw.Flush()
+		for _, j := range jobs {
+			if j.Error != "" {
+				fmt.Fprintf(g.stdout, "\nJob %s: %s\n", j.Name, printable(j.Error))
+			}
+		}
 	}
-	return tw.Flush()
+	if len(broken) > 0 {
+		return fmt.Errorf("the settings of %d of %d jobs cannot be used (%s): `dbbackup check --job NAME` says what to do", len(broken), len(jobs), strings.Join(broken, ", "))
+	}
+	return nil
 }
 
 // destinationOf says where a job's sets go, for people.

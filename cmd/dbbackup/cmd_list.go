@@ -47,13 +47,7 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 	}
 	dest, sets := found.Dest, found.Sets
 	if g.job.given {
-		var mine []dbbackup.Set
-		for _, s := range sets {
-			if s.Job == g.jobName() {
-				mine = append(mine, s)
-			}
-		}
-		sets = mine
+		sets = ofJob(sets, g.jobName())
 	}
 	out := g.stdout
 	if opts.asJSON {
@@ -82,4 +76,15 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// ofJob is the sets of job, of any database.
+func ofJob(sets []dbbackup.Set, job string) []dbbackup.Set {
+	var mine []dbbackup.Set
+	for _, s := range sets {
+		if s.Job == job {
+			mine = append(mine, s)
+		}
+	}
+	return mine
 }

@@ -70,6 +70,8 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 		if sets = dbbackup.OfJob(sets, cfg.Job, database); len(sets) > 0 {
 			sets = sets[:1]
 		}
+	case g.job.given: // every set of that job
+		sets = ofJob(sets, cfg.Job)
 	}
 	if len(sets) == 0 {
 		return fmt.Errorf("no backup set of job %s (database %s) in %s to verify: `dbbackup list` shows the sets", cfg.Job, database, dest)

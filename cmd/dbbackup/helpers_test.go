@@ -33,9 +33,16 @@ type result struct {
 // runCLI runs the command line in-process, as main does.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runCLIWithInput(t, env, "", args...)
+}
+
+// runCLIWithInput is runCLI with stdin.
+func runCLIWithInput(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	useSettings(t, env)
 	var out, errOut bytes.Buffer
 	cmd := newRootCommand()
+	cmd.SetIn(strings.NewReader(stdin))
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)

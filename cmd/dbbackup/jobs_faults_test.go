@@ -87,4 +87,47 @@ func TestJobMistakes(t *testing.T) {
 	if len(shop) != 1 || len(crm) != 1 {
 		t.Errorf("manifests: %v of job default (shop_…), %v of job crm (crm_…)", shop, crm)
 	}
+	if res := runCLI(t, env, "verify", "--all", "--job", "crm"); res.code != 0 || strings.Contains(res.stdout, "shop_") || !strings.Contains(res.stdout, "crm_") {
+		t.Errorf("verify --all --job crm: exit %d, want crm's sets alone:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, args := range [][]string{{"job", "add"}, {"job", "remove"}, {"history", "a", "b"}, {"history", "999"}, {"restore", "a", "b"}} {
+		if res := runCLI(t, env, args...); res.code != exitConfig || !strings.Contains(res.stderr, "Try: ") {
+			t.Errorf("%v: exit %d, want 2 with advice\n%s", args, res.code, res.stderr)
+		}
+	}
+	// A job the key cannot open: jobs lists it, says why, and exits 1.
+	jobs := runCLI(t, withEnv(env, "DBBACKUP_SECRET_KEY", newKey(t)), "jobs")
+	if jobs.code != 0 {
+		t.Errorf("jobs with another key, no job holding a secret: exit %d\n%s", jobs.code, jobs.stderr)
+	}
+	if res := runCLI(t, env, "job", "edit", "crm", "--smtp-password", "x"); res.code != 0 {
+		t.Fatalf("edit: exit %d\n%s", res.code, res.stderr)
+	}
+	jobs = runCLI(t, withEnv(env, "DBBACKUP_SECRET_KEY", newKey(t)), "jobs")
+	if jobs.code != exitFailed || !strings.Contains(jobs.stdout, "Job crm: DBBACKUP_SECRET_KEY") || !strings.Contains(jobs.stderr, "cannot be used (crm)") {
+		t.Errorf("jobs with a job the key cannot open: exit %d\n%s%s", jobs.code, jobs.stdout, jobs.stderr)
+	}
+}
+
+// TestSecretsFromStdin: secrets given as - are read from stdin, one line
+// each, in order, and never warned about; a connection string without a
+// password is no secret.
+func TestSecretsFromStdin(t *testing.T) {
+	url := pgtest.NewDatabase(t, ordersSQL)
+	env := map[string]string{"BACKUP_DIR": t.TempDir(), "STATE_DIR": t.TempDir(), "DBBACKUP_SECRET_KEY": newKey(t)}
+	res := runCLIWithInput(t, env, withPassword(t, url, "db-pw")+"\nsmtp-pw\n",
+		"job", "add", "crm", "--database-url", "-", "--smtp-password", "-", "--smtp-username", "u")
+	if res.code != 0 || strings.Contains(res.stderr, "process list") {
+		t.Fatalf("add with two secrets on stdin: exit %d\n%s", res.code, res.stderr)
+	}
+	clear := runCLI(t, env, "job", "export", "--with-secrets")
+	if !strings.Contains(clear.stdout, ":db-pw@") || !strings.Contains(clear.stdout, `"SMTP_PASSWORD": "smtp-pw"`) {
+		t.Errorf("stored secrets:\n%s", clear.stdout)
+	}
+	if res := runCLI(t, env, "job", "add", "shop", "--database-url", url); res.code != 0 || strings.Contains(res.stderr, "process list") {
+		t.Errorf("a URL without a password: exit %d, warned:\n%s", res.code, res.stderr)
+	}
+	if res := runCLI(t, env, "job", "edit", "shop", "--smtp-password", "-"); res.code != exitConfig || !strings.Contains(res.stderr, "no line on stdin") {
+		t.Errorf("no line on stdin: exit %d\n%s", res.code, res.stderr)
+	}
 }

@@ -32,7 +32,7 @@ type globals struct {
 
 // jobFlag gives cmd the --job flag.
 func (g *globals) jobFlag(cmd *cobra.Command) {
-	cmd.Flags().Var(&g.job, "job", "the job to use (`dbbackup jobs` lists them)")
+	cmd.Flags().Var(&g.job, "job", "the job to use (dbbackup jobs lists them)")
 }
 
 // jobName is the job --job names.
@@ -64,8 +64,28 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
 		newPruneCommand(g), newCronCommand(g), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g),
 		newJobCommand(g), newJobsCommand(g), newSecretKeyCommand(g))
+	argsAreUsage(root)
 	refuseUnknownCommands(root)
 	return root
+}
+
+// argsAreUsage makes a wrong number of arguments, for c and every command
+// below it, a usage error (exit code 2) that says where the usage is:
+// cobra's own is a plain error (exit code 1).
+func argsAreUsage(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
+	if c.Args == nil {
+		return
+	}
+	check := c.Args
+	c.Args = func(c *cobra.Command, args []string) error {
+		if err := check(c, args); err != nil {
+			return usageError{dbbackup.WithHint(err, "usage: %s; `%s --help` says more", c.UseLine(), c.CommandPath())}
+		}
+		return nil
+	}
 }
 
 // refuseUnknownCommands makes c, and every command below it that only

@@ -70,5 +70,8 @@ func ConnectHint(cfg *config.Config, err error) string {
 		hint = "DATABASE_URL is empty and no PG* variable is set, so libpq's defaults were used (" + ce.Target +
 			"): set DATABASE_URL=postgres://user:password@host:5432/dbname. Otherwise " + hint
 	}
+	if cfg.Job != "" && cfg.Job != dbbackup.DefaultJob {
+		hint += "; job " + cfg.Job + "'s DATABASE_URL is changed with `dbbackup job edit " + cfg.Job + " --database-url -` (reads it from stdin)"
+	}
 	return hint
 }

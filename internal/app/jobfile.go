@@ -58,7 +58,7 @@ func (a *App) ExportJobs(ctx context.Context, withSecrets bool) (*JobsFile, erro
 		}
 		if !withSecrets {
 			for k, v := range values {
-				if isSecret(k, v) || secret.IsSealed(v) {
+				if HoldsSecret(k, v) || secret.IsSealed(v) {
 					values[k] = maskPassword(k, v)
 				}
 			}

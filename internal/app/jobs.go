@@ -150,9 +150,10 @@ func openSecrets(j state.Job, inst *config.Installation) (map[string]string, err
 // sealContext binds a sealed value to its job and setting.
 func sealContext(job, key string) string { return job + "/" + key }
 
-// isSecret reports whether the value of setting key must be sealed: a
-// connection string that holds a password, any SMTP password.
-func isSecret(key, value string) bool {
+// HoldsSecret reports whether the value of setting key is a secret, to be
+// sealed when stored: a connection string that holds a password, any SMTP
+// password.
+func HoldsSecret(key, value string) bool {
 	if !isSecretKey(key) || value == "" {
 		return false
 	}

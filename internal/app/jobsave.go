@@ -94,7 +94,7 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 		byName[jv.name] = state.Job{Name: jv.name, Settings: values} // for the prefix check
 		sealed := map[string]string{}
 		for k, v := range values {
-			if isSecret(k, v) {
+			if HoldsSecret(k, v) {
 				if key == nil {
 					if key, err = secret.ParseKey(inst.SecretKey); err != nil {
 						return fmt.Errorf("job %s: %s holds a secret, which is kept sealed: %w", jv.name, k, err)
