@@ -59,7 +59,7 @@ func (a *App) ExportJobs(ctx context.Context, withSecrets bool) (*JobsFile, erro
 		if !withSecrets {
 			for k, v := range values {
 				if HoldsSecret(k, v) || secret.IsSealed(v) {
-					values[k] = maskPassword(k, v)
+					values[k] = MaskSecret(k, v)
 				}
 			}
 		}
@@ -71,9 +71,9 @@ func (a *App) ExportJobs(ctx context.Context, withSecrets bool) (*JobsFile, erro
 // passwordKV is the password keyword of a key=value connection string.
 var passwordKV = regexp.MustCompile(`(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
 
-// maskPassword replaces the password of a connection string by Masked;
+// MaskSecret replaces the password of a connection string by Masked;
 // any other secret, or one it cannot read, becomes Masked whole.
-func maskPassword(key, v string) string {
+func MaskSecret(key, v string) string {
 	if key != "DATABASE_URL" || secret.IsSealed(v) {
 		return Masked
 	}

@@ -17,12 +17,18 @@ func NewReporter(e *config.Email, log *slog.Logger) (dbbackup.Reporter, error) {
 		log.Info("EMAIL_TO is not set: no report is emailed")
 		return nil, nil
 	}
-	n, err := email.New(email.Config{Host: e.Host, Port: e.Port, Username: e.Username, Password: e.Password,
-		TLS: email.TLSMode(e.TLS), From: e.From, To: e.To, On: email.When(e.On)}, log)
+	n, err := NewNotifier(e, log)
 	if err != nil {
 		return nil, err // not a nil *Notifier in a non-nil Reporter
 	}
 	return n, nil
+}
+
+// NewNotifier is the email of the settings e: what sends a job's reports
+// and the settings page's test email.
+func NewNotifier(e *config.Email, log *slog.Logger) (*email.Notifier, error) {
+	return email.New(email.Config{Host: e.Host, Port: e.Port, Username: e.Username, Password: e.Password,
+		TLS: email.TLSMode(e.TLS), From: e.From, To: e.To, On: email.When(e.On)}, log)
 }
 
 // ReportEarlyFailure records and emails the failure of a run of job whose

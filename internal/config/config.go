@@ -42,7 +42,11 @@ type Config struct {
 	LibpqDefaults bool
 	// Warnings are settings that look wrong but stop nothing, such as an
 	// unknown BACKUP_* variable.
-	Warnings  []string
+	Warnings []string
+	// Settings are every setting read, in the order read, each with the
+	// value in effect and where it came from (for the settings page);
+	// the libpq variables that shape the connection come last.
+	Settings  []Setting
 	BackupDir string
 	Formats   []dbbackup.Format
 	Scope     dbbackup.Scope
@@ -99,7 +103,8 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	}
 	get := lookup(e, file)
 	read := map[string]bool{} // every setting parse asks for: the known names
-	if err := c.parse(func(k string) string { read[k] = true; return get(k) }); err != nil {
+	from := func(k string) Origin { return origin(e, file, k) }
+	if err := c.parse(func(k string) string { read[k] = true; return get(k) }, from); err != nil {
 		return c, err
 	}
 	pgVars := file
@@ -109,6 +114,7 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 		pgVars = nil
 	}
 	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, pgVars, e)
+	c.recordLibpq(e, pgVars)
 	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
 	if w := exposedEnvFile(envFile, file); w != "" {
 		c.Warnings = append(c.Warnings, w)
@@ -135,8 +141,8 @@ func plainError(err error) string {
 	return err.Error()
 }
 
-func (c *Config) parse(get func(string) string) error {
-	v := withDefaults(get)
+func (c *Config) parse(get func(string) string, from func(string) Origin) error {
+	v := c.recording(withDefaults(get), get, from)
 	c.DatabaseURL = v("DATABASE_URL", "")
 	c.BackupDir = v("BACKUP_DIR", "./backups")
 	c.PgDump = v("PG_DUMP", "")

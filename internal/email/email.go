@@ -157,6 +157,16 @@ func (n *Notifier) Notify(ctx context.Context, o *dbbackup.Outcome) error {
 	if err != nil {
 		return fmt.Errorf("render the report: %w", err)
 	}
+	if err := n.send(ctx, subject, text, html); err != nil {
+		return err
+	}
+	n.log.Info("report sent", "server", n.Addr(), "to", strings.Join(n.cfg.To, ", "), "subject", subject)
+	return nil
+}
+
+// send sends one message to the recipients: text, and html as its
+// alternative when not "".
+func (n *Notifier) send(ctx context.Context, subject, text, html string) error {
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := msg.From(n.cfg.From); err != nil {
 		return fmt.Errorf("report sender: %w", err)
@@ -171,7 +181,9 @@ func (n *Notifier) Notify(ctx context.Context, o *dbbackup.Outcome) error {
 	// RFC 3834: tells vacation responders not to answer a machine.
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetBodyString(gomail.TypeTextPlain, text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, html)
+	if html != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, html)
+	}
 
 	client, err := gomail.NewClient(n.cfg.Host, n.options()...)
 	if err != nil {
@@ -182,7 +194,6 @@ func (n *Notifier) Notify(ctx context.Context, o *dbbackup.Outcome) error {
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		return n.explain(err)
 	}
-	n.log.Info("report sent", "server", n.Addr(), "to", strings.Join(n.cfg.To, ", "), "subject", subject)
 	return nil
 }
 

@@ -16,6 +16,7 @@
 // Routes, all from the server root:
 //
 //	POST /token                        OAuth token endpoint (refresh_token, authorization_code)
+//	POST /revoke                       token revocation (a refresh or access token, no client auth)
 //	GET  /o/oauth2/auth (also /auth)   consent page: redirects at once, there is no human
 //	     /drive/v3/files[/ID], /drive/v3/about
 //	     /upload/drive/v3/files        multipart, media and resumable uploads

@@ -16,6 +16,7 @@ type Kind string
 const (
 	KindToken     Kind = "token"     // POST /token
 	KindAuthorize Kind = "authorize" // the consent page
+	KindRevoke    Kind = "revoke"    // POST /revoke
 	// KindCreate is files.create in all its forms: metadata only,
 	// multipart and media uploads, and the start of a resumable session.
 	KindCreate Kind = "create"
@@ -35,7 +36,7 @@ const (
 // although Google may accept a session URI alone as the credential: being
 // stricter makes a test fail when a client stops refreshing mid-upload.
 func (k Kind) needsBearer() bool {
-	return k != KindToken && k != KindAuthorize && k != KindOther
+	return k != KindToken && k != KindAuthorize && k != KindRevoke && k != KindOther
 }
 
 func (k Kind) writes() bool {
@@ -47,6 +48,8 @@ func classify(r *http.Request) Kind {
 	switch {
 	case p == "/token" || p == "/o/oauth2/token":
 		return KindToken
+	case p == "/revoke" || p == "/o/oauth2/revoke":
+		return KindRevoke
 	case p == "/auth" || p == "/o/oauth2/auth" || p == "/o/oauth2/v2/auth":
 		return KindAuthorize
 	case p == "/drive/v3/about":

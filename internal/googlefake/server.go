@@ -54,6 +54,8 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("POST /token", s.handleToken)
 	m.HandleFunc("POST /o/oauth2/token", s.handleToken)
+	m.HandleFunc("POST /revoke", s.handleRevoke)
+	m.HandleFunc("POST /o/oauth2/revoke", s.handleRevoke)
 	for _, p := range []string{"/auth", "/o/oauth2/auth", "/o/oauth2/v2/auth"} {
 		m.HandleFunc("GET "+p, s.handleAuthorize)
 	}
