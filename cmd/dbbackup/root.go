@@ -48,7 +48,7 @@ func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "dbbackup",
 		Short:         "Back up a PostgreSQL database to CSV, XLSX, JSON and pg_dump, and keep it safe",
-		Version:       dbbackup.Version,
+		Version:       dbbackup.ReadBuild().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The one place a command's writers come from cobra (SetOut,
@@ -57,6 +57,7 @@ func newRootCommand() *cobra.Command {
 			g.stdin, g.stdout, g.stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 		},
 	}
+	root.SetVersionTemplate("{{.Version}}\n") // one line, as dbbackup.Build.String documents it
 	root.PersistentFlags().Var(&g.envFile, "env-file", "read settings from this file (the environment overrides it)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{dbbackup.WithHint(err, "`%s --help` lists its flags", c.CommandPath())}
