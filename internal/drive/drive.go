@@ -119,6 +119,21 @@ func (d *Dest) Check(ctx context.Context, need int64) (Quota, error) {
 	case f.Capabilities != nil && !f.Capabilities.CanAddChildren:
 		return Quota{}, folderError(fmt.Sprintf("the authorized account may not add files to the folder %q", f.Name))
 	}
+	q, err := d.Account(ctx)
+	if err != nil {
+		return Quota{}, err
+	}
+	if free := q.Free(); free >= 0 && free < need {
+		return q, &dbbackup.HintError{
+			Err:  fmt.Errorf("google drive has %s free, the backup needs about %s", dbbackup.HumanSize(free), dbbackup.HumanSize(need)),
+			Hint: "free space in Google Drive (empty its trash too: trashed files count) or lower BACKUP_RETENTION_DAYS"}
+	}
+	return q, nil
+}
+
+// Account reads who the token authorizes and their storage, without
+// looking at the folder: what a page shows of the connected account.
+func (d *Dest) Account(ctx context.Context) (Quota, error) {
 	a, err := d.svc.About.Get().Fields("user(emailAddress),storageQuota").Context(ctx).Do()
 	if err != nil {
 		return Quota{}, d.explain("read the storage quota", err)
@@ -126,11 +141,6 @@ func (d *Dest) Check(ctx context.Context, need int64) (Quota, error) {
 	q := Quota{Limit: a.StorageQuota.Limit, Usage: a.StorageQuota.Usage}
 	if a.User != nil {
 		q.User = a.User.EmailAddress
-	}
-	if free := q.Free(); free >= 0 && free < need {
-		return q, &dbbackup.HintError{
-			Err:  fmt.Errorf("google drive has %s free, the backup needs about %s", dbbackup.HumanSize(free), dbbackup.HumanSize(need)),
-			Hint: "free space in Google Drive (empty its trash too: trashed files count) or lower BACKUP_RETENTION_DAYS"}
 	}
 	return q, nil
 }

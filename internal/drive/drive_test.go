@@ -283,3 +283,18 @@ func TestPutAfterALostAnswer(t *testing.T) {
 		t.Fatal("the stored file changed")
 	}
 }
+
+// TestAccountNeedsNoFolder: the Google page shows who is connected before
+// any backup folder is chosen.
+func TestAccountNeedsNoFolder(t *testing.T) {
+	fx := newFixture(t)
+	fx.fake.SetUser(googlefake.User{EmailAddress: "owner@example.com", DisplayName: "Owner"})
+	fx.fake.SetStorageQuota(15<<30, 1<<30)
+	q, err := fx.newDest(t, "").Account(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.User != "owner@example.com" || q.Limit != 15<<30 || q.Usage < 1<<30 {
+		t.Fatalf("account %+v", q)
+	}
+}
