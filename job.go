@@ -81,9 +81,8 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 		return o, &StageError{StageConfig, fmt.Errorf("job %s was given the runner of job %s", jobOrDefault(j.Name), r.job())}
 	}
 	unrecorded := j.Unrecorded
-	var runID int64
 	if j.History != nil {
-		if runID, unrecorded = j.History.Begin(ctx, j.Name, started); unrecorded != nil {
+		if o.RunID, unrecorded = j.History.Begin(ctx, j.Name, started); unrecorded != nil {
 			j.Log.Warn("run history unwritable: this run is not recorded", "err", unrecorded)
 		}
 	}
@@ -94,7 +93,7 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 		// The run itself stops on the same folder and says why.
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
-	rep, err := r.Run(ctx, observe)
+	rep, err := r.Run(ctx, observe.withRun(o.RunID))
 	rep.Warnings = slices.Concat(j.Warnings, rep.Warnings)
 	o.Report = rep
 	if err != nil {
@@ -112,7 +111,7 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 	// and the report still go out.
 	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
-	sendErr := j.finish(after, runID, o, unrecorded)
+	sendErr := j.finish(after, o, unrecorded)
 	if err != nil {
 		return o, err
 	}
@@ -175,26 +174,27 @@ func ClockSkew(server, from, to time.Time) time.Duration {
 	return 0
 }
 
-// record finishes run id in the history (begun by the caller, or now when
-// id is 0) and returns its id, 0 when it is not recorded. A run that cannot
-// be recorded says so in its own report.
-func (j *Job) record(ctx context.Context, id int64, o *Outcome, unrecorded error) int64 {
+// record finishes the run in the history (begun by the caller as
+// o.RunID, or now when that is 0) and leaves its id in o.RunID, 0 when it
+// is not recorded. A run that cannot be recorded says so in its own
+// report.
+func (j *Job) record(ctx context.Context, o *Outcome, unrecorded error) {
 	if j.History != nil && unrecorded == nil {
-		if id == 0 {
-			id, unrecorded = j.History.Begin(ctx, j.Name, o.Report.Started)
+		if o.RunID == 0 {
+			o.RunID, unrecorded = j.History.Begin(ctx, j.Name, o.Report.Started)
 		}
 		if unrecorded == nil {
-			unrecorded = j.History.Finish(ctx, id, o)
+			unrecorded = j.History.Finish(ctx, o.RunID, o)
 		}
 	}
 	if unrecorded == nil {
-		return id
+		return
 	}
+	o.RunID = 0
 	if j.History != nil {
 		j.Log.Warn("could not record the run in the history", "err", unrecorded)
 	}
 	o.Report.Warnings = append(o.Report.Warnings, "this run could not be recorded in the history: "+unrecorded.Error())
-	return 0
 }
 
 // fail records in o why the run failed and where. The stage is the one
@@ -212,14 +212,15 @@ func (j *Job) fail(o *Outcome, err error) {
 	}
 }
 
-// finish records the run (begun as id, or not yet when id is 0), then
-// renders and sends its report and keeps that in the history too.
-func (j *Job) finish(ctx context.Context, id int64, o *Outcome, unrecorded error) error {
+// finish records the run (begun as o.RunID, or not yet when that is 0),
+// then renders and sends its report and keeps that in the history too.
+func (j *Job) finish(ctx context.Context, o *Outcome, unrecorded error) error {
 	if j.Reporter == nil {
 		d := ReportStep(StepSkipped, "EMAIL_TO is not set")
 		o.Delivery = &d
 	}
-	return j.report(ctx, j.record(ctx, id, o, unrecorded), o)
+	j.record(ctx, o, unrecorded)
+	return j.report(ctx, o.RunID, o)
 }
 
 // report renders and sends the report and keeps it in the history.
@@ -255,8 +256,10 @@ func (j *Job) report(ctx context.Context, runID int64, o *Outcome) error {
 // ReportFailure records and reports a run that could not start: a setting
 // is wrong (the config stage), or another run holds the lock (the lock
 // stage: the run is skipped). An unattended setup that broke, or a run
-// that hangs and keeps the next ones out, is noticed that way.
-func (j *Job) ReportFailure(ctx context.Context, err error) error {
+// that hangs and keeps the next ones out, is noticed that way. The
+// outcome is the run as recorded; the error is why its report was not
+// sent.
+func (j *Job) ReportFailure(ctx context.Context, err error) (*Outcome, error) {
 	now := time.Now()
 	o := &Outcome{Report: &Report{Started: now, Finished: now, Warnings: slices.Clone(j.Warnings)}, Database: j.Database, Job: j.Name}
 	if j.Runner != nil {
@@ -266,5 +269,5 @@ func (j *Job) ReportFailure(ctx context.Context, err error) error {
 		}
 	}
 	j.fail(o, err)
-	return j.finish(ctx, 0, o, j.Unrecorded)
+	return o, j.finish(ctx, o, j.Unrecorded)
 }

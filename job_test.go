@@ -137,3 +137,34 @@ func TestJobReportNotSentKeepsTheBackup(t *testing.T) {
 		t.Fatalf("the history does not keep the unsent report: %v %v", hist.reports, hist.sent)
 	}
 }
+
+// TestJobRunIDIsTheHistorys: the server links a run, while it goes and
+// after, by the id the history gave it; a run not recorded has none.
+func TestJobRunIDIsTheHistorys(t *testing.T) {
+	r, _ := newRunner(t)
+	hist := &memHistory{}
+	for range 4 { // the next run is 5
+		hist.finished = append(hist.finished, &dbbackup.Outcome{Report: &dbbackup.Report{}, Err: errors.New("earlier")})
+	}
+	job := &dbbackup.Job{Runner: r, History: hist, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var heard []int64
+	o, err := job.Run(context.Background(), func(p dbbackup.Progress) { heard = append(heard, p.RunID) })
+	if err != nil || o.RunID != 5 {
+		t.Fatalf("Run = %v, RunID %d; want 5", err, o.RunID)
+	}
+	if len(heard) == 0 {
+		t.Fatal("the observer heard nothing")
+	}
+	for _, id := range heard {
+		if id != 5 {
+			t.Fatalf("progress carried run ids %v, want 5 on each", heard)
+		}
+	}
+	if o, _ := job.ReportFailure(context.Background(), errors.New("lock: held")); o.RunID != 6 {
+		t.Errorf("a run that could not start has RunID %d, want 6", o.RunID)
+	}
+	job.History = nil
+	if o, _ := job.Run(context.Background(), nil); o.RunID != 0 {
+		t.Errorf("an unrecorded run has RunID %d", o.RunID)
+	}
+}

@@ -24,6 +24,9 @@ type Outcome struct {
 	Database string
 	// Job is the job that ran ("" is DefaultJob).
 	Job string
+	// RunID is the run's id in the history (History.Begin), 0 when it is
+	// not recorded: the server links to the run's page with it.
+	RunID int64
 	// Previous holds the row counts and size of the previous successful
 	// run, for the change columns; nil when there is none.
 	Previous     []TableCount

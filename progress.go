@@ -18,6 +18,9 @@ type Progress struct {
 	Bytes   int64 // bytes of CSV copied so far
 	Elapsed time.Duration
 	Done    bool
+	// RunID is the run's id in the history, 0 when it is not recorded
+	// (Job.Run sets it on everything its runner reports).
+	RunID int64
 }
 
 // Observer hears how a run goes. It is called on the run's goroutine and
@@ -32,6 +35,17 @@ func (o Observer) call(p Progress) {
 }
 
 func (o Observer) stage(s Stage) { o.call(Progress{Stage: s}) }
+
+// withRun is o, telling every Progress the run's id in the history.
+func (o Observer) withRun(id int64) Observer {
+	if o == nil || id == 0 {
+		return o
+	}
+	return func(p Progress) {
+		p.RunID = id
+		o(p)
+	}
+}
 
 // progressEvery is how often progress is reported while a table is read.
 const progressEvery = 500 * time.Millisecond

@@ -35,12 +35,13 @@ func NewNotifier(e *config.Email, log *slog.Logger) (*email.Notifier, error) {
 // settings could not be read: the history in STATE_DIR, the report when
 // the email settings themselves are usable (a stored job's own, as far as
 // they can be read without its secrets, over the .env's). A job that does
-// not exist is neither recorded nor reported.
-func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, log *slog.Logger) {
+// not exist is neither recorded nor reported (the outcome is nil). The
+// outcome is the run as recorded.
+func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, log *slog.Logger) *dbbackup.Outcome {
 	// A stored job's report goes to its own recipients, as far as its
 	// settings can be read: a secret that cannot be opened is left out.
 	if errors.As(cause, new(*NoJobError)) {
-		return
+		return nil
 	}
 	own := map[string]string{}
 	if job != config.DefaultJob {
@@ -61,5 +62,6 @@ func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, l
 	history, closeHistory, unrecorded := OpenHistory(stateDir, log)
 	defer closeHistory()
 	j := &dbbackup.Job{Name: job, Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
-	j.ReportFailure(ctx, cause)
+	o, _ := j.ReportFailure(ctx, cause)
+	return o
 }

@@ -29,8 +29,9 @@ const (
 	StatusSkipped Status = "skipped"
 )
 
-// statusOf is the status a finished run is recorded with.
-func statusOf(o *dbbackup.Outcome) Status {
+// StatusOf is the status a finished run is recorded with: the one word
+// the history, the pages and the metrics use.
+func StatusOf(o *dbbackup.Outcome) Status {
 	switch {
 	case o.OK():
 		return StatusOK
@@ -103,7 +104,7 @@ func (s *Store) MarkInterrupted(ctx context.Context, job string) (n int64, err e
 func (s *Store) Finish(ctx context.Context, id int64, o *dbbackup.Outcome) (err error) {
 	defer func() { err = s.explain(err) }()
 	rep := o.Report
-	status, errText := statusOf(o), ""
+	status, errText := StatusOf(o), ""
 	if !o.OK() {
 		errText = o.Err.Error()
 	}
