@@ -43,7 +43,8 @@ func readRun(ctx context.Context, tx *sql.Tx, id int64, d *RunDetail) error {
 	return nil
 }
 
-// scanAlso lets scanRun read a row that has more columns after a Run's.
+// scanAlso lets a scan function (scanRun, scanUser) read a row that has
+// more columns after its own.
 type scanAlso struct {
 	row  *sql.Row
 	more []any

@@ -25,6 +25,9 @@ type Run struct {
 	// FileCount and Size are the files stored, the manifest included.
 	FileCount int
 	Size      int64
+	// WarningCount is how many warnings the run recorded: an ok run with
+	// warnings deserves a look.
+	WarningCount int
 	// HasReport tells whether a report was made; ReportSent whether it
 	// reached the mail server.
 	HasReport  bool
@@ -81,6 +84,7 @@ type Report struct {
 const runColumns = `r.id, r.job, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
 	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id),
 	(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id),
+	(SELECT count(*) FROM run_warnings w WHERE w.run_id = r.id),
 	p.sent`
 
 const runFrom = ` FROM runs r LEFT JOIN run_reports p ON p.run_id = r.id`
@@ -89,7 +93,7 @@ func scanRun(row interface{ Scan(...any) error }, r *Run) error {
 	var started string
 	var finished sql.NullString
 	var sent sql.NullBool
-	err := row.Scan(&r.ID, &r.Job, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &sent)
+	err := row.Scan(&r.ID, &r.Job, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &r.WarningCount, &sent)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 		}
 	}
 	check("run", d.Run, Run{ID: id, Job: dbbackup.DefaultJob, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
-		Status: StatusOK, FileCount: 2, Size: rep.Size(), HasReport: true, ReportSent: true})
+		Status: StatusOK, FileCount: 2, Size: rep.Size(), WarningCount: len(rep.Warnings), HasReport: true, ReportSent: true})
 	check("hint", d.Hint, "")
 	check("steps", d.Steps, append(o.Steps(), sent)) // the report's after the run's, once it is known
 	check("destination", d.Destination, o.Destination)

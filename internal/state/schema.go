@@ -132,6 +132,52 @@ CREATE TABLE run_steps (
 	UNIQUE (run_id, name)
 );
 `,
+	// 6: the web UI's users, their sessions (only a token's SHA-256 is
+	// kept: the file never holds what a cookie holds), the audit log of
+	// what admins did, and each run's log lines. The audit log keeps a
+	// user's name as text: it outlives the user. The runs indexes let the
+	// web's runs list filter and sort 10,000 runs without a full sort.
+	`
+CREATE TABLE users (
+	name    TEXT NOT NULL PRIMARY KEY,
+	role    TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+	hash    TEXT NOT NULL,
+	created TEXT NOT NULL,
+	updated TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+	token_sha256 BLOB NOT NULL PRIMARY KEY CHECK (length(token_sha256) = 32),
+	user_name    TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE ON UPDATE CASCADE,
+	created      TEXT NOT NULL,
+	last_seen    TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_name);
+
+CREATE TABLE audit (
+	id        INTEGER PRIMARY KEY,
+	at        TEXT NOT NULL,
+	user_name TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	detail    TEXT NOT NULL
+);
+CREATE INDEX audit_by_at ON audit (at, id);
+CREATE INDEX audit_by_user ON audit (user_name, at, id);
+CREATE INDEX audit_by_action ON audit (action, at, id);
+
+CREATE TABLE run_log (
+	run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	seq     INTEGER NOT NULL,
+	at      TEXT    NOT NULL,
+	level   TEXT    NOT NULL,
+	message TEXT    NOT NULL,
+	PRIMARY KEY (run_id, seq)
+);
+
+DROP INDEX runs_by_status;
+CREATE INDEX runs_by_status ON runs (status, started, id);
+CREATE INDEX runs_by_database ON runs (database_name, started, id);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its
