@@ -2,121 +2,65 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dbbackup/dbbackup/internal/passwd"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
-// memAccounts keeps users and sessions in memory for the tests, as the
-// state database keeps them.
-type memAccounts struct {
-	mu       sync.Mutex
-	users    map[string]User
-	hashes   map[string]string
-	sessions map[string]memSession
-	audits   []string
-}
-
-type memSession struct {
-	user              string
-	started, lastSeen time.Time
-}
-
-func newMemAccounts() *memAccounts {
-	return &memAccounts{users: map[string]User{}, hashes: map[string]string{}, sessions: map[string]memSession{}}
-}
-
-func (m *memAccounts) add(name string, role Role, password string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.users[name] = User{Name: name, Role: role}
-	m.hashes[name] = "hash:" + password
-}
-
-func (m *memAccounts) UserHash(_ context.Context, name string) (User, string, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.users[name]
-	return u, m.hashes[name], ok, nil
-}
-
-func (m *memAccounts) HasAdmin(context.Context) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, u := range m.users {
-		if u.Role == RoleAdmin {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-func (m *memAccounts) CreateSession(_ context.Context, user string, now time.Time) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b := make([]byte, 32)
-	rand.Read(b)
-	t := hex.EncodeToString(b)
-	m.sessions[t] = memSession{user: user, started: now, lastSeen: now}
-	return t, nil
-}
-
-func (m *memAccounts) Session(_ context.Context, token string, now time.Time, idle, absolute time.Duration) (User, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.sessions[token]
-	if !ok || now.Sub(s.lastSeen) > idle || now.Sub(s.started) > absolute {
-		return User{}, false, nil
-	}
-	s.lastSeen = now
-	m.sessions[token] = s
-	return m.users[s.user], true, nil
-}
-
-func (m *memAccounts) EndSession(_ context.Context, token string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.sessions, token)
-	return nil
-}
-
-func (m *memAccounts) Audit(_ context.Context, _ time.Time, user, action, detail string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.audits = append(m.audits, user+" "+action+" "+detail)
-	return nil
+// TestMain makes password hashes cheap: the tests sign in hundreds of
+// times, and Argon2id's cost is not what they test.
+func TestMain(m *testing.M) {
+	passwd.Default = passwd.Params{Memory: 64, Time: 1, Threads: 1}
+	os.Exit(m.Run())
 }
 
 // testServer is a running server with an admin (alice) and a viewer (bob),
 // both with the password "secret-password", and a clock the test moves.
 type testServer struct {
 	*httptest.Server
-	s        *Server
-	accounts *memAccounts
-	mu       sync.Mutex
-	clock    time.Time
+	s     *Server
+	store *state.Store
+	mu    sync.Mutex
+	clock time.Time
 }
 
+// newTestServer serves o with a new state database (o.Store) that has
+// the two users.
 func newTestServer(t *testing.T, o Options) *testServer {
 	t.Helper()
-	ts := &testServer{accounts: newMemAccounts(), clock: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
-	ts.accounts.add("alice", RoleAdmin, "secret-password")
-	ts.accounts.add("bob", RoleViewer, "secret-password")
-	o.Now = ts.now
+	ts := &testServer{clock: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	for _, u := range []struct {
+		name string
+		role Role
+	}{{"alice", RoleAdmin}, {"bob", RoleViewer}} {
+		hash, err := passwd.Hash("secret-password")
+		if err == nil {
+			err = store.AddUser(context.Background(), u.name, u.role, hash)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Store, o.Now, ts.store = store, ts.now, store
 	s, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.accounts = ts.accounts
-	s.verify = func(hash, password string) bool { return hash != "" && hash == "hash:"+password }
 	ts.s = s
 	ts.Server = httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -29,9 +29,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
-	if s.accounts == nil {
-		f.NoUsers = true
-	} else if ok, err := s.accounts.HasAdmin(r.Context()); err == nil && !ok {
+	if ok, err := s.o.Store.HasAdmin(r.Context()); err == nil && !ok {
 		f.NoUsers = true
 	}
 	s.renderStatus(w, r, status, "login", "Sign in", f)
@@ -54,12 +52,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, http.StatusTooManyRequests, f)
 		return
 	}
-	if s.accounts == nil {
-		f.Problem = wrongLogin
-		s.showLogin(w, r, http.StatusUnauthorized, f)
-		return
-	}
-	u, hash, ok, err := s.accounts.UserHash(r.Context(), name)
+	u, hash, ok, err := s.o.Store.UserHash(r.Context(), name)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -76,11 +69,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.throttle.succeeded(name, addr)
 	if c, err := r.Cookie(cookieName); err == nil && c.Value != "" {
-		if err := s.accounts.EndSession(r.Context(), c.Value); err != nil {
+		if err := s.o.Store.EndSession(r.Context(), c.Value); err != nil {
 			s.log.Warn("end the session before sign-in", "err", err)
 		}
 	}
-	token, err := s.accounts.CreateSession(r.Context(), u.Name, now)
+	token, err := s.o.Store.CreateSession(r.Context(), u.Name, now)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -93,9 +86,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // logout ends the session in the state database (the cookie is worth
 // nothing after it, wherever a copy of it is) and in the browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(cookieName); err == nil && c.Value != "" && s.accounts != nil {
+	if c, err := r.Cookie(cookieName); err == nil && c.Value != "" {
 		u, _ := s.sessionUser(r)
-		if err := s.accounts.EndSession(r.Context(), c.Value); err != nil {
+		if err := s.o.Store.EndSession(r.Context(), c.Value); err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}

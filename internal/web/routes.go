@@ -67,13 +67,11 @@ func (s *Server) stripBase(h http.Handler) http.Handler {
 // a load balancer or systemd, without a session.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if s.o.Store != nil {
-		if _, err := s.o.Store.Runs(r.Context(), "", 1); err != nil {
-			s.log.Warn("health check: the state database cannot be read", "err", err)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("the state database cannot be read\n"))
-			return
-		}
+	if _, err := s.o.Store.Runs(r.Context(), "", 1); err != nil {
+		s.log.Warn("health check: the state database cannot be read", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("the state database cannot be read\n"))
+		return
 	}
 	w.Write([]byte("ok\n"))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/passwd"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
@@ -44,7 +46,6 @@ type Server struct {
 	assets  *assets
 	handler http.Handler
 
-	accounts accounts
 	// verify checks a password against its hash, in the same time for
 	// an empty hash (an unknown user) as for a real one.
 	verify   func(hash, password string) bool
@@ -68,10 +69,10 @@ func New(o Options) (*Server, error) {
 		}
 		s.base, s.https, s.origin = strings.TrimSuffix(u.Path, "/"), u.Scheme == "https", u.Scheme+"://"+u.Host
 	}
-	if acc, ok := any(o.Store).(accounts); ok {
-		s.accounts = acc
+	if o.Store == nil {
+		return nil, errors.New("web: no state database (Options.Store)")
 	}
-	s.verify = func(string, string) bool { return false }
+	s.verify = passwd.Verify
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -30,10 +30,10 @@ func userOf(r *http.Request) *User {
 // sessionUser is the user of r's session cookie, if the session is alive.
 func (s *Server) sessionUser(r *http.Request) (*User, error) {
 	c, err := r.Cookie(cookieName)
-	if err != nil || c.Value == "" || s.accounts == nil {
+	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	u, ok, err := s.accounts.Session(r.Context(), c.Value, s.now(), idleTimeout, absoluteTimeout)
+	u, ok, err := s.o.Store.Session(r.Context(), c.Value, s.now(), idleTimeout, absoluteTimeout)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -117,10 +117,7 @@ func (s *Server) audit(r *http.Request, action, detail string) {
 }
 
 func (s *Server) auditAs(r *http.Request, user, action, detail string) {
-	if s.accounts == nil {
-		return
-	}
-	if err := s.accounts.Audit(context.WithoutCancel(r.Context()), s.now(), user, action, detail); err != nil {
+	if err := s.o.Store.Audit(context.WithoutCancel(r.Context()), s.now(), user, action, detail); err != nil {
 		s.log.Error("audit log", "user", user, "action", action, "detail", detail, "err", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 func TestNoPageWithoutASession(t *testing.T) {
@@ -112,7 +114,11 @@ func TestAuditNamesTheSignedInUser(t *testing.T) {
 	r := httptest.NewRequest("POST", "/runs", nil)
 	r = r.WithContext(context.WithValue(r.Context(), userKey{}, &User{Name: "alice", Role: RoleAdmin}))
 	ts.s.audit(r, "run", "job default")
-	if got := ts.accounts.audits; len(got) != 1 || got[0] != "alice run job default" {
-		t.Errorf("audit log %q, want [alice run job default]", got)
+	got, _, err := ts.store.AuditLog(context.Background(), state.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].User != "alice" || got[0].Action != "run" || got[0].Detail != "job default" || !got[0].At.Equal(ts.now()) {
+		t.Errorf("audit log %+v, want alice's run of job default now", got)
 	}
 }
