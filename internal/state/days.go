@@ -43,8 +43,7 @@ func (s *Store) Days(ctx context.Context, job string, from, to time.Time, loc *t
 	var w where
 	w.add(job != "", "r.job = ?", job)
 	w.add(true, "r.started >= ? AND r.started < ?", formatTime(first), formatTime(midnight(last, loc, 1)))
-	err = each(ctx, s.db, `SELECT r.started, r.status, EXISTS (SELECT 1 FROM run_warnings w WHERE w.run_id = r.id)
-		FROM runs r`+w.sql(),
+	err = each(ctx, s.db, `SELECT r.started, r.status, r.warning_count > 0 FROM runs r`+w.sql(),
 		func(rows *sql.Rows) error {
 			var started string
 			var status Status

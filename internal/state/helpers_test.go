@@ -9,7 +9,7 @@ import (
 	"github.com/dbbackup/dbbackup"
 )
 
-func openStore(t *testing.T, dir string) *Store {
+func openStore(t testing.TB, dir string) *Store {
 	t.Helper()
 	s, err := Open(dir)
 	if err != nil {

@@ -79,13 +79,11 @@ type Report struct {
 	Error               string // why it was not sent
 }
 
-// runColumns and scanRun read a Run; the counts come from run_files so
-// that they cannot disagree with the files listed.
+// runColumns and scanRun read a Run. The file count comes from run_files;
+// the size and warning count are kept in runs by triggers (schema
+// version 7), so none can disagree with the files and warnings listed.
 const runColumns = `r.id, r.job, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
-	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id),
-	(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id),
-	(SELECT count(*) FROM run_warnings w WHERE w.run_id = r.id),
-	p.sent`
+	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id), r.files_size, r.warning_count, p.sent`
 
 const runFrom = ` FROM runs r LEFT JOIN run_reports p ON p.run_id = r.id`
 
@@ -187,7 +185,7 @@ func (s *Store) LastSuccessful(ctx context.Context, job, database string) (table
 	}
 	defer tx.Rollback()
 	var id int64
-	err = tx.QueryRowContext(ctx, `SELECT r.id, (SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id)
+	err = tx.QueryRowContext(ctx, `SELECT r.id, r.files_size
 		FROM runs r WHERE r.status = ? AND r.job = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`,
 		StatusOK, jobOrDefault(job), database).Scan(&id, &size)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -34,9 +34,9 @@ var runOrder = map[string]string{
 	"status":   "r.status %s, r.started DESC, r.id DESC",
 	"job":      "r.job %s, r.started DESC, r.id DESC",
 	"database": "r.database_name %s, r.started DESC, r.id DESC",
-	"size":     "(SELECT coalesce(sum(f.size), 0) FROM run_files f WHERE f.run_id = r.id) %s, r.started DESC, r.id DESC",
+	"size":     "r.files_size %s, r.started DESC, r.id DESC",
 	// A run without an end (running, interrupted) sorts as the shortest.
-	"duration": "coalesce(julianday(r.finished) - julianday(r.started), -1) %s, r.started DESC, r.id DESC",
+	"duration": "r.duration %s, r.started DESC, r.id DESC",
 }
 
 // QueryRuns returns the runs q selects, in its order, and how many it
@@ -105,7 +105,7 @@ func runFilter(q RunQuery) (where, error) {
 	switch st := Status(q.Status); st {
 	case "":
 	case StatusWarning:
-		w.add(true, "r.status = ? AND EXISTS (SELECT 1 FROM run_warnings x WHERE x.run_id = r.id)", StatusOK)
+		w.add(true, "r.status = ? AND r.warning_count > 0", StatusOK)
 	case StatusRunning, StatusOK, StatusFailed, StatusInterrupted, StatusSkipped:
 		w.add(true, "r.status = ?", st)
 	default:

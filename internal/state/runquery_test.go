@@ -2,8 +2,10 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -127,5 +129,46 @@ func TestQueryRuns(t *testing.T) {
 		if _, _, err := s.QueryRuns(ctx, q); !errors.Is(err, ErrBadQuery) {
 			t.Errorf("%+v: %v, want ErrBadQuery", q, err)
 		}
+	}
+}
+
+// A history from before the runs list kept sizes and warning counts gets
+// them when it is opened, and they stay right as runs are recorded.
+func TestRunSumsKeptFromOldHistory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, old, migrations[:6]); err != nil {
+		t.Fatal(err)
+	}
+	_, err = old.Exec(`INSERT INTO runs (id, started, finished, status) VALUES (1, ?, ?, 'ok');
+		INSERT INTO run_files (run_id, pos, name, set_id, format, size, sha256, md5, dest_id, link) VALUES
+			(1, 0, 'a', 's', 'csv', 40, '', '', '', ''), (1, 1, 'b', 's', 'csv', 2, '', '', '', '');
+		INSERT INTO run_warnings (run_id, pos, message) VALUES (1, 0, 'w')`, formatTime(t0), formatTime(t0.Add(time.Minute)))
+	old.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, dir)
+	id := record(t, s, okOutcome(t0.Add(time.Hour)))
+	runs, _, err := s.QueryRuns(ctx, RunQuery{Sort: "size"})
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs = %+v, %v", runs, err)
+	}
+	if r := runs[0]; r.ID != 1 || r.Size != 42 || r.WarningCount != 1 {
+		t.Errorf("the old run = %+v, want size 42 and 1 warning", r)
+	}
+	want := okOutcome(t0).Report
+	if r := runs[1]; r.ID != id || r.Size != want.Size() || r.WarningCount != len(want.Warnings) {
+		t.Errorf("a new run = %+v, want size %d and %d warnings", r, want.Size(), len(want.Warnings))
+	}
+	if _, err := s.db.Exec(`DELETE FROM run_files WHERE run_id = 1 AND pos = 0; DELETE FROM run_warnings WHERE run_id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if runs, _, _ := s.QueryRuns(ctx, RunQuery{Search: "", Sort: "started", Limit: 1}); runs[0].Size != 2 || runs[0].WarningCount != 0 {
+		t.Errorf("after removing a file and the warning: %+v", runs[0])
 	}
 }
