@@ -1,0 +1,266 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/dbbackup/dbbackup/internal/state"
+)
+
+// installation is an installation for the pages' tests: a .env file, a
+// backup folder and a state folder of its own.
+type installation struct {
+	app      *app.App
+	dir      string // BACKUP_DIR
+	stateDir string
+	envFile  string
+	database string // the job default's DATABASE_URL
+	store    *state.Store
+}
+
+// newInstallation writes a .env for the job default with env's settings
+// over a local folder, csv and dump, and no email.
+func newInstallation(t *testing.T, env map[string]string) *installation {
+	t.Helper()
+	in := &installation{dir: t.TempDir(), stateDir: t.TempDir()}
+	settings := map[string]string{"BACKUP_DIR": in.dir, "STATE_DIR": in.stateDir, "BACKUP_FORMATS": "csv,dump", "EMAIL_TO": ""}
+	for k, v := range env {
+		settings[k] = v
+	}
+	in.database = settings["DATABASE_URL"]
+	var b strings.Builder
+	for k, v := range settings {
+		b.WriteString(k + "=\"" + v + "\"\n")
+	}
+	in.envFile = filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(in.envFile, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in.app = &app.App{EnvFile: in.envFile, Explicit: true}
+	return in
+}
+
+// backUp runs a backup of job now and returns its set id.
+func (in *installation) backUp(t *testing.T, job string) string {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := in.app.LoadJob(ctx, job, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := in.app.Run(ctx, cfg, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatalf("backup of %s: %v", job, err)
+	}
+	return o.Report.SetID
+}
+
+// server is a test server on the installation, with its state database.
+func (in *installation) server(t *testing.T) *testServer {
+	t.Helper()
+	if in.store == nil {
+		s, err := state.Open(in.stateDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		in.store = s
+	}
+	return newTestServer(t, Options{App: in.app, Store: in.store})
+}
+
+// storedFile is the path of a set's file in the backup folder.
+func (in *installation) storedFile(t *testing.T, suffix string) string {
+	t.Helper()
+	var found []string
+	filepath.WalkDir(in.dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, suffix) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if len(found) != 1 {
+		t.Fatalf("files ending in %s: %v", suffix, found)
+	}
+	return found[0]
+}
+
+const shopSQL = `CREATE TABLE customer (id int PRIMARY KEY, name text);
+INSERT INTO customer SELECT g, 'customer ' || g FROM generate_series(1, 500) g;`
+
+func TestTheBackupsPageListsEachSetWithItsFilesAndDownloadsThemChecked(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL)})
+	set := in.backUp(t, "default")
+	ts := in.server(t)
+	bob := ts.signedIn(t, "bob")
+
+	page := body(t, ts.get(t, bob, "/backups"))
+	for _, want := range []string{set, "complete", set + ".csv", set + ".dump", set + ".manifest.json"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not show %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "Verify set") || strings.Contains(page, "Restore set") {
+		t.Error("a viewer is offered Verify or Restore")
+	}
+
+	href := regexp.MustCompile(`href="(/backups/default/[^"]+\.csv)"`).FindStringSubmatch(page)
+	if href == nil {
+		t.Fatalf("no download link for the csv file:\n%s", page)
+	}
+	res := ts.get(t, bob, href[1])
+	got := body(t, res)
+	want, _ := os.ReadFile(in.storedFile(t, ".csv"))
+	if res.StatusCode != 200 || got != string(want) {
+		t.Fatalf("download: %d, %d bytes, want the %d stored", res.StatusCode, len(got), len(want))
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, set+".csv") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	// The manifest is checked against the run history's record of it.
+	if res := ts.get(t, bob, "/backups/default/"+set+"/"+set+".manifest.json"); res.StatusCode != 200 {
+		t.Errorf("manifest download: %d %s", res.StatusCode, body(t, res))
+	}
+	for _, path := range []string{"/backups/default/" + set + "/notes.txt", "/backups/default/backup_20000101_000000/x.csv", "/backups/nojob/" + set + "/" + set + ".csv"} {
+		if res := ts.get(t, bob, path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// TestADamagedFileIsNeverDownloadedWhole: the bytes stored differ from
+// the manifest's (same size, so only the checksum can tell): the download
+// is cut short, and the browser reports it failed.
+func TestADamagedFileIsNeverDownloadedWhole(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL)})
+	set := in.backUp(t, "default")
+	path := in.storedFile(t, ".dump")
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(path, b, 0o600)
+	ts := in.server(t)
+	bob := ts.signedIn(t, "bob")
+
+	res, err := bob.Get(ts.URL + "/backups/default/" + set + "/" + set + ".dump")
+	if err == nil {
+		got, rerr := io.ReadAll(res.Body)
+		res.Body.Close()
+		if rerr == nil {
+			sum := sha256.Sum256(got)
+			t.Fatalf("a damaged file was downloaded whole: status %d, %d bytes, sha256 %s", res.StatusCode, len(got), hex.EncodeToString(sum[:]))
+		}
+	}
+	// The page shows the set is still listed whole (sizes match): only
+	// Verify reads the bytes.
+	alice := ts.signedIn(t, "alice")
+	res = ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil)
+	page := body(t, res)
+	if res.StatusCode != 200 || !strings.Contains(page, "FAIL") || !strings.Contains(page, "damaged") || !strings.Contains(page, "make a new backup") {
+		t.Errorf("verify of the damaged set: %d\n%s", res.StatusCode, page)
+	}
+	if !ts.audited("alice verify set " + set + " of job default: 1 problems") {
+		t.Errorf("audit log: %v", ts.accounts.audits)
+	}
+}
+
+func TestVerifyReadsEveryFileBack(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL)})
+	set := in.backUp(t, "default")
+	ts := in.server(t)
+	alice := ts.signedIn(t, "alice")
+	res := ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil)
+	page := body(t, res)
+	if res.StatusCode != 200 || !strings.Contains(page, "Every file of set "+set+" matches its manifest") || strings.Contains(page, "FAIL") {
+		t.Fatalf("verify: %d\n%s", res.StatusCode, page)
+	}
+	if n := strings.Count(page, ">OK<"); n != 3 {
+		t.Errorf("%d files OK, want the manifest, the csv and the dump:\n%s", n, page)
+	}
+	if !ts.audited("alice verify set " + set + " of job default: every file matches its manifest") {
+		t.Errorf("audit log: %v", ts.accounts.audits)
+	}
+
+	// A missing file makes the set broken, with what is missing.
+	os.Remove(in.storedFile(t, ".csv"))
+	page = body(t, ts.get(t, alice, "/backups"))
+	if !strings.Contains(page, "broken") || !strings.Contains(page, set+".csv is missing") {
+		t.Errorf("the broken set is not shown as such:\n%s", page)
+	}
+}
+
+func TestRestoreAsksWhereThenNamesWhatItWritesAndRefusesADatabaseInUse(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL)})
+	set := in.backUp(t, "default")
+	ts := in.server(t)
+	alice := ts.signedIn(t, "alice")
+	restore := "/backups/default/" + set + "/restore"
+
+	if page := body(t, ts.get(t, alice, restore)); !strings.Contains(page, set+".dump") || !strings.Contains(page, `name="target"`) {
+		t.Fatalf("restore form:\n%s", page)
+	}
+	target := pgtest.NewDatabase(t)
+	name := strings.TrimPrefix(mustURL(t, target).Path, "/")
+	// A bare name is a database on the job's own server.
+	res := ts.postForm(t, alice, restore, url.Values{"target": {name}})
+	page := body(t, res)
+	if res.StatusCode != 200 || !strings.Contains(page, "Write into "+name) || !strings.Contains(page, set+".dump") || !strings.Contains(page, `name="confirm"`) {
+		t.Fatalf("confirmation: %d\n%s", res.StatusCode, page)
+	}
+	if ts.audited("alice restore") {
+		t.Errorf("something was restored before the confirmation: %v", ts.accounts.audits)
+	}
+	res = ts.postForm(t, alice, restore, url.Values{"target": {name}, "confirm": {"yes"}})
+	page = body(t, res)
+	if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 tables, 500 rows") {
+		t.Fatalf("restore: %d\n%s", res.StatusCode, page)
+	}
+	if !ts.audited("alice restore set " + set + " of job default into " + name) {
+		t.Errorf("audit log: %v", ts.accounts.audits)
+	}
+	// Now it holds the table: never restored over.
+	res = ts.postForm(t, alice, restore, url.Values{"target": {target}, "confirm": {"yes"}})
+	page = body(t, res)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(page, "is not empty") || !strings.Contains(page, `aria-invalid="true"`) {
+		t.Fatalf("restore over data: %d\n%s", res.StatusCode, page)
+	}
+}
+
+func TestAViewerMayNotVerifyOrRestore(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL)})
+	set := in.backUp(t, "default")
+	ts := in.server(t)
+	bob := ts.signedIn(t, "bob")
+	for _, path := range []string{"/backups/default/" + set + "/verify", "/backups/default/" + set + "/restore"} {
+		if res := ts.postForm(t, bob, path, url.Values{"target": {"x"}, "confirm": {"yes"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %s as a viewer: %d", path, res.StatusCode)
+		}
+	}
+	if res := ts.get(t, bob, "/backups/default/"+set+"/restore"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the restore form for a viewer: %d", res.StatusCode)
+	}
+}
+
+// audited reports whether the audit log has an entry that starts with
+// entry ("user action detail").
+func (ts *testServer) audited(entry string) bool {
+	ts.accounts.mu.Lock()
+	defer ts.accounts.mu.Unlock()
+	for _, a := range ts.accounts.audits {
+		if strings.HasPrefix(a, entry) {
+			return true
+		}
+	}
+	return false
+}
