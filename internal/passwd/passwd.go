@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/dbbackup/dbbackup"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -50,15 +52,31 @@ const maxConcurrent = 2
 
 var slots = make(chan struct{}, maxConcurrent)
 
-// ErrEmpty is returned by Hash for an empty password.
-var ErrEmpty = errors.New("the password is empty")
+// MinLength is the fewest characters a password may have.
+const MinLength = 8
+
+// Check refuses a password too short to resist guessing, with a
+// *dbbackup.ConfigError that names it "password"; the command line and
+// the web's user forms show it as it is.
+func Check(password string) error {
+	switch n := utf8.RuneCountInString(password); {
+	case n == 0:
+		return &dbbackup.ConfigError{Var: "password", Problem: "is empty",
+			Hint: fmt.Sprintf("type one of at least %d characters; a few words are easy to remember and hard to guess", MinLength)}
+	case n < MinLength:
+		return &dbbackup.ConfigError{Var: "password", Problem: fmt.Sprintf("has %d characters, fewer than %d", n, MinLength),
+			Hint: "choose a longer one; a few words are easy to remember and hard to guess"}
+	}
+	return nil
+}
 
 // Hash returns the PHC string of password with a new random salt:
 // $argon2id$v=19$m=65536,t=3,p=2$SALT$HASH (salt and hash in base64
-// without padding, as the PHC format says).
+// without padding, as the PHC format says). A password Check refuses is
+// refused here too, so no code path stores a weak one.
 func Hash(password string) (string, error) {
-	if password == "" {
-		return "", ErrEmpty
+	if err := Check(password); err != nil {
+		return "", err
 	}
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
