@@ -19,23 +19,27 @@ import (
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
-// installation is an installation for the pages' tests: a .env file, a
-// backup folder and a state folder of its own.
+// installation is an installation for the pages' tests, served by a test
+// server: a .env file and a backup folder of its own, and the server's
+// state database as its STATE_DIR (the run history a download checks a
+// manifest against).
 type installation struct {
 	app      *app.App
+	ts       *testServer
 	dir      string // BACKUP_DIR
-	stateDir string
 	envFile  string
 	database string // the job default's DATABASE_URL
-	store    *state.Store
 }
 
 // newInstallation writes a .env for the job default with env's settings
 // over a local folder, csv and dump, and no email.
 func newInstallation(t *testing.T, env map[string]string) *installation {
 	t.Helper()
-	in := &installation{dir: t.TempDir(), stateDir: t.TempDir()}
-	settings := map[string]string{"BACKUP_DIR": in.dir, "STATE_DIR": in.stateDir, "BACKUP_FORMATS": "csv,dump", "EMAIL_TO": ""}
+	in := &installation{dir: t.TempDir(), envFile: filepath.Join(t.TempDir(), ".env")}
+	in.app = &app.App{EnvFile: in.envFile, Explicit: true}
+	in.ts = newTestServer(t, Options{App: in.app})
+	settings := map[string]string{"BACKUP_DIR": in.dir, "STATE_DIR": filepath.Dir(in.ts.store.Path()),
+		"BACKUP_FORMATS": "csv,dump", "EMAIL_TO": ""}
 	for k, v := range env {
 		settings[k] = v
 	}
@@ -44,11 +48,9 @@ func newInstallation(t *testing.T, env map[string]string) *installation {
 	for k, v := range settings {
 		b.WriteString(k + "=\"" + v + "\"\n")
 	}
-	in.envFile = filepath.Join(t.TempDir(), ".env")
 	if err := os.WriteFile(in.envFile, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	in.app = &app.App{EnvFile: in.envFile, Explicit: true}
 	return in
 }
 
@@ -67,19 +69,8 @@ func (in *installation) backUp(t *testing.T, job string) string {
 	return o.Report.SetID
 }
 
-// server is a test server on the installation, with its state database.
-func (in *installation) server(t *testing.T) *testServer {
-	t.Helper()
-	if in.store == nil {
-		s, err := state.Open(in.stateDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		in.store = s
-	}
-	return newTestServer(t, Options{App: in.app, Store: in.store})
-}
+// server is the test server on the installation.
+func (in *installation) server(*testing.T) *testServer { return in.ts }
 
 // storedFile is the path of a set's file in the backup folder.
 func (in *installation) storedFile(t *testing.T, suffix string) string {
@@ -170,8 +161,8 @@ func TestADamagedFileIsNeverDownloadedWhole(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(page, "FAIL") || !strings.Contains(page, "damaged") || !strings.Contains(page, "make a new backup") {
 		t.Errorf("verify of the damaged set: %d\n%s", res.StatusCode, page)
 	}
-	if !ts.audited("alice verify set " + set + " of job default: 1 problems") {
-		t.Errorf("audit log: %v", ts.accounts.audits)
+	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: 1 problems") {
+		t.Errorf("audit log: %v", ts.auditLog(t))
 	}
 }
 
@@ -188,8 +179,8 @@ func TestVerifyReadsEveryFileBack(t *testing.T) {
 	if n := strings.Count(page, ">OK<"); n != 3 {
 		t.Errorf("%d files OK, want the manifest, the csv and the dump:\n%s", n, page)
 	}
-	if !ts.audited("alice verify set " + set + " of job default: every file matches its manifest") {
-		t.Errorf("audit log: %v", ts.accounts.audits)
+	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: every file matches its manifest") {
+		t.Errorf("audit log: %v", ts.auditLog(t))
 	}
 
 	// A missing file makes the set broken, with what is missing.
@@ -218,16 +209,16 @@ func TestRestoreAsksWhereThenNamesWhatItWritesAndRefusesADatabaseInUse(t *testin
 	if res.StatusCode != 200 || !strings.Contains(page, "Write into "+name) || !strings.Contains(page, set+".dump") || !strings.Contains(page, `name="confirm"`) {
 		t.Fatalf("confirmation: %d\n%s", res.StatusCode, page)
 	}
-	if ts.audited("alice restore") {
-		t.Errorf("something was restored before the confirmation: %v", ts.accounts.audits)
+	if ts.audited(t, "alice", "restore", "") {
+		t.Errorf("something was restored before the confirmation: %v", ts.auditLog(t))
 	}
 	res = ts.postForm(t, alice, restore, url.Values{"target": {name}, "confirm": {"yes"}})
 	page = body(t, res)
 	if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 tables, 500 rows") {
 		t.Fatalf("restore: %d\n%s", res.StatusCode, page)
 	}
-	if !ts.audited("alice restore set " + set + " of job default into " + name) {
-		t.Errorf("audit log: %v", ts.accounts.audits)
+	if !ts.audited(t, "alice", "restore", "set "+set+" of job default into "+name) {
+		t.Errorf("audit log: %v", ts.auditLog(t))
 	}
 	// Now it holds the table: never restored over.
 	res = ts.postForm(t, alice, restore, url.Values{"target": {target}, "confirm": {"yes"}})
@@ -252,15 +243,28 @@ func TestAViewerMayNotVerifyOrRestore(t *testing.T) {
 	}
 }
 
-// audited reports whether the audit log has an entry that starts with
-// entry ("user action detail").
-func (ts *testServer) audited(entry string) bool {
-	ts.accounts.mu.Lock()
-	defer ts.accounts.mu.Unlock()
-	for _, a := range ts.accounts.audits {
-		if strings.HasPrefix(a, entry) {
+// audited reports whether the audit log has an entry of user and action
+// whose detail starts with detail.
+func (ts *testServer) audited(t *testing.T, user, action, detail string) bool {
+	t.Helper()
+	entries, _, err := ts.store.AuditLog(context.Background(), state.AuditQuery{User: user, Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Detail, detail) {
 			return true
 		}
 	}
 	return false
+}
+
+// auditLog is the audit log, for a failure's message.
+func (ts *testServer) auditLog(t *testing.T) []state.AuditEntry {
+	t.Helper()
+	entries, _, err := ts.store.AuditLog(context.Background(), state.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }
