@@ -34,16 +34,19 @@ type testServer struct {
 	clock time.Time
 }
 
-// newTestServer serves o with a new state database (o.Store) that has
-// the two users.
+// newTestServer serves o with the two users added to its state database
+// (a new one when o.Store is nil).
 func newTestServer(t *testing.T, o Options) *testServer {
 	t.Helper()
 	ts := &testServer{clock: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
-	store, err := state.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	store := o.Store
+	if store == nil {
+		var err error
+		if store, err = state.Open(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
 	}
-	t.Cleanup(func() { store.Close() })
 	for _, u := range []struct {
 		name string
 		role Role
