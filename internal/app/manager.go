@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
@@ -117,6 +119,26 @@ func (m *Manager) finish(job string, r *managed, o *dbbackup.Outcome, err error)
 	m.last[job] = r.live.clone()
 	delete(m.runs, job)
 	close(r.done)
+}
+
+// RecordSkipped records and reports, as skipped, a run of job that its
+// schedule asked for while this process still runs the job: the same
+// record a run from cron makes when it finds the lock held, so that runs
+// that overlap or hang are noticed. With no run of job going on it does
+// nothing.
+func (m *Manager) RecordSkipped(ctx context.Context, job string) {
+	m.mu.Lock()
+	r := m.runs[job]
+	var since time.Time
+	if r != nil {
+		since = r.live.Started
+	}
+	m.mu.Unlock()
+	if r == nil {
+		return
+	}
+	held := &lock.HeldError{PID: os.Getpid(), Since: since}
+	m.app.ReportEarlyFailure(ctx, job, dbbackup.AtStage(dbbackup.StageLock, held), m.log.With("job", job))
 }
 
 // Active returns the runs going on now, by job name.

@@ -31,8 +31,9 @@ func NewNotifier(e *config.Email, log *slog.Logger) (*email.Notifier, error) {
 		TLS: email.TLSMode(e.TLS), From: e.From, To: e.To, On: email.When(e.On)}, log)
 }
 
-// ReportEarlyFailure records and emails the failure of a run of job whose
-// settings could not be read: the history in STATE_DIR, the report when
+// ReportEarlyFailure records and emails the failure of a run of job that
+// did not begin (its settings could not be read, or it was skipped): the
+// history in STATE_DIR, the report when
 // the email settings themselves are usable (a stored job's own, as far as
 // they can be read without its secrets, over the .env's). A job that does
 // not exist is neither recorded nor reported (the outcome is nil). The

@@ -28,6 +28,9 @@ type Config struct {
 	// Schedule is when the job runs, in cron's five fields
 	// (BACKUP_SCHEDULE), for `dbbackup cron` and the server.
 	Schedule string
+	// CatchUp: the server makes a scheduled run that was missed while it
+	// was down at its start (BACKUP_CATCH_UP).
+	CatchUp bool
 	// OneOff names the settings given for one run alone, over the job's
 	// (run --formats, --tables, …); nil for a regular run.
 	OneOff []string
@@ -177,6 +180,9 @@ func (c *Config) parse(get func(string) string, from func(string) Origin) error 
 	if err := CheckSchedule(c.Schedule); err != nil {
 		return &dbbackup.ConfigError{Var: "BACKUP_SCHEDULE", Problem: fmt.Sprintf("%q: %v", c.Schedule, err),
 			Hint: "write five cron fields, minute hour day month weekday: \"0 2 * * *\" is every night at 02:00"}
+	}
+	if c.CatchUp, err = boolean("BACKUP_CATCH_UP", v("BACKUP_CATCH_UP", "true")); err != nil {
+		return err
 	}
 	if c.NameLocation, err = parseLocation(v("BACKUP_NAME_TIMEZONE", "Local")); err != nil {
 		return err

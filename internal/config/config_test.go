@@ -44,7 +44,7 @@ func TestDefaults(t *testing.T) {
 		g.KeepLocal || len(g.Scopes) != 1 || g.Scopes[0] != DefaultScope || c.DriveEnabled() {
 		t.Fatalf("Google defaults: %+v", g)
 	}
-	if c.Retention.Days != 30 || c.Retention.MinKeep != 3 || c.StateDir != "./data" || c.Timeout != 6*time.Hour ||
+	if c.Retention.Days != 30 || c.Retention.MinKeep != 3 || c.StateDir != "./data" || c.Timeout != 6*time.Hour || !c.CatchUp ||
 		c.Email.Host != "localhost" || c.Email.Port != 25 || c.Email.On != "always" || len(c.Email.To) != 0 {
 		t.Fatalf("run defaults: %+v %+v", c.Retention, c.Email)
 	}
@@ -87,6 +87,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"BACKUP_UPLOAD_CHUNK_MB": "-4"}, "BACKUP_UPLOAD_CHUNK_MB", `"-4"`},
 		{mapEnv{"BACKUP_UPLOAD_CHUNK_MB": "lots"}, "BACKUP_UPLOAD_CHUNK_MB", "1 to 1024"},
 		{mapEnv{"BACKUP_KEEP_LOCAL": "maybe"}, "BACKUP_KEEP_LOCAL", "true or false"},
+		{mapEnv{"BACKUP_CATCH_UP": "yes please"}, "BACKUP_CATCH_UP", "true or false"},
+		{mapEnv{"BACKUP_SCHEDULE": "CRON_TZ=Mars/Olympus 0 2 * * *"}, "BACKUP_SCHEDULE", "Mars/Olympus"},
 		{mapEnv{"DRIVE_BACKUP_FOLDER_ID": "https://drive.google.com/drive/folders/abc"}, "DRIVE_BACKUP_FOLDER_ID", "last part"},
 		{mapEnv{"GOOGLE_API_ENDPOINT": "localhost:8080"}, "GOOGLE_API_ENDPOINT", "http"},
 		{mapEnv{"GOOGLE_SCOPES": "drive"}, "GOOGLE_SCOPES", `"drive"`},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultSchedule is every night at 02:00.
@@ -24,10 +25,37 @@ var cronFields = []cronField{
 	{"day of week", 0, 7, []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
 }
 
+// zonePrefix starts a schedule that names its own time zone, as cronie's
+// and the server's scheduler read it: "CRON_TZ=Europe/Moscow 0 2 * * *".
+const zonePrefix = "CRON_TZ="
+
+// ScheduleZone splits a schedule into the time zone its CRON_TZ= prefix
+// names (nil when it has none: the job's zone applies) and the schedule
+// itself. A zone the system does not know is an error.
+func ScheduleZone(schedule string) (loc *time.Location, rest string, err error) {
+	schedule = strings.TrimSpace(schedule)
+	if !strings.HasPrefix(schedule, zonePrefix) {
+		return nil, schedule, nil
+	}
+	zone, rest, _ := strings.Cut(strings.TrimPrefix(schedule, zonePrefix), " ")
+	if zone == "" || strings.EqualFold(zone, "local") {
+		return nil, "", fmt.Errorf("CRON_TZ=%s names no time zone: write an IANA name such as CRON_TZ=Europe/Moscow, or leave CRON_TZ= out for the job's zone", zone)
+	}
+	if loc, err = time.LoadLocation(zone); err != nil {
+		return nil, "", fmt.Errorf("CRON_TZ=%s is not a time zone this system knows: write an IANA name such as Europe/Moscow or UTC", zone)
+	}
+	return loc, strings.TrimSpace(rest), nil
+}
+
 // CheckSchedule reports what is wrong with a crontab schedule of five
 // fields, each a list of *, values and ranges, with an optional /step, or
-// one of cron's shorthands such as @daily.
+// one of cron's shorthands such as @daily; either may follow a
+// "CRON_TZ=Zone " prefix.
 func CheckSchedule(schedule string) error {
+	_, schedule, err := ScheduleZone(schedule)
+	if err != nil {
+		return err
+	}
 	if strings.HasPrefix(schedule, "@") {
 		switch strings.TrimSpace(schedule) {
 		case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
