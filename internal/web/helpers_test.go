@@ -8,11 +8,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/passwd"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
@@ -58,6 +60,15 @@ func newTestServer(t *testing.T, o Options) *testServer {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if o.App == nil {
+		// An installation whose stored jobs are in store: none, until a
+		// test adds some.
+		env := filepath.Join(t.TempDir(), ".env")
+		if err := os.WriteFile(env, []byte("STATE_DIR="+filepath.Dir(store.Path())+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		o.App = &app.App{EnvFile: env, Explicit: true}
 	}
 	o.Store, o.Now, ts.store = store, ts.now, store
 	s, err := New(o)

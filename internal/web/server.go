@@ -12,6 +12,7 @@ import (
 
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/passwd"
+	"github.com/dbbackup/dbbackup/internal/schedule"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
 
@@ -19,6 +20,11 @@ import (
 type Options struct {
 	App   *app.App
 	Store *state.Store
+	// Manager runs jobs in the background (Run now, Cancel); Schedule
+	// starts them at their BACKUP_SCHEDULE and tells when next: nil when
+	// the server schedules nothing.
+	Manager  *app.Manager
+	Schedule *schedule.Scheduler
 	// BaseURL is the address people open (SERVE_BASE_URL), when it is not
 	// the one the server listens on: behind a reverse proxy. Its path is
 	// where every link and cookie points; https makes cookies Secure.
@@ -50,6 +56,7 @@ type Server struct {
 	// an empty hash (an unknown user) as for a real one.
 	verify   func(hash, password string) bool
 	throttle *loginThrottle
+	schedule nexter // nil when nothing is scheduled
 }
 
 // New makes the server. It fails when a template does not parse or
@@ -69,8 +76,11 @@ func New(o Options) (*Server, error) {
 		}
 		s.base, s.https, s.origin = strings.TrimSuffix(u.Path, "/"), u.Scheme == "https", u.Scheme+"://"+u.Host
 	}
-	if o.Store == nil {
-		return nil, errors.New("web: no state database (Options.Store)")
+	if o.App == nil || o.Store == nil {
+		return nil, errors.New("web: Options.App and Options.Store are required")
+	}
+	if o.Schedule != nil {
+		s.schedule = o.Schedule
 	}
 	s.verify = passwd.Verify
 	var err error
