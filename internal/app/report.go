@@ -56,13 +56,16 @@ func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, l
 		}
 	}
 	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit, own)
+	kept := newRunLog(MaxRunLog)
+	runLog := kept.tee(log)
 	var rep dbbackup.Reporter
 	if err == nil {
-		rep, _ = NewReporter(e, log)
+		rep, _ = NewReporter(e, runLog)
 	}
 	history, closeHistory, unrecorded := OpenHistory(stateDir, log)
 	defer closeHistory()
-	j := &dbbackup.Job{Name: job, Reporter: rep, History: history, Unrecorded: unrecorded, Log: log}
+	j := &dbbackup.Job{Name: job, Reporter: rep, History: history, Unrecorded: unrecorded, Log: runLog}
 	o, _ := j.ReportFailure(ctx, cause)
+	kept.keep(ctx, history, o.RunID, log)
 	return o
 }

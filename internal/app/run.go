@@ -19,19 +19,30 @@ import (
 // be nil) hears the run's progress; cancelling ctx stops the run cleanly.
 // The outcome is nil only when the run never began (a lock held by
 // another run, a setting that stops everything); the error is the run's
-// failure, or wraps dbbackup.ErrReportNotSent.
+// failure, or wraps dbbackup.ErrReportNotSent. The run's log lines (the
+// last MaxRunLog) are kept with it in the history.
 func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, observe dbbackup.Observer) (*dbbackup.Outcome, error) {
 	history, closeHistory, unrecorded := OpenHistory(cfg.StateDir, log)
 	defer closeHistory()
+	kept, plain := newRunLog(MaxRunLog), log
+	log = kept.tee(log)
+	var runID int64 // once the run is recorded
+	defer func() { kept.keep(ctx, history, runID, plain) }()
 	// A DATABASE_URL that does not parse fails with Runner, recorded.
 	database, _ := DatabaseName(cfg)
 	job := &dbbackup.Job{Name: cfg.Job, Retention: cfg.Retention, History: history, Unrecorded: unrecorded,
 		Database: database, Warnings: settingWarnings(cfg), Log: log}
 	// From here on every failure is recorded, and reported when the
 	// email settings allow.
+	failEarly := func(stage dbbackup.Stage, err error) error {
+		var o *dbbackup.Outcome
+		o, err = failEarly(ctx, job, stage, err)
+		runID = o.RunID
+		return err
+	}
 	var err error
 	if job.Reporter, err = NewReporter(&cfg.Email, log); err != nil {
-		return nil, failEarly(ctx, job, dbbackup.StageConfig, err)
+		return nil, failEarly(dbbackup.StageConfig, err)
 	}
 	unlock, err := Lock(cfg)
 	if err != nil {
@@ -39,7 +50,7 @@ func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, obs
 		if lock.IsHeld(err) {
 			stage = dbbackup.StageLock // recorded as skipped
 		}
-		return nil, failEarly(ctx, job, stage, err)
+		return nil, failEarly(stage, err)
 	}
 	defer unlock()
 	MarkInterrupted(ctx, history, cfg.Job, log)
@@ -54,11 +65,12 @@ func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, obs
 		if errors.As(err, new(*dbbackup.ConfigError)) {
 			stage = dbbackup.StageConfig
 		}
-		return nil, failEarly(ctx, job, stage, err)
+		return nil, failEarly(stage, err)
 	}
 	job.Runner = r
 	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
 	o, err := job.Run(ctx, observe)
+	runID = o.RunID
 	if err == nil {
 		rep := o.Report
 		log.Info("backup finished", "set", rep.SetID, "files", len(rep.Files), "bytes", rep.Size(), "duration", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
@@ -79,9 +91,9 @@ func settingWarnings(cfg *config.Config) []string {
 }
 
 // failEarly records and reports a run that failed before its runner ran,
-// and returns the error named by its stage.
-func failEarly(ctx context.Context, job *dbbackup.Job, stage dbbackup.Stage, err error) error {
+// and returns it as recorded and the error named by its stage.
+func failEarly(ctx context.Context, job *dbbackup.Job, stage dbbackup.Stage, err error) (*dbbackup.Outcome, error) {
 	err = dbbackup.AtStage(stage, err)
-	job.ReportFailure(ctx, err)
-	return err
+	o, _ := job.ReportFailure(ctx, err)
+	return o, err
 }
