@@ -48,14 +48,9 @@ func lastGood(ctx context.Context, stateDir, job string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	defer st.Close()
-	runs, err := st.Runs(ctx, job, 0)
-	if err != nil {
+	runs, _, err := st.QueryRuns(ctx, state.RunQuery{Job: job, Status: string(state.StatusOK), Sort: "started", Desc: true, Limit: 1})
+	if err != nil || len(runs) == 0 {
 		return time.Time{}, err
 	}
-	for _, r := range runs {
-		if r.Status == state.StatusOK {
-			return r.Started, nil
-		}
-	}
-	return time.Time{}, nil
+	return runs[0].Started, nil
 }
