@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/spf13/cobra"
@@ -72,12 +73,24 @@ func runCron(ctx context.Context, g *globals, opts cronOptions) error {
 				return fmt.Errorf("job %s: %w", name, err)
 			}
 			when = cfg.Schedule
+			if cfg.NameLocation != time.Local && !strings.HasPrefix(when, "CRON_TZ=") {
+				fmt.Fprintf(g.stderr, "Note: dbbackup serve reads job %s's schedule in its time zone %s (BACKUP_NAME_TIMEZONE); cron reads this line in the machine's\n", name, cfg.NameLocation)
+			}
 		}
 		run, logName := "run", "backup_cron.log"
 		if name != config.DefaultJob {
 			run, logName = "run --job "+name, name+"_cron.log"
 		}
-		fmt.Fprintf(g.stdout, "%s cd %s && %s%s %s >> %s 2>&1\n", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
+		line := fmt.Sprintf("%s cd %s && %s%s %s >> %s 2>&1", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
+		if zone, fields, _ := config.ScheduleZone(when); zone != nil {
+			// cron reads a line in the machine's zone, and a CRON_TZ line
+			// would move every line after it: leave this one to a person.
+			fmt.Fprintf(g.stdout, "# job %s runs at %q, in %s: write its time in this machine's zone and remove the #:\n# %s\n",
+				name, fields, zone, strings.Replace(line, when, fields, 1))
+			fmt.Fprintf(g.stderr, "Note: job %s's schedule names a time zone (CRON_TZ=%s), which a crontab line cannot; `dbbackup serve` runs it as written\n", name, zone)
+			continue
+		}
+		fmt.Fprintln(g.stdout, line)
 	}
 	if _, err := os.Stat(logs); err != nil {
 		fmt.Fprintf(g.stderr, "Create the log folder first: mkdir -p %s\n", shellQuote(logs))

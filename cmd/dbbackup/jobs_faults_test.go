@@ -131,3 +131,21 @@ func TestSecretsFromStdin(t *testing.T) {
 		t.Errorf("no line on stdin: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// TestCronLineOfAZonedSchedule: a schedule with CRON_TZ= cannot be a
+// crontab line (cron reads lines in the machine's zone): it is printed
+// commented out with what to do, and the other jobs' lines stay usable.
+func TestCronLineOfAZonedSchedule(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	env := map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir(), "STATE_DIR": t.TempDir()}
+	if res := runCLI(t, env, "job", "add", "tz", "--database-url", url, "--schedule", "CRON_TZ=Europe/Moscow 30 1 * * *"); res.code != 0 {
+		t.Fatalf("add: exit %d\n%s", res.code, res.stderr)
+	}
+	res := runCLI(t, env, "cron")
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	if res.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "0 2 * * * ") ||
+		!strings.HasPrefix(lines[1], `# job tz runs at "30 1 * * *", in Europe/Moscow`) || !strings.HasPrefix(lines[2], "# 30 1 * * * cd ") ||
+		!strings.Contains(res.stderr, "CRON_TZ=Europe/Moscow") {
+		t.Errorf("cron: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
