@@ -13,7 +13,10 @@ import (
 	"github.com/dbbackup/dbbackup"
 )
 
-//go:embed templates
+// all: embeds the partials too: go:embed leaves out a directory's files
+// whose names start with _ otherwise.
+//
+//go:embed all:templates
 var templateFS embed.FS
 
 // pageFuncs are template functions a page file adds for its own templates
