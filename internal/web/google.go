@@ -51,7 +51,7 @@ type googleView struct {
 	Problem, Hint string // the installation's settings cannot be read
 	Done          string
 
-	CredentialsFile, Client string
+	CredentialsFile, Client   string
 	ClientProblem, ClientHint string
 
 	TokenFile, Account, Storage string
