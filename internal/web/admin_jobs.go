@@ -193,6 +193,7 @@ func (s *Server) addJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "job.add", name+": "+keysOf(values))
+	s.reschedule(r)
 	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("added "+name))
 }
 
@@ -284,7 +285,20 @@ func (s *Server) editJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "job.edit", name+": "+strings.Join(changed, ", "))
+	s.reschedule(r)
 	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("saved "+name))
+}
+
+// reschedule has the server's scheduler read the jobs again: a new job
+// runs at its schedule, a removed one no more. What it cannot read it
+// logs; the job's page says the same.
+func (s *Server) reschedule(r *http.Request) {
+	if s.o.Schedule == nil {
+		return
+	}
+	if err := s.o.Schedule.Reload(context.WithoutCancel(r.Context())); err != nil {
+		s.log.Warn("the scheduler could not read every job", "err", err)
+	}
 }
 
 // jobRefused shows the form again with err beside the field it names.
@@ -348,5 +362,6 @@ func (s *Server) removeJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "job.remove", name+" (its backups stay)")
+	s.reschedule(r)
 	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("removed "+name))
 }

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/schedule"
 	"github.com/dbbackup/dbbackup/internal/secret"
 )
 
@@ -133,5 +136,32 @@ func TestJobsAreAddedEditedAndRemovedWithTheirSecretsMaskedAndKept(t *testing.T)
 		if strings.Contains(e.Detail, "pass-1") {
 			t.Errorf("a secret in the audit log: %+v", e)
 		}
+	}
+}
+
+// TestAJobAddedHereIsScheduledAtOnce: the server's scheduler reads the
+// jobs again after each change.
+func TestAJobAddedHereIsScheduledAtOnce(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": "postgres://app@127.0.0.1/app"})
+	quiet := slog.New(slog.DiscardHandler)
+	sched := schedule.New(in.app, app.NewManager(in.app, quiet), quiet)
+	if err := sched.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sched.Stop)
+	ts := in.server(t)
+	ts.s.o.Schedule = sched
+	alice := ts.signedIn(t, "alice")
+	res := ts.postForm(t, alice, "/admin/jobs", jobValues("name", "shop", "DATABASE_URL", "postgres://u@127.0.0.1/shop", "BACKUP_SCHEDULE", "30 3 * * *"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", res.StatusCode, body(t, res))
+	}
+	next, ok := sched.Next("shop")
+	if !ok || next.Minute() != 30 || next.Hour() != 3 {
+		t.Fatalf("shop's next run: %v %v", next, ok)
+	}
+	ts.postForm(t, alice, "/admin/jobs/shop/remove", nil)
+	if _, ok := sched.Next("shop"); ok {
+		t.Error("a removed job is still scheduled")
 	}
 }

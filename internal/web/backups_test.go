@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/googlefake"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
@@ -267,4 +269,36 @@ func (ts *testServer) auditLog(t *testing.T) []state.AuditEntry {
 		t.Fatal(err)
 	}
 	return entries
+}
+
+// TestSetsInDriveAreListedWithTheirLinksAndDownloadedThroughTheServer.
+func TestSetsInDriveAreListedWithTheirLinksAndDownloadedThroughTheServer(t *testing.T) {
+	fake := googlefake.New()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	creds, token := filepath.Join(dir, "credentials.json"), filepath.Join(dir, "token.json")
+	os.WriteFile(creds, fake.CredentialsJSON(srv.URL), 0o600)
+	os.WriteFile(token, fake.AuthorizedUserJSON(srv.URL), 0o600)
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL),
+		"GOOGLE_CREDENTIALS_FILE": creds, "GOOGLE_TOKEN_FILE": token, "GOOGLE_API_ENDPOINT": srv.URL + "/",
+		"DRIVE_BACKUP_FOLDER_ID": fake.AddFolder("Backups").ID})
+	set := in.backUp(t, "default")
+	ts := in.server(t)
+	bob := ts.signedIn(t, "bob")
+	page := body(t, ts.get(t, bob, "/backups"))
+	if !strings.Contains(page, "Google Drive folder") || !strings.Contains(page, "https://drive.google.com/file/d/") || !strings.Contains(page, "complete") {
+		t.Fatalf("the Drive sets:\n%s", page)
+	}
+	var dump googlefake.File
+	for _, f := range fake.Files() {
+		if f.Name == set+".dump" {
+			dump = f
+		}
+	}
+	want, _ := fake.Content(dump.ID)
+	res := ts.get(t, bob, "/backups/default/"+set+"/"+set+".dump")
+	if got := body(t, res); res.StatusCode != 200 || got != string(want) || len(want) == 0 {
+		t.Fatalf("download from Drive: %d, %d bytes, want %d", res.StatusCode, len(got), len(want))
+	}
 }
