@@ -189,3 +189,38 @@ func HumanSize(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
+
+// HumanChange prints how a count moved from prev to cur for people:
+// "+1,204 (+3.1%)", "-28 (-70.0%)", "no change"; "+12" from nothing.
+func HumanChange(prev, cur int64) string {
+	d := cur - prev
+	if d == 0 {
+		return "no change"
+	}
+	sign := "+"
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	if prev == 0 {
+		return sign + HumanCount(d)
+	}
+	return fmt.Sprintf("%s%s (%s%.1f%%)", sign, HumanCount(d), sign, 100*float64(d)/float64(prev))
+}
+
+// HumanCount prints a count for people, thousands marked: "1,234,567".
+// The email and the web pages show row counts with it.
+func HumanCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if n < 0 {
+		b.WriteByte('-')
+		s = s[1:]
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

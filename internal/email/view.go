@@ -128,15 +128,15 @@ func (v *view) tables(o *dbbackup.Outcome) {
 		seen[name] = true
 		row := tableRow{Name: name, Rows: "in dump", Change: "—"}
 		if t.Rows >= 0 {
-			row.Rows = count(t.Rows)
+			row.Rows = dbbackup.HumanCount(t.Rows)
 		}
 		if p, ok := prev[name]; !ok && len(o.Previous) > 0 {
 			row.Change = "new"
 		} else if ok && p >= 0 && t.Rows >= 0 {
-			row.Change = change(p, t.Rows)
+			row.Change = dbbackup.HumanChange(p, t.Rows)
 			if t.Rows*2 < p {
 				row.Lost = true
-				v.Alerts = append(v.Alerts, fmt.Sprintf("%s has %s rows, %s at the previous run: it lost more than half of them.", name, count(t.Rows), count(p)))
+				v.Alerts = append(v.Alerts, fmt.Sprintf("%s has %s rows, %s at the previous run: it lost more than half of them.", name, dbbackup.HumanCount(t.Rows), dbbackup.HumanCount(p)))
 			}
 		}
 		v.NameWidth = max(v.NameWidth, utf8.RuneCountInString(name))
@@ -149,7 +149,7 @@ func (v *view) tables(o *dbbackup.Outcome) {
 		if name := t.Schema + "." + t.Name; len(o.Report.Tables) > 0 && !seen[name] {
 			was := ""
 			if t.Rows >= 0 {
-				was = " (" + count(t.Rows) + " rows)"
+				was = " (" + dbbackup.HumanCount(t.Rows) + " rows)"
 			}
 			v.Alerts = append(v.Alerts, fmt.Sprintf("%s was in the previous backup%s and is not in this one.", name, was))
 		}
