@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -109,20 +110,11 @@ func newUserPasswdCommand(g *globals) *cobra.Command {
 
 func runUserPasswd(ctx context.Context, g *globals, args []string) error {
 	name := args[0]
-	s, err := g.userStore(false)
-	if err != nil || s == nil {
-		if err == nil {
-			err = noUser(name)
-		}
+	s, err := g.storeWithUser(ctx, name) // before the password is typed
+	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, _, exists, err := s.UserHash(ctx, name); err != nil || !exists {
-		if err == nil {
-			err = noUser(name)
-		}
-		return err
-	}
 	hash, err := g.newPassword(name)
 	if err != nil {
 		return err
@@ -149,11 +141,8 @@ func newUserRemoveCommand(g *globals) *cobra.Command {
 
 func runUserRemove(ctx context.Context, g *globals, args []string) error {
 	name := args[0]
-	s, err := g.userStore(false)
-	if err != nil || s == nil {
-		if err == nil {
-			err = noUser(name)
-		}
+	s, err := g.storeWithUser(ctx, name)
+	if err != nil {
 		return err
 	}
 	defer s.Close()
@@ -187,6 +176,19 @@ func (g *globals) userStore(create bool) (*state.Store, error) {
 		return nil, err
 	}
 	return state.Open(inst.StateDir)
+}
+
+// storeWithUser opens the state database, which must hold user name.
+func (g *globals) storeWithUser(ctx context.Context, name string) (*state.Store, error) {
+	s, err := g.userStore(false)
+	if err != nil || s == nil {
+		return nil, cmp.Or(err, noUser(name))
+	}
+	if _, _, exists, err := s.UserHash(ctx, name); err != nil || !exists {
+		s.Close()
+		return nil, cmp.Or(err, noUser(name))
+	}
+	return s, nil
 }
 
 // audit records a change made on the command line in the audit log the
