@@ -269,5 +269,9 @@ func (j *Job) ReportFailure(ctx context.Context, err error) (*Outcome, error) {
 		}
 	}
 	j.fail(o, err)
-	return o, j.finish(ctx, o, j.Unrecorded)
+	// A run cancelled (a signal, the server's Cancel) is still recorded
+	// and reported: not with the context that was cancelled.
+	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	return o, j.finish(after, o, j.Unrecorded)
 }

@@ -168,3 +168,34 @@ func TestJobRunIDIsTheHistorys(t *testing.T) {
 		t.Errorf("an unrecorded run has RunID %d", o.RunID)
 	}
 }
+
+// ctxHistory is a memHistory that, as SQLite does, refuses to write with
+// a cancelled context.
+type ctxHistory struct{ memHistory }
+
+func (h *ctxHistory) Begin(ctx context.Context, job string, at time.Time) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return h.memHistory.Begin(ctx, job, at)
+}
+
+func (h *ctxHistory) Finish(ctx context.Context, id int64, o *dbbackup.Outcome) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return h.memHistory.Finish(ctx, id, o)
+}
+
+// TestACancelledRunIsStillRecorded: a run cancelled before it could begin
+// (the server's Cancel, a signal) is recorded and reported all the same.
+func TestACancelledRunIsStillRecorded(t *testing.T) {
+	hist, rep := &ctxHistory{}, &memReporter{}
+	job := &dbbackup.Job{History: hist, Reporter: rep, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	o, _ := job.ReportFailure(ctx, dbbackup.AtStage(dbbackup.StageConfig, context.Canceled))
+	if len(hist.finished) != 1 || o.RunID == 0 || len(rep.sent) != 1 {
+		t.Errorf("recorded %d, run id %d, reported %d; want the cancelled run recorded and reported", len(hist.finished), o.RunID, len(rep.sent))
+	}
+}
