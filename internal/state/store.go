@@ -80,7 +80,11 @@ func Open(dir string) (*Store, error) {
 	// Opening must not hang on a stuck writer for longer than a write would.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*busyTimeout)
 	defer cancel()
-	if err := migrate(ctx, db, migrations); err != nil {
+	err = useWAL(ctx, db)
+	if err == nil {
+		err = migrate(ctx, db, migrations)
+	}
+	if err != nil {
 		db.Close()
 		return nil, s.explain(fmt.Errorf("open run history %s: %w", path, err))
 	}
@@ -90,11 +94,11 @@ func Open(dir string) (*Store, error) {
 // dsn is the driver's connection string for an absolute path (a relative
 // one would read as a URI host). The pragmas run on every new
 // connection of the pool, which matters for foreign_keys and
-// busy_timeout: they are per connection.
+// busy_timeout: they are per connection. WAL mode is kept by the file
+// (useWAL).
 func dsn(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	// NORMAL is durable in WAL mode except for the last commits before a
 	// power loss, which is fine for a history.
 	q.Add("_pragma", "synchronous(NORMAL)")
@@ -105,6 +109,29 @@ func dsn(path string) string {
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
 	return u.String()
+}
+
+// useWAL puts the file in WAL mode, which the file then keeps: readers
+// never wait for a writer. Only the first change needs the file to itself,
+// and for it SQLite answers "locked" at once instead of waiting as
+// busy_timeout says, so two processes making a new file at the same moment
+// would see one fail: it is tried again until ctx ends.
+func useWAL(ctx context.Context, db *sql.DB) error {
+	for {
+		var mode string
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode(WAL)").Scan(&mode)
+		switch {
+		case err == nil && mode != "wal":
+			return fmt.Errorf("journal mode is %s, not wal", mode)
+		case err == nil || !isBusy(err):
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // Path is the history file's path.
@@ -134,6 +161,12 @@ func (s *Store) explain(err error) error {
 		return dbbackup.WithHint(err, "use the newer dbbackup, or move %s aside to start a new history", s.path)
 	}
 	return err
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // isForeignKey reports whether err is a foreign key violation: a row for a

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"os/exec"
@@ -274,5 +275,21 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 	if runs, err := openStore(t, dir).Runs(context.Background(), "", 0); err != nil || len(runs) != 4 {
 		t.Errorf("runs: %d, %v", len(runs), err)
+	}
+}
+
+// The file itself is in WAL mode, so that any connection, of this process
+// or another, reads while a run writes.
+func TestFileKeepsWALMode(t *testing.T) {
+	dir := t.TempDir()
+	openStore(t, dir).Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode of a plain connection: %q, %v; want wal", mode, err)
 	}
 }
