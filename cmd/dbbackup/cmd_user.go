@@ -195,13 +195,19 @@ func (g *globals) storeWithUser(ctx context.Context, name string) (*state.Store,
 // web UI shows, under the name of the system user who made it. The
 // change is made already: a failure to record it is only warned about.
 func (g *globals) audit(ctx context.Context, s *state.Store, action, detail string) {
+	if err := s.Audit(ctx, clock(), whoOnCommandLine(), action, detail); err != nil {
+		fmt.Fprintf(g.stderr, "Warning: the audit log did not record it: %v\n", err)
+	}
+}
+
+// whoOnCommandLine names, in the audit log and the history, what a person
+// did from the command line: "command line (LOGIN)".
+func whoOnCommandLine() string {
 	who := "command line"
 	if u, err := user.Current(); err == nil {
 		who += " (" + u.Username + ")"
 	}
-	if err := s.Audit(ctx, clock(), who, action, detail); err != nil {
-		fmt.Fprintf(g.stderr, "Warning: the audit log did not record it: %v\n", err)
-	}
+	return who
 }
 
 // newPassword reads the password of user name and hashes it. On a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/state"
 	"github.com/spf13/cobra"
 )
 
@@ -77,7 +78,7 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 		return fmt.Errorf("no backup set of job %s (database %s) in %s to verify: `dbbackup list` shows the sets", cfg.Job, database, dest)
 	}
 	out := g.stdout
-	recorded, closeHistory, err := manifestRecords(cfg.StateDir)
+	recorded, keep, closeHistory, err := manifestRecords(cfg.StateDir)
 	if err != nil {
 		return err
 	}
@@ -98,6 +99,7 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 	report := verifyJSON{OK: true}
 	bad := 0
 	for _, s := range sets {
+		before := bad
 		vs := verifiedSetJS{ID: s.ID, Manifest: checkManifest(ctx, dest, s, recorded)}
 		say(vs.Manifest)
 		if !vs.Manifest.OK {
@@ -119,6 +121,10 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 			say(fc)
 		}
 		report.Sets = append(report.Sets, vs)
+		if err := keep(ctx, state.Verification{At: clock(), Job: s.Job, SetID: s.ID, Database: s.Database,
+			OK: bad == before, Problems: bad - before, By: whoOnCommandLine()}); err != nil {
+			fmt.Fprintf(g.stderr, "Warning: the history did not record this verification: %v\n", err)
+		}
 	}
 	report.OK = bad == 0
 	if opts.asJSON {

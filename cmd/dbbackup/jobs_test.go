@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 // withPassword puts a password into a test database's URL (the test
@@ -389,6 +391,16 @@ func TestJSONOutputs(t *testing.T) {
 				t.Errorf("list --job other --json: %+v", sets)
 			}
 		}
+	}
+	// verify's reading back is kept: the dashboard says when a job's
+	// backups were last proven.
+	st, err := state.Open(env["STATE_DIR"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, ok, err := st.LastVerification(context.Background(), "default"); !ok || err != nil || !v.OK || !strings.HasPrefix(v.SetID, "backup_") || !strings.HasPrefix(v.By, "command line") {
+		t.Errorf("the verification of job default: %+v, %v, %v", v, ok, err)
 	}
 }
 

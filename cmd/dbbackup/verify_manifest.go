@@ -6,6 +6,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 // manifestRecord is the SHA-256 the run history recorded for a set's
@@ -13,16 +14,18 @@ import (
 type manifestRecord func(ctx context.Context, setID string) (sum string, ok bool, err error)
 
 // manifestRecords opens the run history in stateDir for verify, creating
-// nothing: with no history file, every set is without a record.
-func manifestRecords(stateDir string) (manifestRecord, func(), error) {
+// nothing: with no history file, every set is without a record. keep
+// records a verification in the history (a no-op without one).
+func manifestRecords(stateDir string) (recorded manifestRecord, keep func(context.Context, state.Verification) error, closeIt func(), err error) {
 	s, err := app.OpenStoreIfAny(stateDir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if s == nil {
-		return func(context.Context, string) (string, bool, error) { return "", false, nil }, func() {}, nil
+		return func(context.Context, string) (string, bool, error) { return "", false, nil },
+			func(context.Context, state.Verification) error { return nil }, func() {}, nil
 	}
-	return s.ManifestSHA256, func() { s.Close() }, nil
+	return s.ManifestSHA256, s.RecordVerification, func() { s.Close() }, nil
 }
 
 // checkManifest checks set's stored manifest against the SHA-256 the run

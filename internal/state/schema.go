@@ -208,6 +208,21 @@ ALTER TABLE runs ADD COLUMN duration REAL GENERATED ALWAYS AS (julianday(finishe
 CREATE INDEX runs_by_size ON runs (files_size, started, id);
 CREATE INDEX runs_by_duration ON runs (duration, started, id);
 `,
+	// 8: each verification of a set (dbbackup verify, the web's Verify),
+	// so that the dashboard says when a job's backups were last proven.
+	`
+CREATE TABLE verifications (
+	id            INTEGER PRIMARY KEY,
+	at            TEXT    NOT NULL,
+	job           TEXT    NOT NULL,
+	set_id        TEXT    NOT NULL,
+	database_name TEXT    NOT NULL DEFAULT '',
+	ok            INTEGER NOT NULL,
+	problems      INTEGER NOT NULL DEFAULT 0,
+	by_whom       TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX verifications_by_job ON verifications (job, at, id);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its

@@ -12,6 +12,7 @@ import (
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 // backupsRoutes registers the Backups page: the sets in each job's
@@ -240,6 +241,14 @@ func (s *Server) verifySet(w http.ResponseWriter, r *http.Request) {
 		detail = fmt.Sprintf("set %s of job %s: %d problems", v.Set, v.Job, v.Bad)
 	}
 	s.audit(r, "verify", detail)
+	by := ""
+	if u := userOf(r); u != nil {
+		by = u.Name
+	}
+	if err := s.o.Store.RecordVerification(ctx, state.Verification{At: s.now(), Job: fs.set.Job, SetID: fs.set.ID,
+		Database: fs.set.Database, OK: v.Bad == 0, Problems: v.Bad, By: by}); err != nil {
+		s.log.Warn("the history did not record a verification", "set", fs.set.ID, "err", err)
+	}
 	s.render(w, r, "verify", "Verify "+v.Set, v)
 }
 

@@ -184,6 +184,9 @@ func TestVerifyReadsEveryFileBack(t *testing.T) {
 	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: every file matches its manifest") {
 		t.Errorf("audit log: %v", ts.auditLog(t))
 	}
+	if v, ok, err := ts.s.o.Store.LastVerification(context.Background(), "default"); !ok || err != nil || !v.OK || v.SetID != set || v.By != "alice" {
+		t.Errorf("the history's last verification: %+v, %v, %v", v, ok, err)
+	}
 
 	// A missing file makes the set broken, with what is missing.
 	os.Remove(in.storedFile(t, ".csv"))

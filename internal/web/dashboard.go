@@ -55,9 +55,9 @@ type jobCard struct {
 	Drive      bool
 	DriveState *driveStatus
 	DriveHref  string
-	// Verified is the newest Verify of one of the job's sets made on the
-	// Backups page; nil when none is recorded.
-	Verified *state.AuditEntry
+	// Verified is the newest verification of one of the job's sets (the
+	// Backups page's Verify, `dbbackup verify`); nil when none is recorded.
+	Verified *state.Verification
 	Live     *liveView // the run going on in this server, if any
 	RunNow   string
 	LiveHref string
@@ -121,12 +121,12 @@ func (s *Server) jobCard(r *http.Request, job string) (jobCard, error) {
 	if err := s.days(ctx, &c, loc); err != nil {
 		return c, err
 	}
-	verified, _, err := s.o.Store.AuditLog(ctx, state.AuditQuery{Action: "verify", Search: "of job " + job + ":", Limit: 1})
+	verified, ok, err := s.o.Store.LastVerification(ctx, job)
 	if err != nil {
 		return c, err
 	}
-	if len(verified) > 0 {
-		c.Verified = &verified[0]
+	if ok {
+		c.Verified = &verified
 	}
 	if lv := s.live(r, job); lv != nil && !lv.Live.Done {
 		c.Live = lv

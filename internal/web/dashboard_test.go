@@ -12,6 +12,7 @@ import (
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 // nextRuns is a scheduler that runs each job at a fixed time.
@@ -76,10 +77,10 @@ func TestTheDashboardSaysWhetherEachJobsDataIsSafe(t *testing.T) {
 
 	// Three days on, nothing more ran: older than two periods, red.
 	ts.advance(3 * day)
-	ts.s.o.Store.Audit(context.Background(), ts.now(), "alice", "verify", "set default_20250531_020000 of job default: every file matches its manifest")
+	ts.s.o.Store.RecordVerification(context.Background(), state.Verification{At: ts.now(), Job: "default", SetID: "default_20250531_020000", OK: true, By: "alice"})
 	page = body(t, ts.get(t, ts.signedIn(t, "alice"), "/"))
 	for _, want := range []string{`<span class="failed">(` + ago(ts.now().Sub(runs[6].started)) + `)</span>`, "Older than two runs of its schedule (0 2 * * *, every 1 day or so)",
-		"set default_20250531_020000 of job default: every file matches its manifest, " + ts.now().Local().Format("2006-01-02 15:04") + " by alice", "Run default now"} {
+		"default_20250531_020000: every file matches its manifest, " + ts.now().Local().Format("2006-01-02 15:04") + " by alice", "Run default now"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("three days on, the dashboard lacks %q", want)
 		}
