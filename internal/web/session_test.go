@@ -122,3 +122,12 @@ func TestAuditNamesTheSignedInUser(t *testing.T) {
 		t.Errorf("audit log %+v, want alice's run of job default now", got)
 	}
 }
+
+func TestHtmxIsSentToSignInWhenTheSessionEnded(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	res := ts.do(t, ts.browser(t), "GET", "/runs?page=2", map[string]string{"HX-Request": "true"})
+	body(t, res)
+	if res.StatusCode != http.StatusUnauthorized || res.Header.Get("HX-Redirect") != "/login?next=%2Fruns%3Fpage%3D2" {
+		t.Errorf("an htmx request without a session: %d, HX-Redirect %q; want 401 to /login?next=…", res.StatusCode, res.Header.Get("HX-Redirect"))
+	}
+}
