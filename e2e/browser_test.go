@@ -82,9 +82,7 @@ func (b *browser) watchConsole() {
 		if err != nil {
 			return
 		}
-		// The browser's own request for /favicon.ico is not the page's:
-		// a missing icon costs nothing a person relies on.
-		if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.HasSuffix(m.URL, "/favicon.ico") {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
 			b.mu.Lock()
 			b.console = append(b.console, m.String()+" ("+m.URL+")")
 			b.mu.Unlock()

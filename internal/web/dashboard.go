@@ -218,7 +218,8 @@ func (s *Server) days(ctx context.Context, c *jobCard, loc *time.Location) error
 		}
 		c.Days = append(c.Days, dayCell{Date: d.Date, Status: string(d.Status), Label: label})
 	}
-	c.DaySummary = fmt.Sprintf("%d days ok, %d with warnings, %d with a failure, %d without a backup",
-		count[state.DayOK], count[state.DayWarning], count[state.DayFailed], count[state.DayNone])
+	ok := count[state.DayOK]
+	c.DaySummary = fmt.Sprintf("%d %s ok, %d with warnings, %d with a failure, %d without a backup",
+		ok, plural(ok, "day", "days"), count[state.DayWarning], count[state.DayFailed], count[state.DayNone])
 	return nil
 }

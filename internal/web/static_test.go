@@ -21,9 +21,9 @@ func TestPagesLoadOnlyThisServersAssetsUnderHashedNames(t *testing.T) {
 			assets = append(assets, m[1])
 		}
 	}
-	hashed := regexp.MustCompile(`^/static/(htmx|pico|app)-[0-9a-f]{8}\.(min\.js|min\.css|css)$`)
-	if len(assets) != 3 {
-		t.Fatalf("the login page loads %v, want htmx, pico and app.css", assets)
+	hashed := regexp.MustCompile(`^/static/(htmx|pico|app|favicon)-[0-9a-f]{8}\.(min\.js|min\.css|css|svg)$`)
+	if len(assets) != 4 {
+		t.Fatalf("the login page loads %v, want htmx, pico, app.css and the icon", assets)
 	}
 	for _, a := range assets {
 		if !hashed.MatchString(a) {
