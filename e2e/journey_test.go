@@ -62,7 +62,9 @@ func TestJourney(t *testing.T) {
 	j.addJob("second", pgtest.NewDatabase(t, smallSQL))
 	j.runNow("second", false)
 	j.connectGoogle()
+	verified := j.verifySet()
 	j.visitTheRest()
+	j.checkNarrow(first, verified)
 	j.signOut()
 
 	if errs := b.consoleErrors(); len(errs) > 0 {
@@ -208,8 +210,9 @@ func (j *journey) downloadAndCheck(runPath string) {
 	j.t.Helper()
 	j.t.Log("download a file")
 	j.open(runPath)
+	// The SHA-256 cell shows the start of it, and the whole in its <code>.
 	file, err := chromedp.Run(j.b.ctx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll('section[aria-labelledby="files"] tbody tr')].map(tr => [...tr.cells].map(c => c.textContent.trim())).find(c => c[1] === "dump")`))
+		`[...document.querySelectorAll('section[aria-labelledby="files"] tbody tr')].map(tr => [...tr.cells].map(c => (c.querySelector("code") || c).textContent.trim())).find(c => c[1] === "dump")`))
 	if err != nil || len(file) < 4 {
 		j.t.Fatalf("the run's page lists no dump file: %v %v", file, err)
 	}
@@ -322,8 +325,8 @@ func (j *journey) connectGoogle() {
 
 // visitTheRest opens the pages the journey did not need, so that each
 // renders in the browser without an error, and pictures them: the runs
-// list, the settings, the audit log of what the admin did, the users,
-// and the dashboard at 360 pixels wide.
+// list, the settings, the audit log of what the admin did, the users and
+// the dashboard.
 func (j *journey) visitTheRest() {
 	j.t.Helper()
 	j.t.Log("look around")
@@ -346,10 +349,65 @@ func (j *journey) visitTheRest() {
 	j.b.screenshot("audit")
 	j.open("/")
 	j.b.screenshot("dashboard")
-	j.b.do("narrow the window", chromedp.EmulateViewport(360, 780))
-	j.open("/")
-	j.b.screenshot("dashboard-360")
-	j.b.do("widen the window", chromedp.EmulateViewport(1280, 900))
+}
+
+// verifySet presses Verify on the newest set of the job default and
+// lands on the result's own page: a reload shows it again, without the
+// browser asking to send the form again. It returns the result's path.
+func (j *journey) verifySet() string {
+	j.t.Helper()
+	j.t.Log("verify a set")
+	j.open("/backups?job=default")
+	j.b.do("open the newest set and press Verify",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('form[action$="/verify"]').closest("details").open = true`),
+		chromedp.Click(chromedp.CSS(`form[action$="/verify"] button`)))
+	j.b.waitFor("the verification's result", `/^\/backups\/default\/[^/]+\/verify\/\w+$/.test(location.pathname) && document.querySelector("h1") !== null`, 30*time.Second)
+	if status := j.b.text(`[role="status"]`); !strings.Contains(status, "matches its manifest") {
+		j.t.Errorf("the verification's result says %q", status)
+	}
+	path, err := chromedp.Run(j.b.ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	j.b.do("reload the result", chromedp.Reload())
+	j.b.waitFor("the result again", `document.readyState === "complete" && document.querySelector('[role="status"]') !== null`, 10*time.Second)
+	return path
+}
+
+// narrowWidth is the narrowest screen the pages are made for: a small
+// phone's.
+const narrowWidth = 360
+
+// checkNarrow opens every main page in a window 360 pixels wide: none may
+// be wider than the window (the page would scroll sideways, and what is
+// off to the right is missed). The sets on the Backups page are opened.
+// A few are pictured for the README.
+func (j *journey) checkNarrow(runPath, verifyPath string) {
+	j.t.Helper()
+	j.t.Log("look at the pages on a phone")
+	j.b.do("narrow the window", chromedp.EmulateViewport(narrowWidth, 780))
+	defer j.b.do("widen the window", chromedp.EmulateViewport(1280, 900))
+	for _, page := range []struct{ path, name string }{
+		{"/", "dashboard"}, {"/runs", "runs"}, {runPath, "run"}, {"/backups", "backups"}, {verifyPath, "verify"},
+		{"/settings", "settings"}, {"/admin", "admin"}, {"/admin/jobs", "admin-jobs"}, {"/admin/jobs/new", "admin-job-new"},
+		{"/admin/users", "admin-users"}, {"/admin/audit", "audit"}, {"/google", "google"}, {"/jobs/default/live", "live"},
+	} {
+		j.open(page.path)
+		if page.name == "backups" {
+			j.b.do("open every set", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("main details").forEach(d => d.open = true)`))
+		}
+		width, err := chromedp.Run(j.b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			j.t.Fatal(err)
+		}
+		if width > narrowWidth {
+			wide, _ := chromedp.Run(j.b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > `+strconv.Itoa(narrowWidth)+`).slice(0, 5).map(e => e.tagName + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right) + "px")`))
+			j.t.Errorf("%s is %d pixels wide in a window of %d: it scrolls sideways (too wide: %v)", page.path, width, narrowWidth, wide)
+		}
+		if page.name == "dashboard" || page.name == "runs" || page.name == "run" {
+			j.b.screenshot(page.name + "-360")
+		}
+	}
 }
 
 // signOut logs out; the session is over: the dashboard asks to sign in.
@@ -358,6 +416,9 @@ func (j *journey) signOut() {
 	j.t.Log("sign out")
 	j.b.do("log out", chromedp.Click(chromedp.CSS(`form[action$="/logout"] button`)))
 	j.b.waitFor("the sign-in page", `location.pathname === "/login"`, 10*time.Second)
+	if said := j.b.text("main"); !strings.Contains(said, "You are signed out.") {
+		j.t.Errorf("the page after Log out does not say so:\n%s", said)
+	}
 	j.b.do("open the dashboard", chromedp.Navigate(j.srv.URL+"/"))
 	j.b.waitFor("the sign-in page", `location.pathname === "/login"`, 10*time.Second)
 }

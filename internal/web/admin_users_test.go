@@ -116,7 +116,7 @@ func TestListsSortFilterSearchAndPage(t *testing.T) {
 		t.Helper()
 		page := body(t, ts.get(t, alice, path))
 		var out []string
-		for _, m := range regexp.MustCompile(`<td><a href="/admin/users/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(page, -1) {
+		for _, m := range regexp.MustCompile(`<td[^>]*><a href="/admin/users/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(page, -1) {
 			out = append(out, m[1])
 		}
 		return out

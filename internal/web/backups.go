@@ -22,6 +22,7 @@ func (s *Server) backupsRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /backups", s.viewer(s.backupsPage))
 	mux.Handle("GET /backups/{job}/{set}/{file}", s.viewer(s.download))
 	mux.Handle("POST /backups/{job}/{set}/verify", s.admin(s.verifySet))
+	mux.Handle("GET /backups/{job}/{set}/verify/{id}", s.admin(s.verifyResult))
 	mux.Handle("GET /backups/{job}/{set}/restore", s.admin(s.restoreForm))
 	mux.Handle("POST /backups/{job}/{set}/restore", s.admin(s.restore))
 }
@@ -214,7 +215,8 @@ type verifyView struct {
 
 // verifySet reads every file of a set back and checks it against the
 // manifest, and the manifest against the run history's record of it: what
-// `dbbackup verify SET` does.
+// `dbbackup verify SET` does. The result has a page of its own, where the
+// browser is sent: a reload shows it again, and reads nothing twice.
 func (s *Server) verifySet(w http.ResponseWriter, r *http.Request) {
 	fs, err := s.findSet(r)
 	if err != nil {
@@ -238,7 +240,7 @@ func (s *Server) verifySet(w http.ResponseWriter, r *http.Request) {
 	}
 	detail := fmt.Sprintf("set %s of job %s: every file matches its manifest", v.Set, v.Job)
 	if v.Bad > 0 {
-		detail = fmt.Sprintf("set %s of job %s: %d problems", v.Set, v.Job, v.Bad)
+		detail = fmt.Sprintf("set %s of job %s: %d %s", v.Set, v.Job, v.Bad, plural(v.Bad, "problem", "problems"))
 	}
 	s.audit(r, "verify", detail)
 	by := ""
@@ -249,7 +251,21 @@ func (s *Server) verifySet(w http.ResponseWriter, r *http.Request) {
 		Database: fs.set.Database, OK: v.Bad == 0, Problems: v.Bad, By: by}); err != nil {
 		s.log.Warn("the history did not record a verification", "set", fs.set.ID, "err", err)
 	}
-	s.render(w, r, "verify", "Verify "+v.Set, v)
+	id := s.results.put(v)
+	s.redirect(w, r, setPath(v.Job, v.Set, "verify/"+id))
+}
+
+// verifyResult is the page of a verification just made.
+func (s *Server) verifyResult(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.results.get(r.PathValue("id"))
+	res, isVerify := v.(verifyView)
+	if !ok || !isVerify || res.Job != r.PathValue("job") || res.Set != r.PathValue("set") {
+		s.fail(w, r, http.StatusNotFound, dbbackup.WithHint(
+			fmt.Errorf("this verification of set %s is no longer kept: the server keeps the last %d until it restarts", r.PathValue("set"), maxResults),
+			"%s", "verify the set again on the Backups page"))
+		return
+	}
+	s.render(w, r, "verify", "Verify "+res.Set, res)
 }
 
 // checkManifest compares the stored manifest with the SHA-256 the run

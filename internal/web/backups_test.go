@@ -158,12 +158,12 @@ func TestADamagedFileIsNeverDownloadedWhole(t *testing.T) {
 	// The page shows the set is still listed whole (sizes match): only
 	// Verify reads the bytes.
 	alice := ts.signedIn(t, "alice")
-	res = ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil)
+	res = ts.follow(t, alice, ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil))
 	page := body(t, res)
 	if res.StatusCode != 200 || !strings.Contains(page, "FAIL") || !strings.Contains(page, "damaged") || !strings.Contains(page, "make a new backup") {
 		t.Errorf("verify of the damaged set: %d\n%s", res.StatusCode, page)
 	}
-	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: 1 problems") {
+	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: 1 problem") {
 		t.Errorf("audit log: %v", ts.auditLog(t))
 	}
 }
@@ -173,13 +173,34 @@ func TestVerifyReadsEveryFileBack(t *testing.T) {
 	set := in.backUp(t, "default")
 	ts := in.server(t)
 	alice := ts.signedIn(t, "alice")
-	res := ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil)
+	res := ts.follow(t, alice, ts.postForm(t, alice, "/backups/default/"+set+"/verify", nil))
 	page := body(t, res)
 	if res.StatusCode != 200 || !strings.Contains(page, "Every file of set "+set+" matches its manifest") || strings.Contains(page, "FAIL") {
 		t.Fatalf("verify: %d\n%s", res.StatusCode, page)
 	}
 	if n := strings.Count(page, ">OK<"); n != 3 {
 		t.Errorf("%d files OK, want the manifest, the csv and the dump:\n%s", n, page)
+	}
+	// The result has an address of its own, reached with GET: a reload
+	// shows it again and verifies nothing twice.
+	result := res.Request.URL.Path
+	if !strings.HasPrefix(result, "/backups/default/"+set+"/verify/") {
+		t.Errorf("the verification's result is at %s, want a page of its own", result)
+	}
+	if again := body(t, ts.get(t, alice, result)); !strings.Contains(again, "Every file of set "+set+" matches its manifest") {
+		t.Errorf("the result's page again:\n%s", again)
+	}
+	verified := 0
+	for _, e := range ts.auditLog(t) {
+		if e.Action == "verify" {
+			verified++
+		}
+	}
+	if verified != 1 {
+		t.Errorf("%d verifications audited after a verify and a reload of its result, want 1", verified)
+	}
+	if gone := ts.get(t, alice, "/backups/default/"+set+"/verify/0123"); gone.StatusCode != http.StatusNotFound || !strings.Contains(body(t, gone), "verify the set again") {
+		t.Errorf("a result the server does not keep: %d", gone.StatusCode)
 	}
 	if !ts.audited(t, "alice", "verify", "set "+set+" of job default: every file matches its manifest") {
 		t.Errorf("audit log: %v", ts.auditLog(t))
@@ -250,6 +271,17 @@ func TestAViewerMayNotVerifyOrRestore(t *testing.T) {
 
 // audited reports whether the audit log has an entry of user and action
 // whose detail starts with detail.
+// follow is where a POST sends the browser: the page its 303 names,
+// fetched with GET as a browser does; any other answer is res itself.
+func (ts *testServer) follow(t *testing.T, c *http.Client, res *http.Response) *http.Response {
+	t.Helper()
+	if res.StatusCode != http.StatusSeeOther {
+		return res
+	}
+	res.Body.Close()
+	return ts.get(t, c, res.Header.Get("Location"))
+}
+
 func (ts *testServer) audited(t *testing.T, user, action, detail string) bool {
 	t.Helper()
 	entries, _, err := ts.store.AuditLog(context.Background(), state.AuditQuery{User: user, Action: action})

@@ -59,7 +59,7 @@ func TestTheDashboardSaysWhetherEachJobsDataIsSafe(t *testing.T) {
 	good := runs[6]
 	for _, want := range []string{
 		`set ` + dbbackup.SetIDAt("default", good.started, 1), `<span class="ok">(` + ago(now.Sub(runs[6].started)) + `)</span>`,
-		`: <span class="warning">ok, 1 warning</span>`, "2025-06-02 02:00", "(schedule <code>0 2 * * *</code>)",
+		`: <span class="warning">ok, 1 warning</span>`, "2025-06-02 02:00 UTC", "(schedule <code>0 2 * * *</code>)",
 		"The last 30 days: 5 days ok, 1 with warnings, 1 with a failure, 23 without a backup.",
 		"Last verified set</dt>\n<dd>none recorded",
 	} {
@@ -80,13 +80,21 @@ func TestTheDashboardSaysWhetherEachJobsDataIsSafe(t *testing.T) {
 	ts.s.o.Store.RecordVerification(context.Background(), state.Verification{At: ts.now(), Job: "default", SetID: "default_20250531_020000", OK: true, By: "alice"})
 	page = body(t, ts.get(t, ts.signedIn(t, "alice"), "/"))
 	for _, want := range []string{`<span class="failed">(` + ago(ts.now().Sub(runs[6].started)) + `)</span>`, "Older than two runs of its schedule (0 2 * * *, every 1 day or so)",
-		"default_20250531_020000: every file matches its manifest, " + ts.now().Local().Format("2006-01-02 15:04") + " by alice", "Run default now"} {
+		"default_20250531_020000: every file matches its manifest, " + ts.now().Local().Format("2006-01-02 15:04 MST") + " by alice", "Run default now"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("three days on, the dashboard lacks %q", want)
 		}
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Log(page)
+	}
+}
+
+func TestTheDashboardOfAJobNeverBackedUpSaysSoFirst(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	page := body(t, ts.get(t, ts.signedIn(t, "bob"), "/"))
+	if want := "<dt>Last good backup</dt>\n<dd><strong class=\"failed\">No good backup of this job yet.</strong></dd>"; !strings.Contains(page, want) {
+		t.Errorf("the dashboard of a job never backed up lacks %q:\n%s", want, page)
 	}
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 type loginForm struct {
 	Name, Next, Problem string
 	NoUsers             bool
+	// SignedOut says the browser was just signed out (by Log out).
+	SignedOut bool
 }
 
 // wrongLogin is the one answer to a wrong name or a wrong password: the
@@ -25,7 +26,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, next)
 		return
 	}
-	s.showLogin(w, r, http.StatusOK, loginForm{Next: next})
+	s.showLogin(w, r, http.StatusOK, loginForm{Next: next, SignedOut: r.URL.Query().Has("signed-out")})
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
@@ -48,7 +49,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if wait := s.throttle.wait(name, addr, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		f.Problem = fmt.Sprintf("Too many failed sign-ins: try again in %d seconds.", secs)
+		f.Problem = "Too many failed sign-ins: try again in " + waitWords(wait) + "."
 		s.showLogin(w, r, http.StatusTooManyRequests, f)
 		return
 	}
@@ -97,7 +98,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearCookie(w, r)
-	s.redirect(w, r, "/login")
+	s.redirect(w, r, "/login?signed-out")
 }
 
 // safeNext is where to go after sign-in: a path on this server, never

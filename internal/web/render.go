@@ -83,7 +83,9 @@ func (s *Server) funcs() template.FuncMap {
 		if t.IsZero() {
 			return "-"
 		}
-		return t.Format("2006-01-02 15:04")
+		// With its zone: the server's clock, a job's BACKUP_NAME_TIMEZONE
+		// and the reader's may all differ.
+		return t.Format("2006-01-02 15:04 MST")
 	}
 	f["ago"] = func(t time.Time) string { return ago(s.now().Sub(t)) }
 	return f

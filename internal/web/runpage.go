@@ -55,6 +55,15 @@ type runFile struct {
 	Download, Drive string
 }
 
+// ShortSHA256 is the start of the file's SHA-256, enough to tell files
+// apart at a glance; the page shows the whole of it on demand.
+func (f runFile) ShortSHA256() string {
+	if len(f.SHA256) <= 12 {
+		return f.SHA256
+	}
+	return f.SHA256[:12] + "…"
+}
+
 // retentionRow is one set retention looked at.
 type retentionRow struct {
 	Set            string

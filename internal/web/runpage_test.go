@@ -56,13 +56,13 @@ func TestARunsPageShowsWhatTheRunRecorded(t *testing.T) {
 		"Run " + strconv.FormatInt(id, 10) + " of default", ">ok<", "Set " + set + " of database shop is stored and verified",
 		// Every table with its rows and its change since the previous good
 		// run (the failed one between says nothing of the tables).
-		"<code>public.orders</code></td><td class=\"num\">1,100</td><td class=\"num\">&#43;100 (&#43;10.0%)",
-		"<code>public.coupon</code></td><td class=\"num\">12</td><td class=\"num failed\">-28 (-70.0%) (lost more than half)",
-		"<code>public.&lt;script&gt;alert(1)&lt;/script&gt;</code></td><td class=\"num\">3</td><td class=\"num\">new",
+		"<code>public.orders</code></td><td data-label=\"Rows\" class=\"num\">1,100</td><td data-label=\"Change\" class=\"num\">&#43;100 (&#43;10.0%)",
+		"<code>public.coupon</code></td><td data-label=\"Rows\" class=\"num\">12</td><td data-label=\"Change\" class=\"num failed\">-28 (-70.0%) (lost more than half)",
+		"<code>public.&lt;script&gt;alert(1)&lt;/script&gt;</code></td><td data-label=\"Rows\" class=\"num\">3</td><td data-label=\"Change\" class=\"num\">new",
 		"not in this one: <code>public.gone</code>",
 		`href="/runs/` + strconv.FormatInt(ids[0], 10) + `">run`,
 		// The steps as every view shows them.
-		"<td>Export</td>", "<td>Retention</td>", "<td>Report</td>", "sent to ops@example.com",
+		`<th scope="row">Export</th>`, `<th scope="row">Retention</th>`, `<th scope="row">Report</th>`, "sent to ops@example.com",
 		// Files: the server's download and the file in Drive.
 		`href="/backups/default/` + set + `/` + set + `.csv.zip" download`, `href="https://drive.google.com/file/d/1AbC/view"`,
 		"table &lt;b&gt;coupon&lt;/b&gt; has no primary key",

@@ -309,4 +309,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func init() { pageFuncs["count"] = dbbackup.HumanCount }
+func init() {
+	pageFuncs["count"] = dbbackup.HumanCount
+	pageFuncs["plural"] = plural
+}

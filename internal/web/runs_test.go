@@ -16,7 +16,7 @@ import (
 func listed(t *testing.T, page string) []string {
 	t.Helper()
 	var ids []string
-	for _, m := range regexp.MustCompile(`<td><a href="/runs/(\d+)">`).FindAllStringSubmatch(page, -1) {
+	for _, m := range regexp.MustCompile(`<td[^>]*><a href="/runs/(\d+)">`).FindAllStringSubmatch(page, -1) {
 		ids = append(ids, m[1])
 	}
 	return ids

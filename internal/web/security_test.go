@@ -303,3 +303,21 @@ func TestUnderABaseURLsPath(t *testing.T) {
 		t.Errorf("sign in through the proxy: %d to %q, want 303 to /backup/runs", res.StatusCode, res.Header.Get("Location"))
 	}
 }
+
+func TestTheThrottleSaysTheWaitInWords(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	for i := range 6 {
+		ts.attempt(t, "alice", "wrong", "192.0.2."+strconv.Itoa(i)) // the 6th failure: wait 2 s
+	}
+	ts.advance(time.Second)
+	res := ts.postForm(t, ts.browser(t), "/login", url.Values{"name": {"alice"}, "password": {"secret-password"}})
+	if page := body(t, res); res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "try again in 1 second.") {
+		t.Errorf("a sign-in 1 s before the wait ends: %d\n%s", res.StatusCode, page)
+	}
+	for d, want := range map[time.Duration]string{time.Second: "1 second", 1500 * time.Millisecond: "2 seconds",
+		119 * time.Second: "119 seconds", 2 * time.Minute: "2 minutes", 29*time.Minute + time.Second: "30 minutes"} {
+		if got := waitWords(d); got != want {
+			t.Errorf("waitWords(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

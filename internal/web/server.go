@@ -57,12 +57,14 @@ type Server struct {
 	verify   func(hash, password string) bool
 	throttle *loginThrottle
 	schedule nexter // nil when nothing is scheduled
+	// results are what POSTs found, for the pages they redirect to.
+	results *resultStore
 }
 
 // New makes the server. It fails when a template does not parse or
 // BaseURL is not an absolute http(s) address.
 func New(o Options) (*Server, error) {
-	s := &Server{o: o, log: o.Log, now: o.Now, throttle: newLoginThrottle()}
+	s := &Server{o: o, log: o.Log, now: o.Now, throttle: newLoginThrottle(), results: newResultStore()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -48,8 +48,14 @@ func TestSignInShowsThePageAskedForAndSignOutEndsTheSession(t *testing.T) {
 
 	res = ts.postForm(t, c, "/logout", nil)
 	body(t, res)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
 		t.Fatalf("log out: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if page := body(t, ts.follow(t, c, res)); !strings.Contains(page, "You are signed out.") {
+		t.Errorf("the page after logging out does not say so:\n%s", page)
+	}
+	if page := body(t, ts.get(t, c, "/login")); strings.Contains(page, "signed out") {
+		t.Errorf("the sign-in page says signed out to anyone:\n%s", page)
 	}
 	// The old cookie, replayed from a copy, opens nothing.
 	replay := ts.browser(t)

@@ -23,7 +23,7 @@ import (
 // row finds the settings table's row of key in page: value and origin.
 func row(t *testing.T, page, key string) (value, from string) {
 	t.Helper()
-	m := regexp.MustCompile(`<tr[^>]*><td><code>` + key + `</code>[^<]*(?:<small>[^<]*</small>)?</td><td>(?:<code>([^<]*)</code>|<small>none</small>)</td><td>([^<]*)</td></tr>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`<tr[^>]*><th scope="row"><code>` + key + `</code>[^<]*(?:<small>[^<]*</small>)?</th><td[^>]*>(?:<code>([^<]*)</code>|<small>none</small>)</td><td[^>]*>([^<]*)</td></tr>`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no row for %s:\n%s", key, page)
 	}
