@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/spf13/cobra"
@@ -71,7 +73,30 @@ func runJobSave(ctx context.Context, g *globals, opts jobSaveOptions, args []str
 		verb = "Changed"
 	}
 	fmt.Fprintf(g.stdout, "%s job %s. `dbbackup check --job %s` tests it; `dbbackup cron` prints its crontab line.\n", verb, args[0], args[0])
+	warnScope(ctx, g, args[0])
 	return nil
+}
+
+// warnScope checks the saved job against its database (app.CheckScope)
+// and warns about what its next run would fail on: a table pattern that
+// matches nothing, or a database that does not answer now. The job is
+// saved either way: the database may be down for a while.
+func warnScope(ctx context.Context, g *globals, name string) {
+	cfg, log, err := g.loadJob(ctx, name, nil)
+	if err == nil {
+		_, err = app.CheckScope(ctx, cfg, log)
+	}
+	if err == nil {
+		return
+	}
+	if errors.As(err, new(*dbbackup.ConfigError)) {
+		fmt.Fprintf(g.stderr, "Warning: the job is saved, but its next run will fail: %v\n", err)
+	} else {
+		fmt.Fprintf(g.stderr, "Warning: the job is saved, but its database could not be checked now: %v\n", err)
+	}
+	if hint := dbbackup.Explain(err).Hint; hint != "" {
+		fmt.Fprintf(g.stderr, "Try: %s\n", hint)
+	}
 }
 
 // jobFlagValues are the settings given on the command line (flags, one

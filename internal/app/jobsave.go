@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,16 +58,20 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 	var out []state.Job
 	for _, jv := range jobs {
 		old, exists := byName[jv.name]
+		// Every problem of the job at once, so that a form shows them all.
+		var problems config.Problems
+		checked := jv.name // the name the values are read under
 		switch {
 		case how == AddJob && exists:
-			return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("a job %s exists already", jv.name),
-				Hint: "change it with `dbbackup job edit " + jv.name + " …`, or choose another name"}
+			problems = append(problems, &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("a job %s exists already", jv.name),
+				Hint: "change that job instead, or choose another name"})
 		case how == EditJob && !exists:
 			return noJob(jv.name)
 		}
 		if !exists {
 			if err := config.CheckJobName(jv.name); err != nil {
-				return err
+				problems = append(problems, err.(*dbbackup.ConfigError))
+				checked = "job" // a name that is one: the default prefix is the name
 			}
 		}
 		values := map[string]string{}
@@ -73,23 +80,38 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 				return err
 			}
 		}
-		for k, v := range jv.values {
+		for _, k := range slices.Sorted(maps.Keys(jv.values)) {
+			v := jv.values[k]
 			if v == "" && how == EditJob {
 				delete(values, k)
 				continue
 			}
 			if how != ReplaceJob && strings.Contains(v, Masked) && isSecretKey(k) {
-				return &dbbackup.ConfigError{Var: k, Problem: "holds " + Masked + ", the mask `dbbackup job export` writes in place of a password",
-					Hint: "give the real password (--" + flagOf(k) + " - reads it from stdin), or leave the setting out to keep the stored one"}
+				problems = append(problems, &dbbackup.ConfigError{Var: k, Problem: "holds " + Masked + ", the mask `dbbackup job export` writes in place of a password",
+					Hint: "give the real password (--" + flagOf(k) + " - reads it from stdin), or leave the setting out to keep the stored one"})
 			}
 			values[k] = v
 		}
-		cfg, err := config.LoadJob(a.envFile(), a.Explicit, jv.name, values)
+		cfg, err := config.ValidateJob(a.envFile(), a.Explicit, checked, values)
 		if err == nil {
 			_, err = DatabaseName(cfg) // a connection string the run could not use
 		}
-		if err != nil {
+		var more config.Problems
+		var ce *dbbackup.ConfigError
+		switch {
+		case errors.As(err, &more):
+			problems = append(problems, more...)
+		case errors.As(err, &ce):
+			problems = append(problems, ce)
+		case err != nil:
 			return fmt.Errorf("job %s: %w", jv.name, err)
+		}
+		switch len(problems) {
+		case 0:
+		case 1:
+			return fmt.Errorf("job %s: %w", jv.name, problems[0])
+		default:
+			return fmt.Errorf("job %s: %w", jv.name, problems)
 		}
 		byName[jv.name] = state.Job{Name: jv.name, Settings: values} // for the prefix check
 		sealed := map[string]string{}

@@ -54,7 +54,7 @@ type Restored struct {
 // not nil, is told which file is being restored once it is fetched and
 // checked.
 func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, target *RestoreTarget, setID string, started func(f dbbackup.File)) (*Restored, error) {
-	if err := ensureEmpty(ctx, target.URL, target.Var, target.Conn.Database); err != nil {
+	if err := EnsureEmpty(ctx, target); err != nil {
 		return nil, err
 	}
 	dest, err := a.Destination(ctx, cfg, log)
@@ -115,11 +115,15 @@ func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger,
 	return &Restored{Set: set, Tables: tables, Rows: rows}, nil
 }
 
-// ensureEmpty refuses a target that holds anything a user made: restore
+// EnsureEmpty refuses a target that cannot be reached (a database not
+// made yet) or holds anything a user made, listing the first few: restore
 // never overwrites, and a name taken by a view or a function would stop
-// the restore half-way.
-func ensureEmpty(ctx context.Context, target, variable, dbname string) error {
-	t, err := postgres.ConnectTarget(ctx, target)
+// the restore half-way. Restore checks it again itself; a form asks it
+// before it asks for a confirmation. Every refusal is a
+// *dbbackup.ConfigError naming target.Var.
+func EnsureEmpty(ctx context.Context, target *RestoreTarget) error {
+	variable, dbname := target.Var, target.Conn.Database
+	t, err := postgres.ConnectTarget(ctx, target.URL)
 	if err != nil {
 		return &dbbackup.ConfigError{Var: variable, Problem: err.Error(), Hint: "create the database first (createdb " + dbname + ") and check the connection string"}
 	}

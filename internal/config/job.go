@@ -85,22 +85,45 @@ func JobSettingOf(key string) (JobSetting, bool) {
 // forms alike: every problem is a *dbbackup.ConfigError naming the key.
 // For DefaultJob, values must be empty.
 func LoadJob(envFile string, explicit bool, name string, values map[string]string) (*Config, error) {
+	return loadJob(envFile, explicit, osEnv{}, name, values)
+}
+
+func loadJob(envFile string, explicit bool, e env, name string, values map[string]string) (*Config, error) {
+	if unknown := unknownKeys(values); len(unknown) > 0 {
+		return nil, unknown[0]
+	}
+	if err := needsDatabase(name, values); err != nil {
+		return nil, err
+	}
+	return load(envFile, explicit, jobEnv{e, values, name != DefaultJob}, name)
+}
+
+// unknownKeys are the keys of values that are no setting a job can have.
+func unknownKeys(values map[string]string) Problems {
 	keys := make([]string, 0, len(values))
 	for k := range values {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	var out Problems
 	for _, k := range keys {
 		if _, ok := JobSettingOf(k); !ok {
-			return nil, &dbbackup.ConfigError{Var: k, Problem: "is not a setting a job can have",
-				Hint: "a job sets " + jobKeys() + "; the others are the installation's, in .env"}
+			out = append(out, &dbbackup.ConfigError{Var: k, Problem: "is not a setting a job can have",
+				Hint: "a job sets " + jobKeys() + "; the others are the installation's, in .env"})
 		}
 	}
+	return out
+}
+
+// needsDatabase refuses a stored job without a database of its own: the
+// .env's DATABASE_URL is the job default's. The hint fits the command
+// line and the web form alike, for a job that may not exist yet.
+func needsDatabase(name string, values map[string]string) error {
 	if name != DefaultJob && strings.TrimSpace(values["DATABASE_URL"]) == "" {
-		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: "job " + name + " has no database",
-			Hint: "give it one: `dbbackup job edit " + name + " --database-url -` reads it from stdin"}
+		return &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: "a job needs a database of its own",
+			Hint: "give the connection string of the database to back up, postgres://user:password@host:5432/dbname (the .env's DATABASE_URL is the job default's)"}
 	}
-	return load(envFile, explicit, jobEnv{osEnv{}, values, name != DefaultJob}, name)
+	return nil
 }
 
 // jobEnv is the environment with a job's own settings over it.

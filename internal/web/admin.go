@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
 )
 
 // adminRoutes registers the admin panel, in the spirit of Flask-Admin: a
@@ -180,18 +181,35 @@ type formErrors struct {
 // fieldError is what is wrong with one field, and what to do.
 type fieldError struct{ Problem, Hint string }
 
-// placeError places err: beside the field whose ConfigError's Var field
-// maps to a field of the form, else as the form's own.
+// placeError places each problem of err (one, or config.Problems): beside
+// the field whose ConfigError's Var field maps to a field of the form
+// (the first problem of a field), else as the form's own.
 func placeError(err error, field func(variable string) (string, bool)) formErrors {
 	fe := formErrors{Fields: map[string]*fieldError{}}
+	var problems config.Problems
 	var ce *dbbackup.ConfigError
-	if errors.As(err, &ce) {
-		if name, ok := field(ce.Var); ok {
-			fe.Fields[name] = &fieldError{Problem: ce.Problem, Hint: ce.Hint}
-			return fe
-		}
+	switch {
+	case errors.As(err, &problems):
+	case errors.As(err, &ce):
+		problems = config.Problems{ce}
+	default:
+		fe.Problem, fe.Hint = problemOf(err)
+		return fe
 	}
-	fe.Problem, fe.Hint = problemOf(err)
+	var others []string
+	for _, ce := range problems {
+		if name, ok := field(ce.Var); ok {
+			if fe.Fields[name] == nil {
+				fe.Fields[name] = &fieldError{Problem: ce.Problem, Hint: ce.Hint}
+			}
+			continue
+		}
+		if len(others) == 0 {
+			fe.Hint = ce.Hint
+		}
+		others = append(others, ce.Error())
+	}
+	fe.Problem = strings.Join(others, "; ")
 	return fe
 }
 

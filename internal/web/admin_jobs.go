@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
 	"github.com/dbbackup/dbbackup/internal/config"
 )
@@ -36,7 +38,9 @@ type jobRow struct {
 type jobsView struct {
 	Search searchForm
 	Jobs   []jobRow
-	Done   string
+	// Done is "removed" after a job was removed, else "": a fixed code,
+	// never text of the link's choosing in the page.
+	Done string
 }
 
 var jobFilters = []string{"drive", "local", "broken"}
@@ -61,7 +65,10 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	l := readListing(r, []string{"name", "database", "destination", "schedule"}, jobFilters, false)
 	l.Path = "/admin/jobs"
-	v := jobsView{Done: r.URL.Query().Get("done")}
+	v := jobsView{}
+	if r.URL.Query().Get("done") == "removed" {
+		v.Done = "removed"
+	}
 	v.Jobs = list(&l, rows, func(j jobRow) bool {
 		switch l.Filter {
 		case "drive", "local":
@@ -109,7 +116,25 @@ type jobForm struct {
 	New    bool
 	Fields []jobField
 	Errors formErrors
+	// Refused: the form was sent and nothing was saved (else its errors
+	// are those of the job as it is stored).
+	Refused bool
+	// Summary lists every error of the form, in the form's order, each
+	// linking to its field.
+	Summary []summaryLine
+	// Done is "added" or "saved" just after the job was (a fixed code:
+	// the banner names the job of the page's own address).
+	Done string
+	// After saving, the job's database is checked: Checked is what the
+	// check found, Unchecked why it could not check (the database may be
+	// down; the job is saved all the same). A problem of one setting
+	// (BACKUP_TABLES matching no table) is that field's Warning instead.
+	Checked   string
+	Unchecked *fieldError
 }
+
+// summaryLine is one error of a form, linking to its field's id.
+type summaryLine struct{ ID, Label, Problem string }
 
 // jobField is one setting of the form.
 type jobField struct {
@@ -121,8 +146,14 @@ type jobField struct {
 	// Kept is a secret the job holds, masked: left blank, it stays.
 	Kept     string
 	Password bool
+	// Required: the field may not be left empty (a stored job's own
+	// database), and inherits nothing.
+	Required bool
 	Choices  []string // a select of these ("" inherits), when not nil
 	Error    *fieldError
+	// Warning is what the database check after saving found wrong with
+	// the setting: saved, but the next run will fail.
+	Warning *fieldError
 }
 
 // choices are the settings with a few possible values.
@@ -150,14 +181,16 @@ func form(name string, isNew bool, stored map[string]string, inherited []config.
 		} else {
 			fd.Value = v
 		}
-		if st, ok := from[js.Key]; ok && js.Key != "BACKUP_NAME_PREFIX" {
+		switch st, ok := from[js.Key]; {
+		case js.Key == "DATABASE_URL":
+			// The .env's is the job default's: a job has its own.
+			fd.Required = fd.Kept == ""
+		case js.Key == "BACKUP_NAME_PREFIX":
+			fd.Inherited = "the job's name" // never the .env's: each job's sets are named apart
+		case ok && st.From == config.FromDefault:
+			fd.Inherited = config.Unset(st.Key, st.Value) + " (the default)"
+		case ok:
 			fd.Inherited = shown(st.Key, st.Value) + " (" + string(st.From) + ")"
-			if st.Value == "" {
-				fd.Inherited = "none (" + string(st.From) + ")"
-			}
-		}
-		if js.Key == "BACKUP_NAME_PREFIX" {
-			fd.Inherited = "the job's name"
 		}
 		f.Fields = append(f.Fields, fd)
 	}
@@ -194,7 +227,7 @@ func (s *Server) addJob(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "job.add", name+": "+keysOf(values))
 	s.reschedule(r)
-	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("added "+name))
+	s.redirect(w, r, "/admin/jobs/"+url.PathEscape(name)+"?done=added")
 }
 
 // storedJob is the stored settings of job name, secrets masked.
@@ -241,10 +274,38 @@ func (s *Server) editJobForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := form(name, false, stored, s.inheritedOf(r.Context(), name))
-	if _, err := s.o.App.LoadJob(r.Context(), name, nil); err != nil {
+	cfg, err := s.o.App.LoadJob(r.Context(), name, nil)
+	if err != nil {
 		f.place(err) // a job that cannot be read says why, beside the setting
 	}
+	if done := r.URL.Query().Get("done"); done == "added" || done == "saved" {
+		f.Done = done
+		if err == nil {
+			f.checked(app.CheckScope(r.Context(), cfg, s.log))
+		}
+	}
 	s.render(w, r, "admin_job", "Job "+name, f)
+}
+
+// checked shows what the database check after saving found: a problem
+// of one setting beside it, any other as the reason the database could
+// not be checked now.
+func (f *jobForm) checked(detail string, err error) {
+	if err == nil {
+		f.Checked = detail
+		return
+	}
+	var ce *dbbackup.ConfigError
+	if errors.As(err, &ce) {
+		for i := range f.Fields {
+			if f.Fields[i].Key == ce.Var {
+				f.Fields[i].Warning = &fieldError{Problem: ce.Problem, Hint: ce.Hint}
+				return
+			}
+		}
+	}
+	problem, hint := problemOf(err)
+	f.Unchecked = &fieldError{Problem: problem, Hint: hint}
 }
 
 // editJob changes the settings of a job: a field emptied takes the
@@ -286,7 +347,7 @@ func (s *Server) editJob(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "job.edit", name+": "+strings.Join(changed, ", "))
 	s.reschedule(r)
-	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("saved "+name))
+	s.redirect(w, r, "/admin/jobs/"+url.PathEscape(name)+"?done=saved")
 }
 
 // reschedule has the server's scheduler read the jobs again: a new job
@@ -304,6 +365,7 @@ func (s *Server) reschedule(r *http.Request) {
 // jobRefused shows the form again with err beside the field it names.
 func (s *Server) jobRefused(w http.ResponseWriter, r *http.Request, f jobForm, err error) {
 	f.place(err)
+	f.Refused = true
 	title := "Job " + f.Name
 	if f.New {
 		title = "New job"
@@ -311,11 +373,19 @@ func (s *Server) jobRefused(w http.ResponseWriter, r *http.Request, f jobForm, e
 	s.renderStatus(w, r, http.StatusBadRequest, "admin_job", title, f)
 }
 
-// place puts err beside the field it names, or above the form.
+// place puts each error of err beside the field it names, or above the
+// form, and lists them all in the summary, in the form's order.
 func (f *jobForm) place(err error) {
 	f.Errors = placeError(err, jobFieldOf)
-	for i := range f.Fields {
-		f.Fields[i].Error = f.Errors.Fields[f.Fields[i].Key]
+	f.Summary = nil
+	if e := f.Errors.Fields["name"]; e != nil {
+		f.Summary = append(f.Summary, summaryLine{ID: "name", Label: "Name", Problem: e.Problem})
+	}
+	for i, fd := range f.Fields {
+		f.Fields[i].Error = f.Errors.Fields[fd.Key]
+		if e := f.Fields[i].Error; e != nil {
+			f.Summary = append(f.Summary, summaryLine{ID: "f-" + fd.Key, Label: fd.Key, Problem: e.Problem})
+		}
 	}
 }
 
@@ -363,5 +433,5 @@ func (s *Server) removeJob(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "job.remove", name+" (its backups stay)")
 	s.reschedule(r)
-	s.redirect(w, r, "/admin/jobs?done="+url.QueryEscape("removed "+name))
+	s.redirect(w, r, "/admin/jobs?done=removed")
 }

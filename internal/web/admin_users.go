@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
@@ -33,7 +34,9 @@ type usersView struct {
 	Name   string
 	Role   Role
 	Errors formErrors
-	Added  string
+	// Added is the user just added (?done=added&user=NAME), "" unless
+	// NAME is a user: a link cannot put text of its choosing in the page.
+	Added string
 }
 
 var userSorts = map[string]func(a, b User) int{
@@ -43,7 +46,7 @@ var userSorts = map[string]func(a, b User) int{
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
-	s.renderUsers(w, r, http.StatusOK, usersView{Role: RoleViewer, Added: r.URL.Query().Get("added")})
+	s.renderUsers(w, r, http.StatusOK, usersView{Role: RoleViewer})
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, v usersView) {
@@ -51,6 +54,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
+	}
+	if q := r.URL.Query(); q.Get("done") == "added" && r.Method == http.MethodGet {
+		if i := slices.IndexFunc(users, func(u User) bool { return u.Name == q.Get("user") }); i >= 0 {
+			v.Added = users[i].Name
+		}
 	}
 	l := readListing(r, []string{"name", "role", "created"}, []string{string(RoleAdmin), string(RoleViewer)}, false)
 	l.Path = "/admin/users"
@@ -84,7 +92,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "user.add", fmt.Sprintf("%s as %s", v.Name, v.Role))
-	s.redirect(w, r, "/admin/users?added="+url.QueryEscape(v.Name))
+	s.redirect(w, r, "/admin/users?done=added&user="+url.QueryEscape(v.Name))
 }
 
 func (s *Server) addUserFrom(r *http.Request, name string, role Role) error {

@@ -58,6 +58,9 @@ type setView struct {
 	// Dump is the dump file a restore would load, "" when the set cannot
 	// be restored (broken, or made without dump).
 	Dump string
+	// Run is the run of the history that made the set, 0 when the
+	// history has none (made elsewhere, or the history was moved).
+	Run int64
 }
 
 // fileView is one stored file of a set.
@@ -107,11 +110,17 @@ func (s *Server) jobSets(ctx context.Context, job string) jobSets {
 		js.Problem, js.Hint = err.Error(), dbbackup.Explain(err).Hint
 		return js
 	}
+	runs, err := s.o.Store.SetRuns(ctx, job)
+	if err != nil {
+		s.log.Warn("the sets are listed without their runs", "job", job, "err", err)
+	}
 	for _, set := range found.Sets {
 		if set.Job != job {
 			continue // another job's, in a shared folder
 		}
-		js.Sets = append(js.Sets, viewSet(job, set))
+		v := viewSet(job, set)
+		v.Run = runs[set.ID]
+		js.Sets = append(js.Sets, v)
 	}
 	return js
 }

@@ -51,6 +51,9 @@ type settingRow struct {
 	// Own is true for a setting a job may set itself (the others are the
 	// installation's, in .env).
 	Own bool
+	// Unset says what an empty setting does ("every table"): an empty
+	// value is never "none".
+	Unset string
 }
 
 // checkResult is what one check found.
@@ -89,7 +92,11 @@ func (s *Server) jobSettings(ctx context.Context, job string) (jobSettings, *con
 	if cfg != nil {
 		for _, st := range cfg.Settings {
 			_, own := config.JobSettingOf(st.Key)
-			js.Settings = append(js.Settings, settingRow{Key: st.Key, Value: shown(st.Key, st.Value), From: st.From, Own: own})
+			row := settingRow{Key: st.Key, Value: shown(st.Key, st.Value), From: st.From, Own: own}
+			if st.Value == "" {
+				row.Unset = config.Unset(st.Key, "")
+			}
+			js.Settings = append(js.Settings, row)
 		}
 	}
 	if err != nil {
