@@ -295,7 +295,12 @@ func (j *journey) addJob(name, dbURL string) {
 		chromedp.SetValue(chromedp.ID("f-BACKUP_FORMATS"), "csv"))
 	j.b.screenshot("admin-job-new")
 	j.b.do("add the job", chromedp.Submit(chromedp.ID("name")))
-	j.b.waitFor("the list of jobs", `location.pathname === "/admin/jobs"`, 10*time.Second)
+	// The job's page, with what the check of its database found.
+	j.b.waitFor("the job's page", `location.pathname === "/admin/jobs/`+name+`"`, 20*time.Second)
+	if page := j.b.text("main"); !strings.Contains(page, "Added job "+name+".") || !strings.Contains(page, "Checked against its database") {
+		j.t.Fatalf("the job's page after adding it:\n%s", page)
+	}
+	j.open("/admin/jobs")
 	if list := j.b.text("main"); !strings.Contains(list, name) {
 		j.t.Fatalf("the jobs list does not show %s after it was added:\n%s", name, list)
 	}

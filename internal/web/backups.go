@@ -25,6 +25,7 @@ func (s *Server) backupsRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /backups/{job}/{set}/verify/{id}", s.admin(s.verifyResult))
 	mux.Handle("GET /backups/{job}/{set}/restore", s.admin(s.restoreForm))
 	mux.Handle("POST /backups/{job}/{set}/restore", s.admin(s.restore))
+	mux.Handle("GET /backups/{job}/{set}/restore/{id}", s.admin(s.restoreResult))
 }
 
 func init() { pageFuncs["setpath"] = setPath }

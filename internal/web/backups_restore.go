@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
@@ -46,11 +47,17 @@ func (s *Server) restoreForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "restore", "Restore "+v.Set, v)
 }
 
-// restore takes the form in two steps: without confirm it checks the
-// target and shows what will be written where; with confirm it restores,
-// and waits for the result (the restore is one transaction: a failure, or
-// the browser going away, leaves the target as it was). app.Restore
-// refuses a target that is not empty.
+// targetCheckWait bounds the check of the target before the confirmation.
+const targetCheckWait = 30 * time.Second
+
+// restore takes the form in two steps. Without confirm it checks the
+// target (app.EnsureEmpty: it exists, can be reached and is empty, or it
+// says what it holds) and only then asks, naming the set, the dump and the
+// target. With confirm it restores and waits for the result (the restore
+// is one transaction: a failure, or the browser going away, leaves the
+// target as it was; app.Restore checks the target again), then sends the
+// browser to the result's own page, so that a reload restores nothing
+// twice.
 func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 	fs, err := s.findSet(r)
 	if err != nil {
@@ -72,6 +79,13 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Where = describeTarget(target)
 	if r.PostFormValue("confirm") != "yes" {
+		ctx, cancel := context.WithTimeout(r.Context(), targetCheckWait)
+		defer cancel()
+		if err := app.EnsureEmpty(ctx, target); err != nil {
+			v.Problem, v.Hint = problemOf(err)
+			s.renderStatus(w, r, statusOf(err), "restore", "Restore "+v.Set, v)
+			return
+		}
 		v.Confirm = true
 		s.render(w, r, "restore", "Restore "+v.Set, v)
 		return
@@ -91,8 +105,21 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, status, "restore", "Restore "+v.Set, v)
 		return
 	}
-	v.Done = done
+	v.Done, v.Target = done, "" // the page kept needs no connection string
 	s.audit(r, "restore", fmt.Sprintf("set %s of job %s into %s: %d tables, %d rows", v.Set, v.Job, v.Where, done.Tables, done.Rows))
+	s.redirect(w, r, setPath(v.Job, v.Set, "restore/"+s.results.put(v)))
+}
+
+// restoreResult is the page of a restore just made.
+func (s *Server) restoreResult(w http.ResponseWriter, r *http.Request) {
+	kept, ok := s.results.get(r.PathValue("id"))
+	v, isRestore := kept.(restoreView)
+	if !ok || !isRestore || v.Job != r.PathValue("job") || v.Set != r.PathValue("set") {
+		s.fail(w, r, http.StatusNotFound, dbbackup.WithHint(
+			fmt.Errorf("this restore of set %s is no longer kept: the server keeps the last %d results until it restarts", r.PathValue("set"), maxResults),
+			"%s", "the audit log (Admin, Audit log) records every restore and what it loaded"))
+		return
+	}
 	s.render(w, r, "restore", "Restore "+v.Set, v)
 }
 

@@ -238,13 +238,32 @@ func TestRestoreAsksWhereThenNamesWhatItWritesAndRefusesADatabaseInUse(t *testin
 	if ts.audited(t, "alice", "restore", "") {
 		t.Errorf("something was restored before the confirmation: %v", ts.auditLog(t))
 	}
+	// The result has a page of its own: a reload shows it, and restores
+	// nothing again.
 	res = ts.postForm(t, alice, restore, url.Values{"target": {name}, "confirm": {"yes"}})
-	page = body(t, res)
-	if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 tables, 500 rows") {
-		t.Fatalf("restore: %d\n%s", res.StatusCode, page)
+	result := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(result, restore+"/") {
+		t.Fatalf("restore: %d to %q\n%s", res.StatusCode, result, body(t, res))
 	}
-	if !ts.audited(t, "alice", "restore", "set "+set+" of job default into "+name) {
-		t.Errorf("audit log: %v", ts.auditLog(t))
+	for range 2 {
+		res = ts.get(t, alice, result)
+		page = body(t, res)
+		if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 tables, 500 rows") ||
+			strings.Contains(page, target) {
+			t.Fatalf("the result: %d\n%s", res.StatusCode, page)
+		}
+	}
+	restores := 0
+	for _, e := range ts.auditLog(t) {
+		if e.Action == "restore" {
+			restores++
+		}
+	}
+	if restores != 1 || !ts.audited(t, "alice", "restore", "set "+set+" of job default into "+name) {
+		t.Errorf("audit log after a restore and two views of its result: %v", ts.auditLog(t))
+	}
+	if gone := ts.get(t, alice, restore+"/0123"); gone.StatusCode != http.StatusNotFound || !strings.Contains(body(t, gone), "no longer kept") {
+		t.Errorf("a result the server does not keep: %d", gone.StatusCode)
 	}
 	// Now it holds the table: never restored over.
 	res = ts.postForm(t, alice, restore, url.Values{"target": {target}, "confirm": {"yes"}})
