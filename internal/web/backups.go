@@ -267,16 +267,12 @@ func (s *Server) verifySet(w http.ResponseWriter, r *http.Request) {
 
 // verifyResult is the page of a verification just made.
 func (s *Server) verifyResult(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.results.get(r.PathValue("id"))
-	res, isVerify := v.(verifyView)
-	if !ok || !isVerify || res.Job != r.PathValue("job") || res.Set != r.PathValue("set") {
-		s.fail(w, r, http.StatusNotFound, dbbackup.WithHint(
-			fmt.Errorf("this verification of set %s is no longer kept: the server keeps the last %d until it restarts", r.PathValue("set"), maxResults),
-			"%s", "verify the set again on the Backups page"))
-		return
+	if v, ok := keptSetResult[verifyView](s, w, r, "verification", "verify the set again on the Backups page"); ok {
+		s.render(w, r, "verify", "Verify "+v.Set, v)
 	}
-	s.render(w, r, "verify", "Verify "+res.Set, res)
 }
+
+func (v verifyView) ofSet() (job, set string) { return v.Job, v.Set }
 
 // checkManifest compares the stored manifest with the SHA-256 the run
 // that made the set recorded: Verify trusts the manifest, so an edited one

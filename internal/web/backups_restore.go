@@ -112,16 +112,12 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 
 // restoreResult is the page of a restore just made.
 func (s *Server) restoreResult(w http.ResponseWriter, r *http.Request) {
-	kept, ok := s.results.get(r.PathValue("id"))
-	v, isRestore := kept.(restoreView)
-	if !ok || !isRestore || v.Job != r.PathValue("job") || v.Set != r.PathValue("set") {
-		s.fail(w, r, http.StatusNotFound, dbbackup.WithHint(
-			fmt.Errorf("this restore of set %s is no longer kept: the server keeps the last %d results until it restarts", r.PathValue("set"), maxResults),
-			"%s", "the audit log (Admin, Audit log) records every restore and what it loaded"))
-		return
+	if v, ok := keptSetResult[restoreView](s, w, r, "restore", "the audit log (Admin, Audit log) records every restore and what it loaded"); ok {
+		s.render(w, r, "restore", "Restore "+v.Set, v)
 	}
-	s.render(w, r, "restore", "Restore "+v.Set, v)
 }
+
+func (v restoreView) ofSet() (job, set string) { return v.Job, v.Set }
 
 // restoreTarget reads the target the admin typed: a connection string, or
 // a bare database name on the job's own server (with its user and

@@ -3,7 +3,11 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net/http"
 	"sync"
+
+	"github.com/dbbackup/dbbackup"
 )
 
 // maxResults is how many results the server keeps for their pages: the
@@ -46,4 +50,27 @@ func (r *resultStore) get(id string) (any, bool) {
 	defer r.mu.Unlock()
 	v, ok := r.byID[id]
 	return v, ok
+}
+
+// setResult is a result about one set of a job.
+type setResult interface{ ofSet() (job, set string) }
+
+// keptSetResult is the T kept as the id in r's path, when it is about the
+// job and set in r's path. Otherwise it answers 404, saying that this
+// result (what: "verification") is no longer kept and what to do instead
+// (again), and ok is false.
+func keptSetResult[T setResult](s *Server, w http.ResponseWriter, r *http.Request, what, again string) (res T, ok bool) {
+	v, found := s.results.get(r.PathValue("id"))
+	res, ok = v.(T)
+	if found && ok {
+		job, set := res.ofSet()
+		ok = job == r.PathValue("job") && set == r.PathValue("set")
+	}
+	if !found || !ok {
+		s.fail(w, r, http.StatusNotFound, dbbackup.WithHint(
+			fmt.Errorf("this %s of set %s is no longer kept: the server keeps the last %d results until it restarts", what, r.PathValue("set"), maxResults),
+			"%s", again))
+		return res, false
+	}
+	return res, true
 }
