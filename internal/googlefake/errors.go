@@ -28,6 +28,11 @@ type Failure struct {
 	// send (Sheets always, without errors[]): "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
 	// "RATE_LIMIT_EXCEEDED", with domain googleapis.com.
 	InfoReason string
+	// InfoMetadata is the ErrorInfo's metadata (service, method, quota_limit…).
+	InfoMetadata map[string]string
+	// Details are further google.rpc details after the ErrorInfo, each in
+	// its JSON form with an "@type" (Help, BadRequest).
+	Details []any
 }
 
 // ServiceUnavailable is Drive's transient 503.
@@ -122,14 +127,15 @@ type errorBody struct {
 	Message string      `json:"message"`
 	Errors  []errorItem `json:"errors,omitempty"`
 	Status  string      `json:"status"`
-	Details []errorInfo `json:"details,omitempty"`
+	Details []any       `json:"details,omitempty"`
 }
 
 // errorInfo is a google.rpc.ErrorInfo in its JSON form (an Any).
 type errorInfo struct {
-	Type   string `json:"@type"`
-	Reason string `json:"reason"`
-	Domain string `json:"domain"`
+	Type     string            `json:"@type"`
+	Reason   string            `json:"reason"`
+	Domain   string            `json:"domain"`
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, f Failure) {
@@ -143,8 +149,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, f Failure) {
 			Location: f.Location, LocationType: f.LocationType}}
 	}
 	if f.InfoReason != "" {
-		body.Details = []errorInfo{{Type: "type.googleapis.com/google.rpc.ErrorInfo", Reason: f.InfoReason, Domain: "googleapis.com"}}
+		body.Details = []any{errorInfo{Type: "type.googleapis.com/google.rpc.ErrorInfo", Reason: f.InfoReason,
+			Domain: "googleapis.com", Metadata: f.InfoMetadata}}
 	}
+	body.Details = append(body.Details, f.Details...)
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
 	}

@@ -44,6 +44,9 @@ func (k Kind) writes() bool {
 }
 
 func classify(r *http.Request) Kind {
+	if rt, ok := parseSheetsRoute(r); ok {
+		return rt.kind
+	}
 	p, m := r.URL.Path, r.Method
 	switch {
 	case p == "/token" || p == "/o/oauth2/token":
@@ -106,8 +109,8 @@ type faultPlan struct {
 	cutAfter int64
 }
 
-// FailNext makes the next n requests of kind (KindAll: of any kind) answer
-// f instead of being served. Scripts queue: a second FailNext for the same
+// FailNext makes the next n requests of kind (KindAll: of any kind;
+// KindSheetsWrite: of any Sheets write) answer f instead of being served. Scripts queue: a second FailNext for the same
 // kind takes effect when the first is used up.
 func (s *Server) FailNext(kind Kind, n int, f Failure) {
 	if n <= 0 {
@@ -163,7 +166,7 @@ func (s *Server) takeFaults(kind Kind) faultPlan {
 	f := &s.faults
 	plan := faultPlan{latency: f.latency[kind] + f.latency[KindAll]}
 	for i, sc := range f.fails {
-		if sc.kind == kind || sc.kind == KindAll {
+		if kind.matches(sc.kind) {
 			failure := sc.failure
 			plan.failure = &failure
 			if sc.left--; sc.left <= 0 {
@@ -173,7 +176,7 @@ func (s *Server) takeFaults(kind Kind) faultPlan {
 		}
 	}
 	for i, sc := range f.cuts {
-		if sc.kind == kind || sc.kind == KindAll {
+		if kind.matches(sc.kind) {
 			plan.cut, plan.cutAfter = true, sc.after
 			f.cuts = append(f.cuts[:i], f.cuts[i+1:]...)
 			break

@@ -16,11 +16,17 @@ type Request struct {
 	Header http.Header
 	Status int  // the status sent; 0 when the connection was cut
 	Cut    bool // the connection was reset by a scripted CutNext
+	// BodyBytes is the request body's size: its Content-Length, or what
+	// the server had read of a chunked body when it answered.
+	BodyBytes int64
 }
 
-func (s *Server) record(r *http.Request, kind Kind, status int, cut bool) {
+func (s *Server) record(r *http.Request, kind Kind, status int, cut bool, bodyBytes int64) {
+	if r.ContentLength >= 0 {
+		bodyBytes = r.ContentLength
+	}
 	e := Request{Kind: kind, Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
-		Header: r.Header.Clone(), Status: status, Cut: cut}
+		Header: r.Header.Clone(), Status: status, Cut: cut, BodyBytes: bodyBytes}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	e.Time = s.now()
@@ -75,13 +81,14 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// Calls counts the requests of kind served so far (KindAll: all of them).
+// Calls counts the requests of kind served so far (KindAll: all of them;
+// KindSheetsWrite: every Sheets write).
 func (s *Server) Calls(kind Kind) int {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	n := 0
 	for _, e := range s.log {
-		if kind == KindAll || e.Kind == kind {
+		if e.Kind.matches(kind) {
 			n++
 		}
 	}

@@ -25,9 +25,11 @@ const (
 	ScopeDriveFile     = "https://www.googleapis.com/auth/drive.file"
 	ScopeDriveReadonly = "https://www.googleapis.com/auth/drive.readonly"
 	ScopeSpreadsheets  = "https://www.googleapis.com/auth/spreadsheets"
+	// ScopeSpreadsheetsReadonly lets Sheets read, not write.
+	ScopeSpreadsheetsReadonly = "https://www.googleapis.com/auth/spreadsheets.readonly"
 )
 
-var knownScopes = []string{ScopeDrive, ScopeDriveFile, ScopeDriveReadonly, ScopeSpreadsheets}
+var knownScopes = []string{ScopeDrive, ScopeDriveFile, ScopeDriveReadonly, ScopeSpreadsheets, ScopeSpreadsheetsReadonly}
 
 type oauthState struct {
 	clients   map[string]string   // client id → secret
@@ -205,6 +207,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, kind Kind)
 		s.writeError(w, r, Failure{Code: 401, Reason: "authError", Location: "Authorization", LocationType: "header",
 			Message: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."})
 		return nil, false
+	}
+	if kind.sheets() {
+		return g, s.checkSheetsScope(w, r, kind, g)
 	}
 	readable := g.has(ScopeDrive) || g.has(ScopeDriveFile) || g.has(ScopeDriveReadonly)
 	writable := g.has(ScopeDrive) || g.has(ScopeDriveFile)

@@ -30,6 +30,7 @@ type Server struct {
 	now    func() time.Time // SetClock takes logMu too, for record's sake
 	oauth  oauthState
 	drive  driveState
+	sheets sheetsState
 	faults faultState
 }
 
@@ -40,6 +41,7 @@ func New() *Server {
 	s := &Server{now: time.Now}
 	s.oauth.init()
 	s.drive.init(s.now())
+	s.sheets.init()
 	s.faults.init()
 	s.AddClient(DefaultClientID, DefaultClientSecret)
 	s.AddRefreshToken(DefaultClientID, DefaultRefreshToken, ScopeDrive)
@@ -48,8 +50,7 @@ func New() *Server {
 	return s
 }
 
-// routes is the one place where endpoints are registered; a later API
-// (Sheets) adds its own block here.
+// routes is the one place where endpoints are registered.
 func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("POST /token", s.handleToken)
@@ -69,6 +70,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /upload/drive/v3/files", s.handleUpload)
 	m.HandleFunc("PUT /upload/drive/v3/files", s.handleUpload)
 
+	// Sheets v4 takes its path apart itself (custom verbs like
+	// "…/values/Sheet1%21A1:append" do not fit ServeMux patterns).
+	m.HandleFunc("/v4/spreadsheets", s.handleSheets)
+	m.HandleFunc("/v4/spreadsheets/", s.handleSheets)
+
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, Failure{Code: http.StatusNotFound, Reason: "notFound", Domain: "global",
 			Message: "Not Found"})
@@ -81,7 +87,9 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kind := classify(r)
 	rec := &recorder{ResponseWriter: w}
-	rec.log = func(status int, cut bool) { s.record(r, kind, status, cut) }
+	counted := &countingReader{rc: r.Body}
+	r.Body = counted
+	rec.log = func(status int, cut bool) { s.record(r, kind, status, cut, counted.n) }
 	plan := s.takeFaults(kind)
 	defer rec.logOnce(http.StatusOK, false) // a handler that writes nothing sends 200
 	if !plan.cut {
@@ -128,6 +136,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mux.ServeHTTP(rec, r)
 }
+
+// countingReader counts the body bytes a handler reads, for the log.
+type countingReader struct {
+	rc io.ReadCloser
+	n  int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.rc.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.rc.Close() }
 
 // SetClock replaces the clock used for createdTime, modifiedTime and token
 // expiry. Tests pass a fixed or stepping clock to get stable timestamps.
