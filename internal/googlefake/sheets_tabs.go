@@ -43,7 +43,21 @@ func (b *spreadsheet) addTab(p sheetPropsIn, first bool) (*tab, *Failure) {
 		f := sheetsUnimplemented("sheetType %s", p.SheetType)
 		return nil, &f
 	}
-	t := &tab{rows: defaultRows, cols: defaultColumns, owned: true}
+	// The tab is not in b yet: it starts with no grid, so that the cell
+	// limit counts its new size once.
+	t := &tab{owned: true}
+	g := gridPropsIn{}
+	if p.GridProperties != nil {
+		g = *p.GridProperties
+	}
+	rows, cols := defaultRows, defaultColumns
+	if g.RowCount == nil {
+		g.RowCount = &rows
+	}
+	if g.ColumnCount == nil {
+		g.ColumnCount = &cols
+	}
+	p.GridProperties = &g
 	switch {
 	case p.SheetID != nil && *p.SheetID < 0:
 		return bad("Invalid sheetId: %d. The sheetId must be non-negative.", *p.SheetID)
