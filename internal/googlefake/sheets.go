@@ -313,3 +313,37 @@ func (s *Server) bookLocked(rt sheetsRoute, g *grant) (*spreadsheet, *Failure) {
 	}
 	return b, nil
 }
+
+// withBook runs fn on the request's spreadsheet under the lock, after the
+// lookup and access checks, and answers fn's result or the first failure.
+func (s *Server) withBook(w http.ResponseWriter, r *http.Request, rt sheetsRoute, fn func(b *spreadsheet) (map[string]any, *Failure)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, fail := s.bookLocked(rt, grantFrom(r))
+	var resp map[string]any
+	if fail == nil {
+		resp, fail = fn(b)
+	}
+	if fail != nil {
+		s.writeError(w, r, *fail)
+		return
+	}
+	s.writeSheetsJSON(w, r, resp)
+}
+
+// parseRanges resolves ranges that must lie within their grids, as reads
+// and clears need.
+func (b *spreadsheet) parseRanges(ranges []string) ([]a1, *Failure) {
+	out := make([]a1, 0, len(ranges))
+	for _, rng := range ranges {
+		a, fail := b.parseRange(rng)
+		if fail == nil {
+			fail = a.checkGrid()
+		}
+		if fail != nil {
+			return nil, fail
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

@@ -76,33 +76,27 @@ func (s *Server) handleSheetsBatch(w http.ResponseWriter, r *http.Request, rt sh
 		return
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	c := b.clone()
-	replies := make([]any, len(raws))
-	for i, raw := range raws {
-		reply, fail := sheetsRequests[names[i]](c, raw)
-		if fail != nil {
-			s.writeError(w, r, *prefixed(fail, fmt.Sprintf("Invalid requests[%d].%s: ", i, names[i])))
-			return
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		c := b.clone()
+		replies := make([]any, len(raws))
+		for i, raw := range raws {
+			reply, fail := sheetsRequests[names[i]](c, raw)
+			if fail != nil {
+				return nil, prefixed(fail, fmt.Sprintf("Invalid requests[%d].%s: ", i, names[i]))
+			}
+			if reply == nil {
+				reply = map[string]any{}
+			}
+			replies[i] = reply
 		}
-		if reply == nil {
-			reply = map[string]any{}
+		c.batches = append(c.batches, slices.Clone(names))
+		s.sheets.books[c.id] = c
+		resp := map[string]any{"spreadsheetId": c.id, "replies": replies}
+		if body.IncludeSpreadsheetInResponse {
+			resp["updatedSpreadsheet"] = c.spreadsheetJSON(nil)
 		}
-		replies[i] = reply
-	}
-	c.batches = append(c.batches, slices.Clone(names))
-	s.sheets.books[c.id] = c
-	resp := map[string]any{"spreadsheetId": c.id, "replies": replies}
-	if body.IncludeSpreadsheetInResponse {
-		resp["updatedSpreadsheet"] = c.spreadsheetJSON(nil)
-	}
-	s.writeSheetsJSON(w, r, resp)
+		return resp, nil
+	})
 }
 
 // splitRequest checks one Request: a member Sheets does not know is

@@ -220,13 +220,7 @@ func reqAppendDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *F
 // reqInsertDimension inserts empty rows or columns, moving the cells
 // after them.
 func reqInsertDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *Failure) {
-	var req struct {
-		Range dimensionRange `json:"range"`
-	}
-	if f := decodeRequest(raw, &req); f != nil {
-		return nil, f
-	}
-	t, rows, start, end, f := req.Range.resolve(b)
+	t, rows, start, end, f := dimensionRequest(b, raw)
 	if f != nil {
 		return nil, f
 	}
@@ -261,13 +255,7 @@ func reqInsertDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *F
 // reqDeleteDimension deletes rows or columns and their cells; a tab keeps
 // at least one row and one column that is not frozen.
 func reqDeleteDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *Failure) {
-	var req struct {
-		Range dimensionRange `json:"range"`
-	}
-	if f := decodeRequest(raw, &req); f != nil {
-		return nil, f
-	}
-	t, rows, start, end, f := req.Range.resolve(b)
+	t, rows, start, end, f := dimensionRequest(b, raw)
 	if f != nil {
 		return nil, f
 	}
@@ -277,7 +265,7 @@ func reqDeleteDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *F
 	}
 	switch {
 	case end > size:
-		fail := gridFailure(req.Range.a1(t, rows, start, end), t)
+		fail := gridFailure(dimensionA1(t, rows, start, end), t)
 		return nil, &fail
 	case rows && end-start >= t.rows:
 		fail := sheetsInvalid("You can't delete all the rows on the sheet.")
@@ -305,7 +293,18 @@ func reqDeleteDimension(b *spreadsheet, raw json.RawMessage) (map[string]any, *F
 	return nil, nil
 }
 
-func (d dimensionRange) a1(t *tab, rows bool, start, end int) string {
+// dimensionRequest reads the DimensionRange of an insert or delete.
+func dimensionRequest(b *spreadsheet, raw json.RawMessage) (t *tab, rows bool, start, end int, f *Failure) {
+	var req struct {
+		Range dimensionRange `json:"range"`
+	}
+	if f := decodeRequest(raw, &req); f != nil {
+		return nil, false, 0, 0, f
+	}
+	return req.Range.resolve(b)
+}
+
+func dimensionA1(t *tab, rows bool, start, end int) string {
 	if rows {
 		return spanString(t.title, start, 0, end, t.cols)
 	}

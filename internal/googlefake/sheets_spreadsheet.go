@@ -44,29 +44,20 @@ func (s *Server) handleSheetsGet(w http.ResponseWriter, r *http.Request, rt shee
 		s.writeError(w, r, sheetsUnimplemented("spreadsheets.get with includeGridData=true"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	var only map[*tab]bool
-	if ranges := q["ranges"]; len(ranges) > 0 {
-		only = map[*tab]bool{}
-		for _, rng := range ranges {
-			a, fail := b.parseRange(rng)
-			if fail == nil {
-				fail = a.checkGrid()
-			}
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		var only map[*tab]bool
+		if ranges := q["ranges"]; len(ranges) > 0 {
+			targets, fail := b.parseRanges(ranges)
 			if fail != nil {
-				s.writeError(w, r, *fail)
-				return
+				return nil, fail
 			}
-			only[a.t] = true
+			only = map[*tab]bool{}
+			for _, a := range targets {
+				only[a.t] = true
+			}
 		}
-	}
-	s.writeSheetsJSON(w, r, b.spreadsheetJSON(only))
+		return b.spreadsheetJSON(only), nil
+	})
 }
 
 // createIn is the part of a spreadsheets.create body the fake uses.

@@ -82,34 +82,24 @@ func (s *Server) handleValuesGet(w http.ResponseWriter, r *http.Request, rt shee
 	if rt.batch {
 		ranges = q["ranges"]
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	var out []any
-	for _, rng := range ranges {
-		a, fail := b.parseRange(rng)
-		if fail == nil {
-			fail = a.checkGrid()
-		}
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		targets, fail := b.parseRanges(ranges)
 		if fail != nil {
-			s.writeError(w, r, *fail)
-			return
+			return nil, fail
 		}
-		out = append(out, valueRangeJSON(a, option, columns))
-	}
-	if !rt.batch {
-		s.writeSheetsJSON(w, r, out[0].(map[string]any))
-		return
-	}
-	resp := map[string]any{"spreadsheetId": b.id}
-	if len(out) > 0 {
-		resp["valueRanges"] = out
-	}
-	s.writeSheetsJSON(w, r, resp)
+		if !rt.batch {
+			return valueRangeJSON(targets[0], option, columns), nil
+		}
+		resp := map[string]any{"spreadsheetId": b.id}
+		var out []any
+		for _, a := range targets {
+			out = append(out, valueRangeJSON(a, option, columns))
+		}
+		if len(out) > 0 {
+			resp["valueRanges"] = out
+		}
+		return resp, nil
+	})
 }
 
 // handleValuesWrite is values.update (PUT) and values.append (POST …:append).
@@ -145,38 +135,35 @@ func (s *Server) handleValuesWrite(w http.ResponseWriter, r *http.Request, rt sh
 		return
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	var a a1
-	if fail == nil {
-		a, fail = b.parseRange(rt.rng)
-	}
-	var p *writePlan
-	tableRange := ""
-	if fail == nil && rt.kind == KindValuesUpdate {
-		p, fail = planUpdate(a, grid)
-	} else if fail == nil {
-		if fail = a.checkGrid(); fail == nil {
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		a, fail := b.parseRange(rt.rng)
+		if fail != nil {
+			return nil, fail
+		}
+		var p *writePlan
+		tableRange := ""
+		if rt.kind == KindValuesUpdate {
+			p, fail = planUpdate(a, grid)
+		} else if fail = a.checkGrid(); fail == nil {
 			p, tableRange = planAppend(a, grid)
 			fail = growForAppend(b, p, insert == "INSERT_ROWS")
 		}
-	}
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	resp := p.apply(b.id)
-	if q.Get("includeValuesInResponse") == "true" {
-		resp["updatedData"] = updatedData(p, respOption)
-	}
-	if rt.kind == KindValuesAppend {
+		if fail != nil {
+			return nil, fail
+		}
+		resp := p.apply(b.id)
+		if q.Get("includeValuesInResponse") == "true" {
+			resp["updatedData"] = updatedData(p, respOption)
+		}
+		if rt.kind == KindValuesUpdate {
+			return resp, nil
+		}
 		resp = map[string]any{"spreadsheetId": b.id, "updates": resp}
 		if tableRange != "" {
 			resp["tableRange"] = tableRange
 		}
-	}
-	s.writeSheetsJSON(w, r, resp)
+		return resp, nil
+	})
 }
 
 // updatedData is the written range read back, for includeValuesInResponse.
@@ -203,37 +190,23 @@ func (s *Server) handleValuesClear(w http.ResponseWriter, r *http.Request, rt sh
 	if rt.batch {
 		ranges = body.Ranges
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	var targets []a1
-	for _, rng := range ranges {
-		a, fail := b.parseRange(rng)
-		if fail == nil {
-			fail = a.checkGrid()
-		}
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		targets, fail := b.parseRanges(ranges)
 		if fail != nil {
-			s.writeError(w, r, *fail)
-			return
+			return nil, fail
 		}
-		targets = append(targets, a)
-	}
-	var cleared []any
-	for _, a := range targets {
-		clearCells(a)
-		cleared = append(cleared, a.String())
-	}
-	if !rt.batch {
-		s.writeSheetsJSON(w, r, map[string]any{"spreadsheetId": b.id, "clearedRange": cleared[0]})
-		return
-	}
-	resp := map[string]any{"spreadsheetId": b.id}
-	if len(cleared) > 0 {
-		resp["clearedRanges"] = cleared
-	}
-	s.writeSheetsJSON(w, r, resp)
+		var cleared []any
+		for _, a := range targets {
+			clearCells(a)
+			cleared = append(cleared, a.String())
+		}
+		resp := map[string]any{"spreadsheetId": b.id}
+		switch {
+		case !rt.batch:
+			resp["clearedRange"] = cleared[0]
+		case len(cleared) > 0:
+			resp["clearedRanges"] = cleared
+		}
+		return resp, nil
+	})
 }

@@ -35,36 +35,36 @@ func (s *Server) handleValuesBatch(w http.ResponseWriter, r *http.Request, rt sh
 		return
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, fail := s.bookLocked(rt, grantFrom(r))
-	if fail != nil {
-		s.writeError(w, r, *fail)
-		return
-	}
-	plans := make([]*writePlan, len(body.Data))
-	for i, vr := range body.Data {
-		rng := ""
-		if vr.Range != nil {
-			rng = *vr.Range
+	s.withBook(w, r, rt, func(b *spreadsheet) (map[string]any, *Failure) {
+		plans := make([]*writePlan, len(body.Data))
+		for i, vr := range body.Data {
+			rng := ""
+			if vr.Range != nil {
+				rng = *vr.Range
+			}
+			a, fail := b.parseRange(rng)
+			if fail == nil {
+				plans[i], fail = planUpdate(a, grids[i])
+			}
+			if fail != nil {
+				return nil, prefixed(fail, fmt.Sprintf("Invalid data[%d]: ", i))
+			}
 		}
-		a, fail := b.parseRange(rng)
-		if fail == nil {
-			plans[i], fail = planUpdate(a, grids[i])
-		}
-		if fail != nil {
-			s.writeError(w, r, *prefixed(fail, fmt.Sprintf("Invalid data[%d]: ", i)))
-			return
-		}
-	}
-	resp := map[string]any{"spreadsheetId": b.id}
+		return applyPlans(b.id, plans, body.IncludeValuesInResponse, respOption), nil
+	})
+}
+
+// applyPlans writes checked plans and sums their replies into a
+// BatchUpdateValuesResponse.
+func applyPlans(id string, plans []*writePlan, includeValues bool, option string) map[string]any {
+	resp := map[string]any{"spreadsheetId": id}
 	var responses []any
 	rows, cols, cells := 0, 0, 0
 	tabs := map[*tab]bool{}
 	for _, p := range plans {
-		u := p.apply(b.id)
-		if body.IncludeValuesInResponse {
-			u["updatedData"] = updatedData(p, respOption)
+		u := p.apply(id)
+		if includeValues {
+			u["updatedData"] = updatedData(p, option)
 		}
 		responses = append(responses, u)
 		n, _ := u["updatedCells"].(int)
@@ -84,7 +84,7 @@ func (s *Server) handleValuesBatch(w http.ResponseWriter, r *http.Request, rt sh
 	if len(responses) > 0 {
 		resp["responses"] = responses
 	}
-	s.writeSheetsJSON(w, r, resp)
+	return resp
 }
 
 // prefixed puts Google's "Invalid data[i]: " or "Invalid requests[i].kind: "
