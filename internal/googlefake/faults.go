@@ -143,9 +143,9 @@ func (s *Server) CorruptNextMD5() {
 	s.faults.wrongMD5++
 }
 
-// SetLatency delays every request of kind (KindAll: every request) by d
-// before it is served; zero removes the delay. Delays of a kind and of
-// KindAll add up.
+// SetLatency delays every request of kind (KindAll: every request;
+// KindSheetsWrite: every Sheets write) by d before it is served; zero
+// removes the delay. Delays of a kind, of its group and of KindAll add up.
 func (s *Server) SetLatency(kind Kind, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,6 +165,9 @@ func (s *Server) takeFaults(kind Kind) faultPlan {
 	defer s.mu.Unlock()
 	f := &s.faults
 	plan := faultPlan{latency: f.latency[kind] + f.latency[KindAll]}
+	if kind.sheetsWrite() {
+		plan.latency += f.latency[KindSheetsWrite]
+	}
 	for i, sc := range f.fails {
 		if kind.matches(sc.kind) {
 			failure := sc.failure

@@ -107,6 +107,13 @@ func TestSheetsFaults(t *testing.T) {
 	if w, r := e.s.Calls(KindSheetsWrite), e.s.Calls(KindValuesGet); w != 4 || r != 1 {
 		t.Fatalf("writes %d, reads %d", w, r)
 	}
+	e.s.SetLatency(KindSheetsWrite, 100*time.Millisecond)
+	start := time.Now()
+	resp, body = e.sheetsCall(t, "POST", valuesPath(id, "Sheet1", "clear"), nil, nil)
+	if sheetsOK(t, resp, body); time.Since(start) < 100*time.Millisecond {
+		t.Fatal("a write was not delayed")
+	}
+	e.s.SetLatency(KindSheetsWrite, 0)
 	if n := e.s.MaxBodyBytes(KindValuesUpdate); n != int64(len(`{"values":[["x"]]}`)) {
 		t.Fatalf("largest update body %d bytes", n)
 	}

@@ -258,4 +258,11 @@ func TestValuesClearAndBatchUpdate(t *testing.T) {
 	if got, _ := e.s.Values(id, "Sheet1"); !reflect.DeepEqual(got, rows(row("a", nil, "new"), row("c"), row("x", "y"))) {
 		t.Fatalf("%#v", got)
 	}
+	resp, body = e.sheetsCall(t, "POST", "/v4/spreadsheets/"+id+"/values:batchClear", nil, map[string]any{"ranges": []string{"Sheet1!A1:A2", "Sheet1!3:3"}})
+	if m := sheetsOK(t, resp, body); !reflect.DeepEqual(m["clearedRanges"], []any{"Sheet1!A1:A2", "Sheet1!A3:Z3"}) {
+		t.Fatalf("%s", body)
+	}
+	if got, _ := e.s.Values(id, "Sheet1"); !reflect.DeepEqual(got, rows(row(nil, nil, "new"))) {
+		t.Fatalf("after batchClear %#v", got)
+	}
 }
