@@ -94,6 +94,7 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
 	rep, err := r.Run(ctx, observe.withRun(o.RunID))
+	err = stoppedBy(ctx, err)
 	rep.Warnings = slices.Concat(j.Warnings, rep.Warnings)
 	o.Report = rep
 	if err != nil {

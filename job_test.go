@@ -3,8 +3,10 @@ package dbbackup_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,4 +200,36 @@ func TestACancelledRunIsStillRecorded(t *testing.T) {
 	if len(hist.finished) != 1 || o.RunID == 0 || len(rep.sent) != 1 {
 		t.Errorf("recorded %d, run id %d, reported %d; want the cancelled run recorded and reported", len(hist.finished), o.RunID, len(rep.sent))
 	}
+}
+
+// TestARunCancelledByAPersonSaysWho: the error of a run someone cancelled
+// names them, not the "context canceled" of the read going on; the run is
+// interrupted all the same, and the history records it so.
+func TestARunCancelledByAPersonSaysWho(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	r, _ := newRunner(t, &cancellingExporter{lineExporter{format: "csv"}, cancel})
+	hist := &memHistory{}
+	job := &dbbackup.Job{Runner: r, History: hist, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o, err := job.Run(ctx, nil)
+	if err == nil || err.Error() != "export: cancelled by alice" || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want export: cancelled by alice, a context.Canceled", err)
+	}
+	if o.Err == nil || o.Err.Error() != err.Error() || len(hist.finished) != 1 {
+		t.Errorf("recorded %d runs, the outcome's error %v", len(hist.finished), o.Err)
+	}
+	if hint := dbbackup.Explain(err).Hint; !strings.Contains(hint, "nothing of this run was kept") {
+		t.Errorf("hint %q", hint)
+	}
+}
+
+// cancellingExporter is a person pressing Cancel while the export reads.
+type cancellingExporter struct {
+	lineExporter
+	cancel context.CancelCauseFunc
+}
+
+func (e *cancellingExporter) Export(ctx context.Context, _ dbbackup.Source, _ []dbbackup.Table, _ string) (dbbackup.ExportResult, error) {
+	e.cancel(&dbbackup.Cancelled{By: "alice"})
+	return dbbackup.ExportResult{}, fmt.Errorf("read public.a: %w", ctx.Err())
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // Progress is what a run tells its Observer: a stage that begins (Stage
-// alone), how far the export of one table has come (Format and Table), or
-// a file that was stored (Stage StageStore, File and Bytes).
+// alone), how far the export of one table has come (Format and Table: it
+// begins with Rows and Bytes 0, Done once the table is read whole), or a
+// file that was stored (Stage StageStore, File and Bytes).
 type Progress struct {
 	Stage   Stage
 	File    string
@@ -62,7 +63,7 @@ func (p *progressSource) CopyCSV(ctx context.Context, t Table, w io.Writer) (int
 	tick := p.start(t)
 	cw := &countingWriter{w: w, tick: tick}
 	n, err := p.Source.CopyCSV(ctx, t, cw)
-	tick(n, cw.n, true)
+	tick(n, cw.n, err == nil)
 	return n, err
 }
 
@@ -76,15 +77,18 @@ func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn 
 		}
 		return fn(v, long)
 	})
-	tick(n, 0, true)
+	tick(n, 0, err == nil)
 	return n, err
 }
 
-// start returns a function that reports progress at most every
-// progressEvery, and always when done.
+// start reports that the read of t begins, before its first row (which a
+// lock held on t may keep waiting), and returns a function that reports
+// its progress at most every progressEvery, and always when done: only a
+// read that ended without an error is done.
 func (p *progressSource) start(t Table) func(rows, bytes int64, done bool) {
 	begin := p.now()
 	last := begin
+	p.report(Progress{Stage: StageExport, Format: p.format, Table: t})
 	return func(rows, bytes int64, done bool) {
 		now := p.now()
 		if !done && now.Sub(last) < progressEvery {

@@ -40,8 +40,13 @@ type Live struct {
 	// why it failed ("" when it did not).
 	Done      bool
 	Err, Hint string
-	// Cancelled: someone asked for the run to stop (Cancel, Shutdown).
-	Cancelled bool
+	// Cancelled: someone asked for the run to stop (Cancel, Shutdown);
+	// CancelledBy says who ("alice", "the server shutting down").
+	Cancelled   bool
+	CancelledBy string
+	// TableBegun is when the read of Table began: a read that has given
+	// no row for a while waits on the database (a lock on the table).
+	TableBegun time.Time
 }
 
 // FormatProgress is the export of one format in a run.
@@ -69,12 +74,25 @@ func (l *Live) hear(p dbbackup.Progress, now time.Time) {
 		l.StoredBytes += p.Bytes
 	case p.Table.Name != "":
 		l.heardExport(p, now)
+		return
 	}
+	l.noTable()
+}
+
+// noTable says no table is being read (between tables, after the export).
+func (l *Live) noTable() {
+	l.Table, l.Format, l.Rows, l.Bytes, l.RowsPerSec, l.TableBegun = "", "", 0, 0, 0, time.Time{}
 }
 
 func (l *Live) heardExport(p dbbackup.Progress, now time.Time) {
 	table, format := p.Table.Schema+"."+p.Table.Name, string(p.Format)
+	if table != l.Table || format != l.Format {
+		l.TableBegun = now.Add(-p.Elapsed)
+	}
 	l.Table, l.Format, l.Rows, l.Bytes, l.RowsPerSec = table, format, p.Rows, p.Bytes, perSecond(p.Rows, p.Elapsed)
+	if p.Done {
+		l.noTable()
+	}
 	f := l.Formats[format]
 	if f.begun.IsZero() {
 		f.begun = now.Add(-p.Elapsed)
@@ -97,7 +115,12 @@ func perSecond(n int64, d time.Duration) float64 {
 
 // end keeps how the run ended: o may be nil (a run that never began).
 func (l *Live) end(o *dbbackup.Outcome, err error, now time.Time) {
-	l.Done, l.Finished, l.Table, l.Format, l.Rows, l.Bytes, l.RowsPerSec = true, now, "", "", 0, 0, 0
+	l.Done, l.Finished = true, now
+	l.noTable()
+	for name, f := range l.Formats {
+		f.Table = ""
+		l.Formats[name] = f
+	}
 	if err == nil && o != nil {
 		err = o.Err
 	}

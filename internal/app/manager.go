@@ -42,8 +42,8 @@ type Manager struct {
 
 // managed is one run the manager started.
 type managed struct {
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the run is over and recorded
+	cancel context.CancelCauseFunc // with a *dbbackup.Cancelled: the run's error names who
+	done   chan struct{}           // closed when the run is over and recorded
 	live   Live
 }
 
@@ -74,14 +74,14 @@ func (m *Manager) Start(ctx context.Context, job, by string) error {
 	case m.runs[job] != nil:
 		return ErrRunning
 	}
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	r := &managed{cancel: cancel, done: make(chan struct{}),
 		live: Live{Job: job, By: by, Started: m.now(), Status: state.StatusRunning, Formats: map[string]FormatProgress{}}}
 	m.runs[job] = r
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		defer cancel()
+		defer cancel(nil)
 		log := m.log.With("job", job)
 		var o *dbbackup.Outcome
 		var err error
@@ -183,20 +183,25 @@ func (m *Manager) Wait(ctx context.Context, job string) (Live, bool, error) {
 	return l, ok, nil
 }
 
-// Cancel stops the run of job going on now: it ends as an interrupted
-// run does, nothing of it kept that looks like a backup. It reports
-// whether there was one to stop.
-func (m *Manager) Cancel(job string) bool {
+// Cancel stops the run of job going on now, for by (a user's name): it
+// ends as an interrupted run does, nothing of it kept that looks like a
+// backup, and its error says "cancelled by NAME". It reports whether
+// there was one to stop.
+func (m *Manager) Cancel(job, by string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.runs[job]
 	if r == nil {
 		return false
 	}
-	r.live.Cancelled = true
-	r.cancel()
+	r.live.Cancelled, r.live.CancelledBy = true, by
+	r.cancel(&dbbackup.Cancelled{By: by})
 	return true
 }
+
+// shutdownCanceller is who cancels the runs Shutdown stops, for their
+// error and page: "cancelled by the server shutting down".
+const shutdownCanceller = "the server shutting down"
 
 // Shutdown stops the manager for SIGTERM: no run starts after it; the
 // runs going on are given wait to finish (0: none), then cancelled; it
@@ -225,8 +230,8 @@ func (m *Manager) Shutdown(ctx context.Context, wait time.Duration) {
 	m.mu.Lock()
 	for job, r := range m.runs {
 		m.log.Warn("stopping the run going on", "job", job)
-		r.live.Cancelled = true
-		r.cancel()
+		r.live.Cancelled, r.live.CancelledBy = true, shutdownCanceller
+		r.cancel(&dbbackup.Cancelled{By: shutdownCanceller})
 	}
 	m.mu.Unlock()
 	select {

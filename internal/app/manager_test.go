@@ -84,8 +84,10 @@ func watchExport(a *App) (*Manager, <-chan Live) {
 	ch := make(chan Live, 1)
 	var once sync.Once
 	m.heard = func(l Live) {
-		if l.Stage == dbbackup.StageExport && l.Rows+l.Bytes > 0 {
-			once.Do(func() { ch <- l })
+		for _, f := range l.Formats {
+			if l.Stage == dbbackup.StageExport && f.Rows+f.Bytes > 0 {
+				once.Do(func() { ch <- l })
+			}
 		}
 	}
 	return m, ch
@@ -149,26 +151,34 @@ func TestManagerRunsAJobInTheBackground(t *testing.T) {
 }
 
 // TestManagerCancel: Cancel stops a run cleanly; the history says
-// interrupted and nothing looks like a backup.
+// interrupted, by whom, and nothing looks like a backup; the table whose
+// read was cut short is not counted as exported.
 func TestManagerCancel(t *testing.T) {
 	s := newManagerSetup(t, pgtest.NewDatabase(t, bigTable), nil)
 	m, exported := watchExport(s.app)
-	if m.Cancel("default") {
+	if m.Cancel("default", "alice") {
 		t.Error("Cancel with no run going on reported one")
 	}
 	if err := m.Start(context.Background(), "default", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	<-exported
-	if !m.Cancel("default") {
+	if !m.Cancel("default", "alice") {
 		t.Fatal("Cancel found no run")
 	}
 	l := waitRun(t, m, "default")
-	if l.Status != state.StatusInterrupted || !l.Cancelled || l.Stage != dbbackup.StageExport {
-		t.Errorf("Live: %+v; want interrupted at export", l)
+	if l.Status != state.StatusInterrupted || !l.Cancelled || l.CancelledBy != "alice" || l.Stage != dbbackup.StageExport ||
+		l.Err != "export: cancelled by alice" {
+		t.Errorf("Live: %+v; want interrupted at export, cancelled by alice", l)
 	}
-	if runs := s.runs(t); len(runs) != 1 || runs[0].Status != state.StatusInterrupted {
-		t.Errorf("history %+v, want one interrupted run", runs)
+	// A format read the one table whole (200,000 rows), or was cut short.
+	for format, f := range l.Formats {
+		if whole := f.Rows == 200000; (f.Tables == 1) != whole || f.Table != "" {
+			t.Errorf("%s: %d tables exported, %d rows read, %q going on; want 1 table only when read whole, none going on", format, f.Tables, f.Rows, f.Table)
+		}
+	}
+	if runs := s.runs(t); len(runs) != 1 || runs[0].Status != state.StatusInterrupted || runs[0].Error != "export: cancelled by alice" {
+		t.Errorf("history %+v, want one run interrupted, cancelled by alice", runs)
 	}
 	if left := s.leftBehind(t); len(left) != 0 {
 		t.Errorf("a cancelled run left %v", left)

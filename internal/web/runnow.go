@@ -58,7 +58,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, errNoManager)
 		return
 	}
-	if s.o.Manager.Cancel(job) {
+	if s.o.Manager.Cancel(job, userOf(r).Name) {
 		s.audit(r, "cancel", "job "+job)
 	}
 	s.redirect(w, r, livePath(job))
@@ -78,6 +78,8 @@ type liveView struct {
 	Status  string
 	Class   string
 	Elapsed string
+	// Doing says in words what the run going on does now ("" once over).
+	Doing   string
 	Formats []formatRow
 }
 
@@ -107,15 +109,12 @@ func (s *Server) live(r *http.Request, job string) *liveView {
 	if l.Done {
 		end = l.Finished
 		v.Status, v.Class = runStatusWords(state.Run{Status: l.Status, Stage: l.Stage})
+		if l.Cancelled && l.Status == state.StatusInterrupted {
+			v.Status, v.Class = "cancelled by "+l.CancelledBy, "warning"
+		}
 	} else {
 		v.Poll = s.url("/jobs/" + url.PathEscape(job) + "/progress")
-		v.Status = "running: " + string(l.Stage)
-		if l.Stage == "" {
-			v.Status = "starting"
-		}
-		if l.Cancelled {
-			v.Status = "stopping (cancelled)"
-		}
+		v.Status, v.Doing = "running", doing(l, end)
 		if u := userOf(r); u != nil && u.Role == RoleAdmin && !l.Cancelled {
 			v.Cancel = s.url("/jobs/" + url.PathEscape(job) + "/cancel")
 		}

@@ -118,12 +118,12 @@ func TestARunGoingOnIsShownNotStartedTwiceAndCancels(t *testing.T) {
 	}
 	// Cancelled once it exports, as a person watching its progress would.
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		if l, _ := m.Live("default"); l.Rows > 0 || l.Done || time.Now().After(deadline) {
+		if l, _ := m.Live("default"); l.Table != "" || l.Done || time.Now().After(deadline) {
 			break
 		}
 	}
 	progress := body(t, ts.get(t, alice, "/jobs/default/progress"))
-	if !strings.Contains(progress, "running: export") || !strings.Contains(progress, "of table <code>public.big</code>") {
+	if !regexp.MustCompile(`running</span>, \w+, started by alice: (reading|exporting) table public.big (for|to) (csv|json)`).MatchString(progress) {
 		t.Errorf("the progress while it exports:\n%s", progress)
 	}
 	res = ts.postForm(t, alice, "/jobs/default/cancel", nil)
@@ -133,6 +133,11 @@ func TestARunGoingOnIsShownNotStartedTwiceAndCancels(t *testing.T) {
 	}
 	if l := wait(t, m, "default"); l.Status != state.StatusInterrupted {
 		t.Errorf("the cancelled run ended %s", l.Status)
+	}
+	progress = body(t, ts.get(t, alice, "/jobs/default/progress"))
+	if !strings.Contains(progress, `<span class="warning">cancelled by alice</span>`) || !strings.Contains(progress, "nothing of this run was kept") ||
+		strings.Contains(progress, "context canceled") {
+		t.Errorf("the progress of the cancelled run:\n%s", progress)
 	}
 	if !ts.audited(t, "alice", "cancel", "job default") {
 		t.Errorf("Cancel is not in the audit log: %v", ts.auditLog(t))
