@@ -7,9 +7,10 @@ import (
 )
 
 // Progress is what a run tells its Observer: a stage that begins (Stage
-// alone), how far the export of one table has come (Format and Table: it
-// begins with Rows and Bytes 0, Done once the table is read whole), or a
-// file that was stored (Stage StageStore, File and Bytes).
+// alone), the export of a format that begins (Format alone: pg_dump tells
+// nothing more), how far the export of one table has come (Format and
+// Table: it begins with Rows and Bytes 0, Done once the table is read
+// whole), or a file that was stored (Stage StageStore, File and Bytes).
 type Progress struct {
 	Stage   Stage
 	File    string

@@ -268,6 +268,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 			ps.format = e.Format()
 		}
 		started := r.Now()
+		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
 		res, err := e.Export(ctx, src, tables, st.path(name))
 		if err != nil {
 			return nil, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}

@@ -19,7 +19,9 @@ type Live struct {
 	Started, Finished time.Time
 	// Stage is the stage going on (the one it stopped in, when failed).
 	Stage dbbackup.Stage
-	// Table ("schema.name") and Format are the table being exported now;
+	// Table ("schema.name") and Format are the table being exported now
+	// (Format alone: the format whose export goes on, between tables or
+	// while pg_dump writes the dump);
 	// Rows and Bytes how far that export has come, RowsPerSec at what
 	// speed (Bytes alone grow while a CSV is copied).
 	Table, Format string
@@ -77,11 +79,16 @@ func (l *Live) hear(p dbbackup.Progress, now time.Time) {
 		return
 	}
 	l.noTable()
+	l.Format = ""
+	if p.Stage == dbbackup.StageExport {
+		l.Format = string(p.Format) // a format's export begins
+	}
 }
 
-// noTable says no table is being read (between tables, after the export).
+// noTable says no table is being read (between tables, after the export);
+// Format stays that of the export going on.
 func (l *Live) noTable() {
-	l.Table, l.Format, l.Rows, l.Bytes, l.RowsPerSec, l.TableBegun = "", "", 0, 0, 0, time.Time{}
+	l.Table, l.Rows, l.Bytes, l.RowsPerSec, l.TableBegun = "", 0, 0, 0, time.Time{}
 }
 
 func (l *Live) heardExport(p dbbackup.Progress, now time.Time) {
@@ -115,7 +122,7 @@ func perSecond(n int64, d time.Duration) float64 {
 
 // end keeps how the run ended: o may be nil (a run that never began).
 func (l *Live) end(o *dbbackup.Outcome, err error, now time.Time) {
-	l.Done, l.Finished = true, now
+	l.Done, l.Finished, l.Format = true, now, ""
 	l.noTable()
 	for name, f := range l.Formats {
 		f.Table = ""

@@ -53,6 +53,14 @@ type googleView struct {
 
 	CredentialsFile, Client   string
 	ClientProblem, ClientHint string
+	// CredentialsPath and TokenPath are the files as the server finds
+	// them: absolute, from its working folder. ClientMissing: there is
+	// no OAuth client file yet.
+	CredentialsPath, TokenPath string
+	ClientMissing              bool
+	// DriveJobs are the jobs that store in Google Drive: without one,
+	// nothing here is needed (Drive is optional).
+	DriveJobs []string
 
 	TokenFile, Account, Storage string
 	Connected                   bool
@@ -80,7 +88,11 @@ func (g *googlePages) render(w http.ResponseWriter, r *http.Request, status int,
 	}
 	gc := cfg.Google
 	v.CredentialsFile, v.TokenFile = gc.CredentialsFile, gc.TokenFile
-	if c, err := googleauth.LoadClient(gc.CredentialsFile, gc.Scopes); err != nil {
+	v.CredentialsPath, v.TokenPath = absolute(gc.CredentialsFile), absolute(gc.TokenFile)
+	v.DriveJobs = g.driveJobs(r.Context())
+	if c, err := googleauth.LoadClient(gc.CredentialsFile, gc.Scopes); errors.Is(statFile(gc.CredentialsFile), fs.ErrNotExist) {
+		v.ClientMissing = true
+	} else if err != nil {
 		v.ClientProblem, v.ClientHint = problemOf(err)
 	} else {
 		v.Client = c.Kind()
@@ -123,6 +135,27 @@ func (g *googlePages) account(ctx context.Context, cfg *config.Config, v *google
 		v.Storage += " of " + dbbackup.HumanSize(q.Limit)
 	}
 	return nil
+}
+
+// driveJobs are the jobs whose settings store in Google Drive.
+func (g *googlePages) driveJobs(ctx context.Context) []string {
+	names, _ := g.s.o.App.JobNames(ctx)
+	var drive []string
+	for _, name := range names {
+		if cfg, err := g.s.o.App.LoadJob(ctx, name, nil); err == nil && cfg.DriveEnabled() {
+			drive = append(drive, name)
+		}
+	}
+	return drive
+}
+
+// absolute is path as the server opens it: from its working folder when
+// relative (what a person putting a file there needs to know).
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 func statFile(path string) error {

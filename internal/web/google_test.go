@@ -193,3 +193,32 @@ func TestAWebClientWithoutThisAddressSaysWhatToRegister(t *testing.T) {
 		t.Errorf("connect: %d\n%s", res.StatusCode, page)
 	}
 }
+
+// TestTheGooglePageSaysWhereTheClientGoesAndThatDriveIsOptional: with no
+// OAuth client file, the page names the absolute path where the server
+// looks for it and how to make it; that is a problem (red) only when a job
+// stores in Drive.
+func TestTheGooglePageSaysWhereTheClientGoesAndThatDriveIsOptional(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	in := newInstallation(t, map[string]string{"DATABASE_URL": "postgres://app@127.0.0.1/app", "GOOGLE_CREDENTIALS_FILE": "credentials.json"})
+	bob := in.ts.signedIn(t, "bob")
+	page := body(t, in.ts.get(t, bob, "/google"))
+	path := filepath.Join(dir, "credentials.json")
+	for _, want := range []string{"Google Drive is optional", "No job stores in Drive now", "No OAuth client yet: the server reads it from <code>" + path + "</code>",
+		"Put it on this server as <code>" + path + "</code>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Google page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, `class="failed"`) {
+		t.Errorf("the Google page shows a problem though no job uses Drive:\n%s", page)
+	}
+
+	in = newInstallation(t, map[string]string{"DATABASE_URL": "postgres://app@127.0.0.1/app", "GOOGLE_CREDENTIALS_FILE": "credentials.json",
+		"DRIVE_BACKUP_FOLDER_ID": "1AbC"})
+	page = body(t, in.ts.get(t, in.ts.signedIn(t, "bob"), "/google"))
+	if !strings.Contains(page, "Jobs that store in Drive: default.") || !strings.Contains(page, `<p role="alert" class="failed">No OAuth client yet`) {
+		t.Errorf("the Google page of an installation that stores in Drive:\n%s", page)
+	}
+}

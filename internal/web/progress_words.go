@@ -33,6 +33,10 @@ func doing(l app.Live, now time.Time) string {
 		return "connecting to the database and taking a snapshot"
 	case dbbackup.StageExport:
 		switch {
+		case l.Table == "" && l.Format == string(dbbackup.FormatDump):
+			return "pg_dump writes the dump"
+		case l.Table == "" && l.Format != "":
+			return "writing the " + l.Format + " file"
 		case l.Table == "":
 			return "exporting"
 		case l.Rows == 0 && l.Bytes == 0 && now.Sub(l.TableBegun) >= waitingAfter:

@@ -28,6 +28,8 @@ func TestTheProgressSaysWhatTheRunWaitsFor(t *testing.T) {
 		{app.Live{Stage: dbbackup.StageExport, Table: "public.orders", Format: "csv", Bytes: 2048, TableBegun: now.Add(-12 * time.Second)},
 			"exporting table public.orders to csv: 2.0 KiB so far"},
 		{app.Live{Stage: dbbackup.StageExport}, "exporting"},
+		{app.Live{Stage: dbbackup.StageExport, Format: "dump"}, "pg_dump writes the dump"},
+		{app.Live{Stage: dbbackup.StageExport, Format: "xlsx"}, "writing the xlsx file"},
 		{app.Live{Stage: dbbackup.StageStore}, "storing the files"},
 		{app.Live{Stage: dbbackup.StageExport, Table: "public.orders", Cancelled: true, CancelledBy: "alice"}, "stopping: cancelled by alice"},
 	} {

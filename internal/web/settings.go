@@ -41,6 +41,9 @@ type jobSettings struct {
 	// Checks are the results of the checks just run, Ran which ones.
 	Checks []checkResult
 	Ran    string
+	// Unused are the parts the job does not use (Drive, email), whose
+	// checks do not apply: the page says so rather than leave them out.
+	Unused []checkResult
 }
 
 // settingRow is one setting: its value in effect (masked when secret)
@@ -62,6 +65,8 @@ type checkResult struct {
 	OK            bool
 	Detail        string
 	Problem, Hint string
+	// Unused: the job does not use this part; Detail says why.
+	Unused bool
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
@@ -108,6 +113,14 @@ func (s *Server) jobSettings(ctx context.Context, job string) (jobSettings, *con
 		return js, nil
 	}
 	js.Drive, js.Email = cfg.DriveEnabled(), len(cfg.Email.To) > 0
+	if !js.Drive {
+		js.Unused = append(js.Unused, checkResult{Name: "Google Drive", Unused: true,
+			Detail: "DRIVE_BACKUP_FOLDER_ID is not set: the backups stay in BACKUP_DIR"})
+	}
+	if !js.Email {
+		js.Unused = append(js.Unused, checkResult{Name: "email report", Unused: true,
+			Detail: "EMAIL_TO is not set: no report is emailed"})
+	}
 	return js, cfg
 }
 
@@ -153,6 +166,9 @@ func (s *Server) checkJob(w http.ResponseWriter, r *http.Request) {
 			res.Problem, res.Hint = problemOf(err)
 		}
 		js.Checks = append(js.Checks, res)
+	}
+	if !known {
+		js.Checks = append(js.Checks, js.Unused...)
 	}
 	s.render(w, r, "settings", "Settings", settingsView{Jobs: []jobSettings{js}, Job: js.Job, Admin: true})
 }

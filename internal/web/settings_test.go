@@ -90,10 +90,15 @@ func TestTheChecksAreThoseOfDbbackupCheck(t *testing.T) {
 		t.Errorf("the database checks:\n%s", page)
 	}
 	page = body(t, ts.postForm(t, alice, "/settings/default/check", url.Values{"what": {"all"}}))
-	for _, want := range []string{"OK</strong> backup folder", "OK</strong> run history", "OK</strong> database"} {
+	// Drive and email, which this job does not use, are said to be so.
+	for _, want := range []string{"OK</strong> backup folder", "OK</strong> run history", "OK</strong> database",
+		"<strong>not used</strong> Google Drive: DRIVE_BACKUP_FOLDER_ID is not set", "<strong>not used</strong> email report: EMAIL_TO is not set"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("every check: no %q\n%s", want, page)
 		}
+	}
+	if page := body(t, ts.get(t, alice, "/settings")); !strings.Contains(page, "<strong>not used</strong> Google Drive") {
+		t.Errorf("the settings do not say Drive is not used:\n%s", page)
 	}
 
 	// A database that is not there: FAIL, with what to do.
