@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/pgtext"
 )
 
 // tablesSQL lists ordinary and partitioned tables outside the system
@@ -107,7 +108,7 @@ func (s *Snapshot) kinds(ctx context.Context) (func(oid uint32) dbbackup.Kind, e
 		for i := 0; i < 100 && types[oid].domain; i++ {
 			oid = types[oid].base
 		}
-		if k, ok := builtinKinds[oid]; ok {
+		if k, ok := pgtext.BuiltinKind(oid); ok {
 			return k
 		}
 		if types[oid].category == "A" {
@@ -115,27 +116,4 @@ func (s *Snapshot) kinds(ctx context.Context) (func(oid uint32) dbbackup.Kind, e
 		}
 		return dbbackup.KindText
 	}, nil
-}
-
-// builtinKinds maps the OIDs of built-in types (fixed in pg_type.dat) to
-// their kind.
-var builtinKinds = map[uint32]dbbackup.Kind{
-	16:   dbbackup.KindBool,        // bool
-	17:   dbbackup.KindBytea,       // bytea
-	20:   dbbackup.KindInt,         // int8
-	21:   dbbackup.KindInt,         // int2
-	23:   dbbackup.KindInt,         // int4
-	26:   dbbackup.KindInt,         // oid
-	114:  dbbackup.KindJSON,        // json
-	3802: dbbackup.KindJSON,        // jsonb
-	700:  dbbackup.KindFloat,       // float4
-	701:  dbbackup.KindFloat,       // float8
-	1700: dbbackup.KindNumeric,     // numeric
-	1082: dbbackup.KindDate,        // date
-	1083: dbbackup.KindTime,        // time
-	1266: dbbackup.KindTimeTZ,      // timetz
-	1114: dbbackup.KindTimestamp,   // timestamp
-	1184: dbbackup.KindTimestampTZ, // timestamptz
-	1186: dbbackup.KindInterval,    // interval
-	2950: dbbackup.KindUUID,        // uuid
 }

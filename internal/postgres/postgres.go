@@ -11,20 +11,18 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/pgtext"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Session settings that fix how values are printed, so every export sees
-// the same text forms whatever the server's defaults are.
-var sessionParams = map[string]string{
-	"application_name":   "dbbackup",
-	"DateStyle":          "ISO, YMD",
-	"IntervalStyle":      "postgres",
-	"bytea_output":       "hex",
-	"extra_float_digits": "1", // shortest text that reads back to the same float
-	"client_encoding":    "UTF8",
-}
+// sessionParams fix how values are printed (see pgtext.SessionSettings),
+// so every export sees the same text forms whatever the server's defaults.
+var sessionParams = func() map[string]string {
+	m := pgtext.SessionSettings()
+	m["application_name"] = "dbbackup"
+	return m
+}()
 
 // DB opens snapshots of one database.
 type DB struct {

@@ -69,7 +69,7 @@ func (e *rowEncoder) appendRow(dst, row []byte, values [][]byte) []byte {
 func (e *rowEncoder) appendCell(dst []byte, i int, row, v []byte) []byte {
 	switch e.kinds[i] {
 	case dbbackup.KindInt:
-		if intCell(v) {
+		if pgtext.ExactInt(v) {
 			return e.appendValue(dst, i, row, styleDefault, v)
 		}
 	case dbbackup.KindFloat:
@@ -77,7 +77,7 @@ func (e *rowEncoder) appendCell(dst []byte, i int, row, v []byte) []byte {
 			return e.appendValue(dst, i, row, styleDefault, v)
 		}
 	case dbbackup.KindNumeric:
-		if numericCell(v) {
+		if pgtext.ExactDecimal(v) {
 			return e.appendValue(dst, i, row, styleDefault, v)
 		}
 	case dbbackup.KindBool:
