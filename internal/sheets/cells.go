@@ -2,7 +2,6 @@ package sheets
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
@@ -95,37 +94,13 @@ func serial(s float64) json.Number {
 	return json.Number(formatFloat(s))
 }
 
-// text is v as a string cell, cut to MaxCellChars. RAW writes it as it
-// is: "=HYPERLINK(…)" stays text.
+// text is v as a string cell, cut to MaxCellChars counted in UTF-16 code
+// units, the stricter of the counts Google's limit may mean. RAW writes it
+// as it is: "=HYPERLINK(…)" stays text.
 func (e *encoder) text(i int, v []byte) string {
-	if n, cut := cutText(v, MaxCellChars); cut {
+	if n, cut := pgtext.CutUTF16(v, MaxCellChars); cut {
 		e.cut[i]++
 		v = v[:n]
 	}
 	return string(v)
-}
-
-// cutText returns how many bytes of s fit in limit characters and whether
-// that is less than all of s, never splitting a character. Characters are
-// counted as UTF-16 code units (an emoji counts two), the stricter of the
-// counts Google's limit may mean, so that the cut text is accepted either
-// way.
-func cutText(s []byte, limit int) (n int, cut bool) {
-	if len(s) <= limit { // a code unit takes at least one byte
-		return len(s), false
-	}
-	units := 0
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRune(s[i:])
-		w := 1
-		if r > 0xFFFF {
-			w = 2
-		}
-		if units+w > limit {
-			return i, true
-		}
-		units += w
-		i += size
-	}
-	return len(s), false
 }

@@ -154,7 +154,7 @@ func (e *rowEncoder) appendBool(dst []byte, i int, row []byte, v bool) []byte {
 // appendString appends an inline string cell. Inline strings, unlike the
 // shared strings table, need no memory that grows with the sheet.
 func (e *rowEncoder) appendString(dst []byte, i int, row []byte, style int, v []byte) []byte {
-	n, cut := cutText(v)
+	n, cut := pgtext.CutUTF16(v, maxCellChars)
 	if cut {
 		e.cut[i]++
 		v = v[:n]

@@ -9,33 +9,6 @@ import (
 // excelize does the same when it writes.
 const maxCellChars = 32767
 
-// cutText returns how many bytes of s fit in maxCellChars and whether that
-// is less than all of s. The cut never splits a UTF-8 sequence. An invalid
-// byte counts as the one U+FFFD it will be written as.
-func cutText(s []byte) (n int, cut bool) {
-	// A code unit takes at least one byte, so short texts need no count.
-	if len(s) <= maxCellChars {
-		return len(s), false
-	}
-	units := 0
-	for i := 0; i < len(s); {
-		size, w := 1, 1
-		if s[i] >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRune(s[i:])
-			if r > 0xFFFF {
-				w = 2
-			}
-		}
-		if units+w > maxCellChars {
-			return i, true
-		}
-		units += w
-		i += size
-	}
-	return len(s), false
-}
-
 // textClass says, for each ASCII byte, whether appendText must look at it.
 var textClass = func() (c [utf8.RuneSelf]bool) {
 	for b := 0; b < 0x20; b++ {

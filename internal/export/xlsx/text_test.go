@@ -106,30 +106,6 @@ func TestExportCutsLongCells(t *testing.T) {
 	}
 }
 
-func TestCutText(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want int // bytes kept
-		cut  bool
-	}{
-		{"", 0, false},
-		{strings.Repeat("a", maxCellChars), maxCellChars, false},
-		{strings.Repeat("a", maxCellChars+1), maxCellChars, true},
-		{strings.Repeat("ж", maxCellChars), 2 * maxCellChars, false},
-		{strings.Repeat("ж", maxCellChars+1), 2 * maxCellChars, true},
-		{"a" + strings.Repeat("😀", 20000), 1 + 4*16383, true},
-		{strings.Repeat("\xff", maxCellChars+1), maxCellChars, true},
-	} {
-		n, cut := cutText([]byte(tc.in))
-		if n != tc.want || cut != tc.cut {
-			t.Errorf("cutText(%d bytes) = %d, %v; want %d, %v", len(tc.in), n, cut, tc.want, tc.cut)
-		}
-		if !utf8.ValidString(tc.in[:n]) && utf8.ValidString(tc.in) {
-			t.Errorf("cutText(%d bytes) split a character", len(tc.in))
-		}
-	}
-}
-
 func TestAppendText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"a<b>&c", "a&lt;b&gt;&amp;c"},
