@@ -1,0 +1,91 @@
+package sheets
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestColumnNamesAndRanges(t *testing.T) {
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 701: "ZZ", 702: "AAA", 18277: "ZZZ"} {
+		if got := columnName(i); got != want {
+			t.Errorf("columnName(%d) = %q, want %q", i, got, want)
+		}
+	}
+	if got := rowsRange("It's", 2, 9, 3); got != "'It''s'!A2:C9" {
+		t.Errorf("rowsRange: %s", got)
+	}
+	for _, tc := range []struct {
+		in          string
+		first, last int
+		ok          bool
+	}{
+		{"'My tab'!A1001:F1500", 1001, 1500, true},
+		{"Data!B7", 7, 7, true},
+		{"'a!b'!C3:D4", 3, 4, true},
+		{"Data!A:F", 0, 0, false},
+		{"", 0, 0, false},
+	} {
+		first, last, ok := spanRows(tc.in)
+		if first != tc.first || last != tc.last || ok != tc.ok {
+			t.Errorf("spanRows(%q) = %d, %d, %v", tc.in, first, last, ok)
+		}
+	}
+}
+
+// TestPacerSpacesRequests: requests go at most every interval, so that
+// no minute holds more than the quota, whoever asks.
+func TestPacerSpacesRequests(t *testing.T) {
+	p := &pacer{interval: 20 * time.Millisecond}
+	start := time.Now()
+	done := make(chan time.Time, 6)
+	for range 3 {
+		go func() {
+			for range 2 {
+				if err := p.wait(context.Background()); err != nil {
+					t.Error(err)
+				}
+				done <- time.Now()
+			}
+		}()
+	}
+	var last time.Time
+	for range 6 {
+		if at := <-done; at.After(last) {
+			last = at
+		}
+	}
+	if d := last.Sub(start); d < 100*time.Millisecond {
+		t.Fatalf("6 requests 20 ms apart took %v: the pacer let some through early", d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p.interval = time.Hour
+	_ = p.wait(ctx) // takes the next slot
+	if err := p.wait(ctx); err == nil {
+		t.Fatal("a cancelled wait returned no error")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		job  Job
+		want string
+	}{
+		{Job{Table: "public.invoice", SpreadsheetID: "x"}, ""},
+		{Job{Query: "SELECT 1", Sheet: "q", SpreadsheetID: "x", Mode: Append, Key: "k"}, ""},
+		{Job{SpreadsheetID: "x"}, "name a table"},
+		{Job{Table: "t", Query: "q", SpreadsheetID: "x"}, "not both"},
+		{Job{Table: "invoice", SpreadsheetID: "x"}, "schema.table, e.g. public.invoice"},
+		{Job{Query: "SELECT 1", SpreadsheetID: "x"}, "needs a sheet"},
+		{Job{Table: "public.t"}, "spreadsheet id is missing"},
+		{Job{Table: "public.t", SpreadsheetID: "x", Mode: Append}, "append needs a key column"},
+		{Job{Table: "public.t", SpreadsheetID: "x", Mode: "merge"}, `unknown mode "merge"`},
+	} {
+		err := tc.job.Validate()
+		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.job, err, tc.want)
+		}
+	}
+}
