@@ -106,7 +106,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Done, v.Target = done, "" // the page kept needs no connection string
-	s.audit(r, "restore", fmt.Sprintf("set %s of job %s into %s: %d tables, %d rows", v.Set, v.Job, v.Where, done.Tables, done.Rows))
+	s.audit(r, "restore", fmt.Sprintf("set %s of job %s into %s: %d %s, %d rows", v.Set, v.Job, v.Where, done.Tables, plural(done.Tables, "table", "tables"), done.Rows))
 	s.redirect(w, r, setPath(v.Job, v.Set, "restore/"+s.results.put(v)))
 }
 

@@ -248,7 +248,7 @@ func TestRestoreAsksWhereThenNamesWhatItWritesAndRefusesADatabaseInUse(t *testin
 	for range 2 {
 		res = ts.get(t, alice, result)
 		page = body(t, res)
-		if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 tables, 500 rows") ||
+		if res.StatusCode != 200 || !strings.Contains(page, "Restored set "+set+" into "+name) || !strings.Contains(page, "1 table, 500 rows") ||
 			strings.Contains(page, target) {
 			t.Fatalf("the result: %d\n%s", res.StatusCode, page)
 		}

@@ -22,6 +22,7 @@ var webPhrasings = []struct {
 	{regexp.MustCompile("`dbbackup jobs` lists the jobs; `dbbackup job add NAME[^`]*` makes one"), "Admin → Jobs lists the jobs and adds one"},
 	{regexp.MustCompile("(?: with|:) `dbbackup job edit ([^ `]+)[^`]*`(?: \\(?reads it from stdin\\)?)?"), " in Admin → Jobs → $1"},
 	{regexp.MustCompile("`dbbackup users` lists them"), "Admin → Users lists them"},
+	{regexp.MustCompile(` \(- reads it from stdin\)`), ""}, // a flag's help; a form has no stdin
 	{regexp.MustCompile("with `dbbackup user passwd ([^ `]+)`"), "in Admin → Users → $1"},
 }
 

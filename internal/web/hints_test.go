@@ -8,6 +8,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/app"
+	"github.com/dbbackup/dbbackup/internal/config"
 )
 
 // TestHintsPointToThePagesNotToCommands: a hint the pages show names the
@@ -33,6 +34,16 @@ func TestHintsPointToThePagesNotToCommands(t *testing.T) {
 		hint := webHint(dbbackup.Explain(c.err).Hint)
 		if !strings.Contains(hint, c.want) || strings.Contains(hint, "`dbbackup") {
 			t.Errorf("%v: the page's hint %q, want it to say %q and name no command", c.err, hint, c.want)
+		}
+	}
+}
+
+// TestAFormsHelpNamesNoStdin: a job setting's help, written for its
+// command-line flag, says nothing of stdin on the form.
+func TestAFormsHelpNamesNoStdin(t *testing.T) {
+	for _, s := range config.JobSettings {
+		if h := webHint(s.Usage); strings.Contains(h, "stdin") {
+			t.Errorf("%s's help on the form: %q", s.Key, h)
 		}
 	}
 }
