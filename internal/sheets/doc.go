@@ -73,8 +73,9 @@
 // every tab counted (during a replace the old tab still counts). Google's
 // 18,278 columns cannot be reached: a PostgreSQL result has at most 1,664.
 // Each request stays under the recommended 2 MB (a single larger row goes
-// alone). Write requests are paced to WritesPerMinute (Google's default
-// quota, 60 a minute per user) across every sync of a Syncer; 429s and 5xx
+// alone). Write requests are paced: at most WritesPerMinute (Google's
+// default quota, 60 a minute per user) in any minute, across every sync of
+// a Syncer, so a short sync goes at full speed; 429s and 5xx
 // are retried with exponential backoff, and a sync that runs out of
 // retries fails — it is never reported as a success. A spreadsheet the
 // account cannot edit fails with a message that says permission is

@@ -29,7 +29,7 @@ func newEnv(t *testing.T, edit ...func(*Options)) *env {
 		HTTPClient:      fake.OAuth2Config(srv.URL).Client(ctx, &oauth2.Token{RefreshToken: googlefake.DefaultRefreshToken}),
 		Endpoint:        srv.URL,
 		Account:         account,
-		WritesPerMinute: 600_000, // 100 µs apart: pacing is tested on its own
+		WritesPerMinute: 1_000_000, // unpaced: pacing is tested on its own
 		Retry:           retry.Policy{Tries: 6, Base: time.Millisecond, Max: 20 * time.Millisecond},
 	}
 	for _, f := range edit {

@@ -24,12 +24,12 @@ ALTER TABLE orders ADD PRIMARY KEY (id);`
 // 429s and 503s, and the sheet ends with exactly the rows of the table.
 // The sync takes about 15 writes, which Google's 60 a minute would never
 // refuse; so the fake's minute lasts half a second and its quota is 4
-// writes, and the pacing, at 3 a (fake) minute, must keep every write
-// under it as 60 a minute keeps under Google's. Unpaced, the sync is
-// refused.
+// writes, and the pacing, at 4 a minute of its own as long, must keep
+// every write under it as 60 a minute keeps under Google's. Unpaced, the
+// sync is refused.
 func TestManyRowsUnderPacingAndFaults(t *testing.T) {
 	const speedup = 120 // a fake minute in half a second
-	e := newEnv(t, func(o *Options) { o.WritesPerMinute = 3 * speedup })
+	e := newEnv(t, func(o *Options) { o.WritesPerMinute, o.quotaWindow = 4, quotaWindow/speedup })
 	start := time.Now()
 	e.fake.SetClock(func() time.Time { return start.Add(time.Since(start) * speedup) })
 	e.fake.SetSheetsQuota(4, 0)

@@ -27,8 +27,10 @@ type Options struct {
 	// edit a spreadsheet; empty: "the account of GOOGLE_TOKEN_FILE".
 	Account string
 	// WritesPerMinute paces write requests (default 60, Google's quota per
-	// user): they go at most every minute/WritesPerMinute.
+	// user): no minute holds more of them, across every sync of the Syncer.
 	WritesPerMinute int
+	// quotaWindow is the pacing's minute; tests shorten it.
+	quotaWindow time.Duration
 	// Retry is how failed calls are retried (zero: retry.DefaultPolicy);
 	// a sync that runs out of tries fails.
 	Retry retry.Policy
@@ -62,6 +64,9 @@ func New(ctx context.Context, o Options) (*Syncer, error) {
 	if o.Retry.Tries == 0 {
 		o.Retry = retry.DefaultPolicy
 	}
+	if o.quotaWindow <= 0 {
+		o.quotaWindow = quotaWindow
+	}
 	if o.StatementTimeout <= 0 {
 		o.StatementTimeout = 10 * time.Minute
 	}
@@ -79,7 +84,7 @@ func New(ctx context.Context, o Options) (*Syncer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("google sheets client: %w", err)
 	}
-	return &Syncer{svc: svc, pace: &pacer{interval: time.Minute / time.Duration(o.WritesPerMinute)}, o: o}, nil
+	return &Syncer{svc: svc, pace: &pacer{limit: o.WritesPerMinute, window: o.quotaWindow}, o: o}, nil
 }
 
 // account names the token's account in messages.

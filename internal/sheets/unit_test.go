@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,37 +35,34 @@ func TestColumnNamesAndRanges(t *testing.T) {
 	}
 }
 
-// TestPacerSpacesRequests: requests go at most every interval, so that
-// no minute holds more than the quota, whoever asks.
-func TestPacerSpacesRequests(t *testing.T) {
-	p := &pacer{interval: 20 * time.Millisecond}
+// TestPacerKeepsUnderTheQuota: a burst up to the quota goes at once; the
+// next request waits until the first leaves the window, whoever asks.
+func TestPacerKeepsUnderTheQuota(t *testing.T) {
+	p := &pacer{limit: 3, window: 100 * time.Millisecond}
 	start := time.Now()
-	done := make(chan time.Time, 6)
+	done := make(chan time.Duration, 6)
 	for range 3 {
 		go func() {
 			for range 2 {
 				if err := p.wait(context.Background()); err != nil {
 					t.Error(err)
 				}
-				done <- time.Now()
+				done <- time.Since(start)
 			}
 		}()
 	}
-	var last time.Time
+	var at []time.Duration
 	for range 6 {
-		if at := <-done; at.After(last) {
-			last = at
-		}
+		at = append(at, <-done)
 	}
-	if d := last.Sub(start); d < 100*time.Millisecond {
-		t.Fatalf("6 requests 20 ms apart took %v: the pacer let some through early", d)
+	slices.Sort(at)
+	if at[2] > 50*time.Millisecond || at[3] < 100*time.Millisecond {
+		t.Fatalf("requests went at %v: want three at once, then the rest a window later", at)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	p.interval = time.Hour
-	_ = p.wait(ctx) // takes the next slot
 	if err := p.wait(ctx); err == nil {
-		t.Fatal("a cancelled wait returned no error")
+		t.Fatal("a cancelled wait for a full window returned no error")
 	}
 }
 
