@@ -39,6 +39,19 @@ func TestASpreadsheetTheAccountCannotEdit(t *testing.T) {
 	}
 }
 
+// TestATokenWithoutTheScope is told to authorize again.
+func TestATokenWithoutTheScope(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddRefreshToken(googlefake.DefaultClientID, googlefake.DefaultRefreshToken, googlefake.ScopeDriveReadonly)
+	db := chinook(t)
+	id := e.fake.AddSpreadsheet(googlefake.SpreadsheetSpec{})
+	_, err := e.syncer.Sync(context.Background(), Job{Database: db, Table: "public.genre", SpreadsheetID: id})
+	var he *dbbackup.HintError
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "dbbackup token") || !strings.Contains(he.Hint, "GOOGLE_SCOPES") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 // TestTheCellLimitIsCheckedBeforeWriting: a sync that would take the
 // spreadsheet over 10 million cells, its other tabs counted, is refused
 // with a message that names the limit, before any write request.

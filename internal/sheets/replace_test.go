@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 )
@@ -12,7 +13,7 @@ import (
 // a new tab that takes the old one's title and place in one batchUpdate;
 // while it writes, a reader still sees the old rows; none of them survive.
 func TestReplaceSwapsTheTab(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(o *Options) { o.Now = func() time.Time { return time.Date(2026, 2, 10, 5, 0, 0, 0, time.FixedZone("MSK", 3*3600)) } })
 	db := chinook(t)
 	stale := make([][]any, 600)
 	for i := range stale {
@@ -64,8 +65,9 @@ func TestReplaceSwapsTheTab(t *testing.T) {
 	if f := e.fake.CellFormat(id, "Invoice", 412, 2); !reflect.DeepEqual(f, wantDate) {
 		t.Errorf("date format %v", f)
 	}
-	if len(tab.Metadata) != 1 || tab.Metadata[0].Key != metaSync {
-		t.Errorf("metadata %+v", tab.Metadata)
+	note := `{"tool":"dbbackup","synced_at":"2026-02-10T02:00:00Z","source":"public.invoice","mode":"replace","rows":412,"added":412}`
+	if len(tab.Metadata) != 1 || tab.Metadata[0].Key != metaSync || tab.Metadata[0].Value != note || tab.Metadata[0].Visibility != "DOCUMENT" {
+		t.Errorf("the sync note in the tab's metadata: %+v", tab.Metadata)
 	}
 	if res.Rows != 412 || res.SheetRows != 412 || res.Requests != 3 || e.fake.Calls(googlefake.KindSheetsWrite) != 3 {
 		t.Errorf("result %+v, %d writes: want 412 rows in 3 writes (add the tab, the rows, swap)", res, e.fake.Calls(googlefake.KindSheetsWrite))

@@ -87,3 +87,22 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncNote: what a reader sees on A1 says when, how many rows, and
+// from what.
+func TestSyncNote(t *testing.T) {
+	at := time.Date(2026, 2, 10, 5, 0, 0, 0, time.FixedZone("MSK", 3*3600))
+	for _, tc := range []struct {
+		st   syncState
+		want string
+	}{
+		{syncState{SyncedAt: at, Source: "public.invoice", Mode: Replace, Rows: 412, Added: 412},
+			"Synced by dbbackup at 2026-02-10 02:00 UTC: 412 rows from public.invoice."},
+		{syncState{SyncedAt: at, Source: "public.invoice", Mode: Append, Rows: 414, Added: 2},
+			"Synced by dbbackup at 2026-02-10 02:00 UTC: 2 new rows appended (414 in all) from public.invoice."},
+	} {
+		if got := tc.st.note(); got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
+}
