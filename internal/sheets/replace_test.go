@@ -13,7 +13,9 @@ import (
 // a new tab that takes the old one's title and place in one batchUpdate;
 // while it writes, a reader still sees the old rows; none of them survive.
 func TestReplaceSwapsTheTab(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.Now = func() time.Time { return time.Date(2026, 2, 10, 5, 0, 0, 0, time.FixedZone("MSK", 3*3600)) } })
+	e := newEnv(t, func(o *Options) {
+		o.Now = func() time.Time { return time.Date(2026, 2, 10, 5, 0, 0, 0, time.FixedZone("MSK", 3*3600)) }
+	})
 	db := chinook(t)
 	stale := make([][]any, 600)
 	for i := range stale {
