@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,7 +19,10 @@ import (
 
 // runJSON is one run in `dbbackup history --json`; the names are stable.
 type runJSON struct {
-	ID       int64      `json:"id"`
+	ID int64 `json:"id"`
+	// Kind is "backup", or "sheets" for a Google Sheets sync, whose Job
+	// is a sync job's name, and Rows and Tabs what it wrote where.
+	Kind     string     `json:"kind"`
 	Job      string     `json:"job"`
 	Database string     `json:"database"`
 	Set      string     `json:"set"`
@@ -30,6 +34,8 @@ type runJSON struct {
 	Files    int        `json:"files"`
 	Size     int64      `json:"size"`
 	Report   string     `json:"report"` // "sent", "not sent" or "-" (none)
+	Rows     int64      `json:"rows,omitempty"`
+	Tabs     string     `json:"tabs,omitempty"` // the tabs' titles, comma-separated
 }
 
 // historyOptions are the flags of history.
@@ -89,8 +95,8 @@ func runHistory(ctx context.Context, g *globals, opts historyOptions, args []str
 	if opts.asJSON {
 		list := []runJSON{}
 		for _, r := range runs {
-			j := runJSON{ID: r.ID, Job: r.Job, Database: r.Database, Set: r.SetID, Started: r.Started, Status: string(r.Status),
-				Stage: string(r.Stage), Error: r.Error, Files: r.FileCount, Size: r.Size, Report: reportState(r)}
+			j := runJSON{ID: r.ID, Kind: string(r.Kind), Job: r.Job, Database: r.Database, Set: r.SetID, Started: r.Started, Status: string(r.Status),
+				Stage: string(r.Stage), Error: r.Error, Files: r.FileCount, Size: r.Size, Report: reportState(r), Rows: r.Rows, Tabs: r.Tabs}
 			if !r.Finished.IsZero() {
 				j.Finished = &r.Finished
 			}
@@ -105,8 +111,13 @@ func runHistory(ctx context.Context, g *globals, opts historyOptions, args []str
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tJOB\tDATABASE\tSET\tFILES\tSIZE\tREPORT\tERROR")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
-			r.Job, printable(orDash(r.Database)), orDash(r.SetID), r.FileCount, dbbackup.HumanSize(r.Size), reportState(r), firstLine(r.Error, 70))
+		job, set, files, size := r.Job, orDash(r.SetID), fmt.Sprint(r.FileCount), dbbackup.HumanSize(r.Size)
+		if r.Kind == state.KindSheets {
+			// A sync: its tabs and rows where a backup has its set and files.
+			job, set, files, size = "sheets:"+r.Job, printable("→ "+orDash(r.Tabs)), dbbackup.HumanCount(r.Rows)+" rows", "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Started.Format("2006-01-02 15:04:05"), app.RunStatus(r),
+			job, printable(orDash(r.Database)), set, files, size, reportState(r), firstLine(r.Error, 70))
 	}
 	return tw.Flush()
 }
@@ -132,14 +143,23 @@ func firstLine(s string, max int) string {
 func printRun(w io.Writer, d *state.RunDetail) {
 	fmt.Fprintf(w, "Run %d: %s\n", d.ID, app.RunStatus(d.Run))
 	fmt.Fprintf(w, "Started %s, finished %s\n", d.Started.Format(time.RFC3339), orDash(formatTime(d.Finished)))
-	fmt.Fprintf(w, "Set %s of database %s in %s\n", orDash(d.SetID), orDash(d.Database), orDash(d.Destination))
+	if d.Kind == state.KindSheets {
+		printSyncRun(w, d)
+	} else {
+		fmt.Fprintf(w, "Set %s of database %s in %s\n", orDash(d.SetID), orDash(d.Database), orDash(d.Destination))
+	}
 	if d.Error != "" {
 		fmt.Fprintf(w, "Error: %s\n", d.Error)
 	}
 	if d.Hint != "" {
 		fmt.Fprintf(w, "Try: %s\n", d.Hint)
 	}
-	printSteps(w, d.Steps)
+	steps := d.Steps
+	if d.Kind == state.KindSheets {
+		// printSyncRun said more of each tab than its step does.
+		steps = slices.DeleteFunc(slices.Clone(steps), func(s dbbackup.Step) bool { return strings.HasPrefix(s.Name, "tab-") })
+	}
+	printSteps(w, steps)
 	if d.Report == nil {
 		return
 	}
@@ -155,4 +175,20 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// printSyncRun says what a sync run wrote where: one line per tab.
+func printSyncRun(w io.Writer, d *state.RunDetail) {
+	fmt.Fprintf(w, "Sync job %s, %s, from database %s\n", d.Job, orDash(d.Destination), printable(orDash(d.Database)))
+	for _, t := range d.Sheets {
+		status := fmt.Sprintf("%s rows written (%s), %s in the tab, %d write %s, %d retried %s", dbbackup.HumanCount(t.Rows), t.Mode,
+			dbbackup.HumanCount(t.SheetRows), t.Requests, plural(t.Requests, "request"), t.Retries, plural(t.Retries, "call"))
+		if t.Error != "" {
+			status = "FAILED: " + firstLine(t.Error, 200)
+		}
+		fmt.Fprintf(w, "  Tab %s from %s: %s\n", printable(t.Sheet), printable(firstLine(t.Source, 60)), printable(status))
+		if t.URL != "" {
+			fmt.Fprintf(w, "    %s\n", printable(t.URL))
+		}
+	}
 }

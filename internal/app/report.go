@@ -44,18 +44,7 @@ func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, l
 	if errors.As(cause, new(*NoJobError)) {
 		return nil
 	}
-	own := map[string]string{}
-	if job != config.DefaultJob {
-		if j, _, err := a.storedJob(ctx, job); err == nil {
-			for k, v := range j.Settings {
-				if secret.IsSealed(v) {
-					v = "" // never the .env's password, sent to the job's server
-				}
-				own[k] = v
-			}
-		}
-	}
-	e, stateDir, err := config.LoadReport(a.envFile(), a.Explicit, own)
+	e, stateDir, err := a.reportSettings(ctx, job)
 	kept := newRunLog(MaxRunLog)
 	runLog := kept.tee(log)
 	var rep dbbackup.Reporter
@@ -68,4 +57,23 @@ func (a *App) ReportEarlyFailure(ctx context.Context, job string, cause error, l
 	o, _ := j.ReportFailure(ctx, cause)
 	kept.keep(ctx, history, o.RunID, log)
 	return o
+}
+
+// reportSettings are the email settings and STATE_DIR of job as far as
+// they can be read when its other settings cannot: a stored job's own
+// (without the secrets it keeps sealed) over the .env's. stateDir is set
+// even when the email settings are wrong.
+func (a *App) reportSettings(ctx context.Context, job string) (e *config.Email, stateDir string, err error) {
+	own := map[string]string{}
+	if job != config.DefaultJob {
+		if j, _, err := a.storedJob(ctx, job); err == nil {
+			for k, v := range j.Settings {
+				if secret.IsSealed(v) {
+					v = "" // never the .env's password, sent to the job's server
+				}
+				own[k] = v
+			}
+		}
+	}
+	return config.LoadReport(a.envFile(), a.Explicit, own)
 }

@@ -118,6 +118,9 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	}
 	c.DatabaseURL, c.LibpqDefaults = connString(c.DatabaseURL, pgVars, e)
 	c.recordLibpq(e, pgVars)
+	for _, k := range sheetsEnvKeys { // LoadSheets reads them
+		read[k] = true
+	}
 	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
 	if w := exposedEnvFile(envFile, file); w != "" {
 		c.Warnings = append(c.Warnings, w)

@@ -10,7 +10,7 @@ import (
 
 // ownPrefixes are the prefixes of this program's settings: a variable with
 // one of them that no setting reads is most likely a misspelt one.
-var ownPrefixes = []string{"BACKUP_", "DRIVE_", "SMTP_", "EMAIL_", "GOOGLE_"}
+var ownPrefixes = []string{"BACKUP_", "DRIVE_", "SMTP_", "EMAIL_", "GOOGLE_", "SHEETS_"}
 
 // unknownSettings warns about the variables with one of ownPrefixes that
 // are no setting (known holds every name the settings read). Every one in

@@ -131,12 +131,14 @@ func validate(cfg Config) error {
 func (n *Notifier) Addr() string { return net.JoinHostPort(n.cfg.Host, strconv.Itoa(n.cfg.Port)) }
 
 // Wants reports whether the outcome is to be reported under On.
-func (n *Notifier) Wants(o *dbbackup.Outcome) bool {
+func (n *Notifier) Wants(o *dbbackup.Outcome) bool { return n.wants(o.OK()) }
+
+func (n *Notifier) wants(ok bool) bool {
 	switch n.cfg.On {
 	case Never:
 		return false
 	case OnFailure:
-		return !o.OK()
+		return !ok
 	}
 	return true
 }

@@ -27,8 +27,8 @@ type Day struct {
 }
 
 // Days returns one Day for each calendar day in loc from from's day to
-// to's day, both included, oldest first, for job ("" for every job). A
-// run belongs to the day it started on.
+// to's day, both included, oldest first, for the backup job job ("" for
+// every run, syncs included). A run belongs to the day it started on.
 func (s *Store) Days(ctx context.Context, job string, from, to time.Time, loc *time.Location) (days []Day, err error) {
 	defer func() { err = s.explain(err) }()
 	first, last := midnight(from, loc, 0), midnight(to, loc, 0)
@@ -41,7 +41,7 @@ func (s *Store) Days(ctx context.Context, job string, from, to time.Time, loc *t
 		return nil, nil
 	}
 	var w where
-	w.add(job != "", "r.job = ?", job)
+	w.add(job != "", "r.kind = ? AND r.job = ?", KindBackup, job)
 	w.add(true, "r.started >= ? AND r.started < ?", formatTime(first), formatTime(midnight(last, loc, 1)))
 	err = each(ctx, s.db, `SELECT r.started, r.status, r.warning_count > 0 FROM runs r`+w.sql(),
 		func(rows *sql.Rows) error {

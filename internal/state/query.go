@@ -13,8 +13,13 @@ import (
 // Run is the summary of one run, as a history list shows it. Times are in
 // the local time zone.
 type Run struct {
-	ID       int64
-	Job      string // the job the run belongs to; dbbackup.DefaultJob for runs made before jobs
+	ID int64
+	// Kind is what the run did: KindBackup (every run made before sync
+	// jobs), or KindSheets.
+	Kind Kind
+	// Job is the job the run belongs to, a backup job or a sync job after
+	// Kind; dbbackup.DefaultJob for runs made before jobs.
+	Job      string
 	SetID    string // "" until the run named its set
 	Database string // the database the run backed up; "" when it never connected
 	Started  time.Time
@@ -32,6 +37,10 @@ type Run struct {
 	// reached the mail server.
 	HasReport  bool
 	ReportSent bool
+	// Rows and Tabs are, for a sync, the rows it wrote and the titles of
+	// the tabs it wrote them to, comma-separated.
+	Rows int64
+	Tabs string
 }
 
 // RunDetail is everything recorded about one run.
@@ -47,7 +56,9 @@ type RunDetail struct {
 	Warnings []string
 	// Steps are the run's steps as its views showed them; none for a run
 	// recorded before they were kept.
-	Steps     []dbbackup.Step
+	Steps []dbbackup.Step
+	// Sheets are what a sync did to each tab, in order; none for a backup.
+	Sheets    []SheetRun
 	Retention *Retention      // nil when retention did not run
 	Quota     *dbbackup.Quota // nil when unknown
 	Report    *Report         // nil when no report was made
@@ -82,8 +93,10 @@ type Report struct {
 // runColumns and scanRun read a Run. The file count comes from run_files;
 // the size and warning count are kept in runs by triggers (schema
 // version 7), so none can disagree with the files and warnings listed.
-const runColumns = `r.id, r.job, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
-	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id), r.files_size, r.warning_count, p.sent`
+const runColumns = `r.id, r.kind, r.job, r.set_id, r.database_name, r.started, r.finished, r.status, r.stage, r.error,
+	(SELECT count(*) FROM run_files f WHERE f.run_id = r.id), r.files_size, r.warning_count, p.sent,
+	(SELECT coalesce(sum(s.rows), 0) FROM run_sheets s WHERE s.run_id = r.id),
+	(SELECT coalesce(group_concat(s.sheet, ', ' ORDER BY s.pos), '') FROM run_sheets s WHERE s.run_id = r.id)`
 
 const runFrom = ` FROM runs r LEFT JOIN run_reports p ON p.run_id = r.id`
 
@@ -91,7 +104,8 @@ func scanRun(row interface{ Scan(...any) error }, r *Run) error {
 	var started string
 	var finished sql.NullString
 	var sent sql.NullBool
-	err := row.Scan(&r.ID, &r.Job, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error, &r.FileCount, &r.Size, &r.WarningCount, &sent)
+	err := row.Scan(&r.ID, &r.Kind, &r.Job, &r.SetID, &r.Database, &started, &finished, &r.Status, &r.Stage, &r.Error,
+		&r.FileCount, &r.Size, &r.WarningCount, &sent, &r.Rows, &r.Tabs)
 	if err != nil {
 		return err
 	}
@@ -118,15 +132,16 @@ func parseNullTime(s sql.NullString) (time.Time, error) {
 	return parseTime(s.String)
 }
 
-// Runs returns the newest limit runs of job, newest first; job "" returns
-// the runs of every job, limit <= 0 every run.
+// Runs returns the newest limit runs of the backup job job, newest first;
+// job "" returns the runs of every job, syncs included, limit <= 0 every
+// run.
 func (s *Store) Runs(ctx context.Context, job string, limit int) (runs []Run, err error) {
 	defer func() { err = s.explain(err) }()
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+runFrom+` WHERE ? = '' OR r.job = ?
-		ORDER BY r.started DESC, r.id DESC LIMIT ?`, job, job, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+runFrom+` WHERE ? = '' OR (r.kind = ? AND r.job = ?)
+		ORDER BY r.started DESC, r.id DESC LIMIT ?`, job, KindBackup, job, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -165,6 +180,9 @@ func (s *Store) Run(ctx context.Context, id int64) (d *RunDetail, err error) {
 	if d.Tables, err = readTables(ctx, tx, id); err == nil {
 		err = readLists(ctx, tx, d)
 	}
+	if err == nil && d.Kind == KindSheets {
+		d.Sheets, err = readSheets(ctx, tx, id)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", id, err)
 	}
@@ -176,7 +194,7 @@ func (s *Store) Run(ctx context.Context, id int64) (d *RunDetail, err error) {
 // report's change columns; ok is false when there is none. Failed and
 // interrupted runs are skipped: their counts say nothing about the data;
 // so are runs of other databases, and of other jobs: another job may back
-// up the same database with another scope.
+// up the same database with another scope; and syncs.
 func (s *Store) LastSuccessful(ctx context.Context, job, database string) (tables []dbbackup.TableCount, size int64, ok bool, err error) {
 	defer func() { err = s.explain(err) }()
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -186,8 +204,8 @@ func (s *Store) LastSuccessful(ctx context.Context, job, database string) (table
 	defer tx.Rollback()
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT r.id, r.files_size
-		FROM runs r WHERE r.status = ? AND r.job = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`,
-		StatusOK, jobOrDefault(job), database).Scan(&id, &size)
+		FROM runs r WHERE r.status = ? AND r.kind = ? AND r.job = ? AND r.database_name = ? ORDER BY r.started DESC, r.id DESC LIMIT 1`,
+		StatusOK, KindBackup, jobOrDefault(job), database).Scan(&id, &size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, false, nil
 	}

@@ -70,25 +70,34 @@ func nullTime(t time.Time) sql.NullString {
 // process die before Finish, the row stays "running" until
 // MarkInterrupted.
 func (s *Store) Begin(ctx context.Context, job string, started time.Time) (id int64, err error) {
+	return s.begin(ctx, KindBackup, jobOrDefault(job), started)
+}
+
+func (s *Store) begin(ctx context.Context, kind Kind, job string, started time.Time) (id int64, err error) {
 	defer func() { err = s.explain(err) }()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO runs (job, started, status) VALUES (?, ?, ?)`,
-		jobOrDefault(job), formatTime(started), StatusRunning)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO runs (kind, job, started, status) VALUES (?, ?, ?, ?)`,
+		kind, job, formatTime(started), StatusRunning)
 	if err != nil {
 		return 0, fmt.Errorf("record run start: %w", err)
 	}
 	return res.LastInsertId()
 }
 
-// MarkInterrupted turns every run of job ("" is dbbackup.DefaultJob)
-// still "running" into "interrupted" and returns how many there were.
+// MarkInterrupted turns every backup run of job ("" is
+// dbbackup.DefaultJob) still "running" into "interrupted" and returns how
+// many there were.
 // Call it only while holding job's lock, before Begin: then no other run
 // of the job can be in progress, and a "running" row of it is one whose
 // process died. Runs of other jobs may be running meanwhile: they are not
 // touched. Readers such as the web UI must not call it.
 func (s *Store) MarkInterrupted(ctx context.Context, job string) (n int64, err error) {
+	return s.markInterrupted(ctx, KindBackup, jobOrDefault(job))
+}
+
+func (s *Store) markInterrupted(ctx context.Context, kind Kind, job string) (n int64, err error) {
 	defer func() { err = s.explain(err) }()
-	res, err := s.db.ExecContext(ctx, `UPDATE runs SET status = ? WHERE status = ? AND job = ?`,
-		StatusInterrupted, StatusRunning, jobOrDefault(job))
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET status = ? WHERE status = ? AND kind = ? AND job = ?`,
+		StatusInterrupted, StatusRunning, kind, job)
 	if err != nil {
 		return 0, fmt.Errorf("mark interrupted runs: %w", err)
 	}

@@ -33,7 +33,7 @@ func TestFinishOKRoundTrips(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 		}
 	}
-	check("run", d.Run, Run{ID: id, Job: dbbackup.DefaultJob, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
+	check("run", d.Run, Run{ID: id, Kind: KindBackup, Job: dbbackup.DefaultJob, SetID: rep.SetID, Database: "shop", Started: rep.Started.Local(), Finished: rep.Finished.Local(),
 		Status: StatusOK, FileCount: 2, Size: rep.Size(), WarningCount: len(rep.Warnings), HasReport: true, ReportSent: true})
 	check("hint", d.Hint, "")
 	check("steps", d.Steps, append(o.Steps(), sent)) // the report's after the run's, once it is known

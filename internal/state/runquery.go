@@ -14,13 +14,15 @@ const StatusWarning Status = "warning"
 
 // RunQuery selects and orders runs for the web's runs list. Zero fields
 // select everything: Job and Status match exactly (Status may also be
-// StatusWarning), Search is a case-insensitive substring of the set id,
+// StatusWarning); Job names a backup job, or a sync job with Kind
+// KindSheets, and Kind alone selects the runs of that kind. Search is a case-insensitive substring of the set id,
 // the database or the error, From and To bound the start (To excluded).
 // Sort is "started", "status", "job", "database", "size" or "duration"
 // (newest first among equals), and Desc reverses it; Sort "" is newest
 // first. Limit <= 0 returns every run after Offset.
 type RunQuery struct {
 	Job, Status, Search string
+	Kind                Kind
 	From, To            time.Time
 	Sort                string
 	Desc                bool
@@ -101,6 +103,16 @@ func (s *Store) QueryRuns(ctx context.Context, q RunQuery) (runs []Run, total in
 // runFilter is the WHERE clause of q's filters.
 func runFilter(q RunQuery) (where, error) {
 	var w where
+	kind := q.Kind
+	if kind == "" && q.Job != "" {
+		kind = KindBackup // a job's name alone is a backup job's
+	}
+	switch kind {
+	case "", KindBackup, KindSheets:
+	default:
+		return w, fmt.Errorf("runs: kind %q: %w (use backup or sheets)", q.Kind, ErrBadQuery)
+	}
+	w.add(kind != "", "r.kind = ?", kind)
 	w.add(q.Job != "", "r.job = ?", q.Job)
 	switch st := Status(q.Status); st {
 	case "":

@@ -223,6 +223,41 @@ CREATE TABLE verifications (
 );
 CREATE INDEX verifications_by_job ON verifications (job, at, id);
 `,
+	// 9: Google Sheets sync jobs (`dbbackup sheets add`; the .env's sync
+	// job "default" is not stored), and their runs: a run's kind tells a
+	// backup from a sync, whose job is a sync job's name (a backup job and
+	// a sync job may share one); what a sync did to each tab is a row of
+	// run_sheets. last_key is NULL when the tab has no row or no key.
+	`
+CREATE TABLE sheet_jobs (
+	name     TEXT NOT NULL PRIMARY KEY,
+	settings TEXT NOT NULL CHECK (json_type(settings) = 'object'),
+	created  TEXT NOT NULL,
+	updated  TEXT NOT NULL
+);
+
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'backup' CHECK (kind IN ('backup', 'sheets'));
+CREATE INDEX runs_by_kind ON runs (kind, job, started, id);
+
+CREATE TABLE run_sheets (
+	run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	pos         INTEGER NOT NULL,
+	spreadsheet TEXT    NOT NULL,
+	sheet       TEXT    NOT NULL,
+	url         TEXT    NOT NULL,
+	source      TEXT    NOT NULL,
+	mode        TEXT    NOT NULL,
+	key_column  TEXT    NOT NULL,
+	rows        INTEGER NOT NULL,
+	sheet_rows  INTEGER NOT NULL,
+	last_key    TEXT,
+	requests    INTEGER NOT NULL,
+	retries     INTEGER NOT NULL,
+	cut         TEXT    NOT NULL CHECK (json_type(cut) = 'array'),
+	error       TEXT    NOT NULL,
+	PRIMARY KEY (run_id, pos)
+);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its
