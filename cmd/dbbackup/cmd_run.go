@@ -82,32 +82,39 @@ func runAll(ctx context.Context, g *globals, opts runOptions) error {
 	if err != nil {
 		return err
 	}
-	var worst error
-	var failed []string
-	out := g.stdout
+	failed, worst := inTurn(ctx, g, "job", names, func(name string) error { return runBackup(ctx, g, opts, name) })
+	if worst == nil {
+		fmt.Fprintf(g.stdout, "\nAll %d jobs backed up.\n", len(names))
+		return nil
+	}
+	return fmt.Errorf("%d of %d jobs did not end well (%s); the worst: %w", len(failed), len(names), strings.Join(failed, ", "), worst)
+}
+
+// inTurn runs each of names (jobs of the kind noun) with run, one after
+// another under a "== noun NAME ==" line, reporting each failure as it
+// comes. It returns the names that failed and the error of the one that
+// ended worst, so that the exit code is the worst of theirs. An
+// interruption stops it: the ones after do not start.
+func inTurn(ctx context.Context, g *globals, noun string, names []string, run func(name string) error) (failed []string, worst error) {
 	for i, name := range names {
 		if i > 0 {
-			fmt.Fprintln(out)
+			fmt.Fprintln(g.stdout)
 		}
-		fmt.Fprintf(out, "== job %s ==\n", name)
-		err := runBackup(ctx, g, opts, name)
+		fmt.Fprintf(g.stdout, "== %s %s ==\n", noun, name)
+		err := run(name)
 		if err == nil {
 			continue
 		}
-		report(g.stderr, fmt.Errorf("job %s: %w", name, err))
+		report(g.stderr, fmt.Errorf("%s %s: %w", noun, name, err))
 		failed = append(failed, name)
 		if worst == nil || severity(err) > severity(worst) {
 			worst = err
 		}
 		if ctx.Err() != nil {
-			break // interrupted: the jobs after it do not start
+			break
 		}
 	}
-	if worst == nil {
-		fmt.Fprintf(out, "\nAll %d jobs backed up.\n", len(names))
-		return nil
-	}
-	return fmt.Errorf("%d of %d jobs did not end well (%s); the worst: %w", len(failed), len(names), strings.Join(failed, ", "), worst)
+	return failed, worst
 }
 
 // severity orders exit codes from best to worst: stored without a report,

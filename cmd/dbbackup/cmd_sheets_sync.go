@@ -57,38 +57,19 @@ func runSheetsSync(ctx context.Context, g *globals, opts sheetsSyncOptions, args
 		names = []string{config.DefaultJob}
 	}
 	log, tty := syncLogger(a, g.stderr)
-	var worst error
-	var failed []string
-	for i, name := range names {
-		if len(names) > 1 {
-			if i > 0 {
-				fmt.Fprintln(g.stdout)
-			}
-			fmt.Fprintf(g.stdout, "== sheets sync %s ==\n", name)
-		}
+	sync := func(name string) error {
 		o, err := a.SyncNow(ctx, name, log, syncProgressPrinter(g.stderr, tty))
 		if o != nil {
 			printSyncSummary(g.stdout, o)
 		}
-		if err == nil {
-			continue
-		}
-		if len(names) == 1 {
-			return err
-		}
-		report(g.stderr, fmt.Errorf("sync job %s: %w", name, err))
-		failed = append(failed, name)
-		if worst == nil || severity(err) > severity(worst) {
-			worst = err
-		}
-		if ctx.Err() != nil {
-			break // interrupted: the syncs after it do not start
-		}
+		return err
 	}
+	if len(names) == 1 {
+		return sync(names[0])
+	}
+	failed, worst := inTurn(ctx, g, "sync job", names, sync)
 	if worst == nil {
-		if len(names) > 1 {
-			fmt.Fprintf(g.stdout, "\nAll %d sync jobs synced.\n", len(names))
-		}
+		fmt.Fprintf(g.stdout, "\nAll %d sync jobs synced.\n", len(names))
 		return nil
 	}
 	return fmt.Errorf("%d of %d sync jobs did not end well (%s); the worst: %w", len(failed), len(names), strings.Join(failed, ", "), worst)

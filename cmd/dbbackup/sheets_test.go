@@ -135,8 +135,8 @@ func TestSheetsSyncOfTablesAndAQuery(t *testing.T) {
 	if err := connect(t, db).QueryRow(context.Background(), "SELECT current_database()").Scan(&dbName); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"== sheets sync default ==", "Sheets sync default OK", "300 rows from " + dbName, "Tab artist from public.artist: 275 rows written (replace), 275 in the tab",
-		"https://docs.google.com/spreadsheets/d/" + id + "/edit#gid=", "== sheets sync countries ==", "All 2 sync jobs synced."} {
+	for _, want := range []string{"== sync job default ==", "Sheets sync default OK", "300 rows from " + dbName, "Tab artist from public.artist: 275 rows written (replace), 275 in the tab",
+		"https://docs.google.com/spreadsheets/d/" + id + "/edit#gid=", "== sync job countries ==", "All 2 sync jobs synced."} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, res.stdout)
 		}

@@ -131,20 +131,28 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 	if err := a.prefixesDiffer(byName); err != nil {
 		return err
 	}
-	if err := UsableDir("STATE_DIR", inst.StateDir, true); err != nil {
+	return writeStore(inst.StateDir, func(s *state.Store) error {
+		for _, j := range out {
+			if err := s.PutJob(ctx, j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeStore calls write with the state database in dir, made when there
+// is none yet.
+func writeStore(dir string, write func(*state.Store) error) error {
+	if err := UsableDir("STATE_DIR", dir, true); err != nil {
 		return err
 	}
-	s, err := state.Open(inst.StateDir)
+	s, err := state.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	for _, j := range out {
-		if err := s.PutJob(ctx, j); err != nil {
-			return err
-		}
-	}
-	return nil
+	return write(s)
 }
 
 // prefixesDiffer refuses two jobs whose sets would be named alike: in a
@@ -179,23 +187,37 @@ func (a *App) RemoveJob(ctx context.Context, name string) error {
 	if name == config.DefaultJob {
 		return config.CheckJobName(name)
 	}
+	return a.removeStored(ctx, name, (*state.Store).RemoveJob, noJob)
+}
+
+// removeStored deletes name with remove (a job or a sync job), or says
+// that there is none (notFound), also when there is no state database.
+func (a *App) removeStored(ctx context.Context, name string, remove func(*state.Store, context.Context, string) (bool, error),
+	notFound func(string) error) error {
+	found := false
+	err := a.readStore(func(s *state.Store) (err error) {
+		found, err = remove(s, ctx, name)
+		return err
+	})
+	if err == nil && !found {
+		err = notFound(name)
+	}
+	return err
+}
+
+// readStore calls read with the state database, unless there is none yet
+// (reading creates nothing).
+func (a *App) readStore(read func(*state.Store) error) error {
 	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
 	if err != nil {
 		return err
 	}
 	s, err := OpenStoreIfAny(inst.StateDir)
-	if err != nil {
+	if err != nil || s == nil {
 		return err
 	}
-	if s == nil {
-		return noJob(name)
-	}
 	defer s.Close()
-	ok, err := s.RemoveJob(ctx, name)
-	if err == nil && !ok {
-		err = noJob(name)
-	}
-	return err
+	return read(s)
 }
 
 // passwordIn reports whether a connection string holds a password; one

@@ -153,15 +153,7 @@ func (a *App) SaveSyncJob(ctx context.Context, name string, values map[string]st
 	if err != nil {
 		return err
 	}
-	if err := UsableDir("STATE_DIR", inst.StateDir, true); err != nil {
-		return err
-	}
-	s, err := state.Open(inst.StateDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return s.PutSyncJob(ctx, state.Job{Name: name, Settings: settings})
+	return writeStore(inst.StateDir, func(s *state.Store) error { return s.PutSyncJob(ctx, state.Job{Name: name, Settings: settings}) })
 }
 
 // checkSyncTarget reports what a run of sj would find wrong elsewhere:
@@ -202,76 +194,44 @@ func (a *App) RemoveSyncJob(ctx context.Context, name string) error {
 	if name == config.DefaultJob {
 		return config.CheckSyncName(name)
 	}
-	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
-	if err != nil {
-		return err
-	}
-	s, err := OpenStoreIfAny(inst.StateDir)
-	if err != nil {
-		return err
-	}
-	if s == nil {
-		return noSyncJob(name)
-	}
-	defer s.Close()
-	ok, err := s.RemoveSyncJob(ctx, name)
-	if err == nil && !ok {
-		err = noSyncJob(name)
-	}
-	return err
+	return a.removeStored(ctx, name, (*state.Store).RemoveSyncJob, noSyncJob)
 }
 
 // storedSyncJob reads one stored sync job; ok is false when there is none
 // (or no state database yet).
-func (a *App) storedSyncJob(ctx context.Context, name string) (state.Job, bool, error) {
-	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
-	if err != nil {
-		return state.Job{}, false, err
-	}
-	s, err := OpenStoreIfAny(inst.StateDir)
-	if err != nil || s == nil {
-		return state.Job{}, false, err
-	}
-	defer s.Close()
-	return s.SyncJob(ctx, name)
+func (a *App) storedSyncJob(ctx context.Context, name string) (j state.Job, ok bool, err error) {
+	err = a.readStore(func(s *state.Store) (err error) {
+		j, ok, err = s.SyncJob(ctx, name)
+		return err
+	})
+	return j, ok, err
 }
 
 // storedSyncJobs reads every stored sync job; none when there is no
 // state database yet.
-func (a *App) storedSyncJobs(ctx context.Context) ([]state.Job, error) {
-	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
-	if err != nil {
-		return nil, err
-	}
-	s, err := OpenStoreIfAny(inst.StateDir)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	defer s.Close()
-	return s.SyncJobs(ctx)
+func (a *App) storedSyncJobs(ctx context.Context) (jobs []state.Job, err error) {
+	err = a.readStore(func(s *state.Store) (err error) {
+		jobs, err = s.SyncJobs(ctx)
+		return err
+	})
+	return jobs, err
 }
 
 // LastSyncs returns the newest run of each sync job of names that has
 // one; none when there is no state database yet.
 func (a *App) LastSyncs(ctx context.Context, names []string) (map[string]state.Run, error) {
-	inst, err := config.LoadInstallation(a.envFile(), a.Explicit)
-	if err != nil {
-		return nil, err
-	}
-	s, err := OpenStoreIfAny(inst.StateDir)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	defer s.Close()
 	out := map[string]state.Run{}
-	for _, name := range names {
-		runs, _, err := s.QueryRuns(ctx, state.RunQuery{Kind: state.KindSheets, Job: name, Limit: 1})
-		if err != nil {
-			return nil, err
+	err := a.readStore(func(s *state.Store) error {
+		for _, name := range names {
+			runs, _, err := s.QueryRuns(ctx, state.RunQuery{Kind: state.KindSheets, Job: name, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(runs) > 0 {
+				out[name] = runs[0]
+			}
 		}
-		if len(runs) > 0 {
-			out[name] = runs[0]
-		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }

@@ -18,13 +18,20 @@ var jobName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
 
 // CheckJobName reports what is wrong with name as the name of a new job.
 func CheckJobName(name string) error {
+	return checkName(name, "job", "default is the job of the .env file",
+		"change the default job's settings in .env; give a new job another name", "shop, crm-eu")
+}
+
+// checkName reports what is wrong with name as the name of a new job of
+// the kind noun ("job", "sync job"): default is the .env's (isDefault,
+// hint), and a name is plain (examples).
+func checkName(name, noun, isDefault, hint, examples string) error {
 	switch {
 	case name == DefaultJob:
-		return &dbbackup.ConfigError{Var: "NAME", Problem: "default is the job of the .env file",
-			Hint: "change the default job's settings in .env; give a new job another name"}
+		return &dbbackup.ConfigError{Var: "NAME", Problem: isDefault, Hint: hint}
 	case !jobName.MatchString(name):
-		return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("%q is not a job name", name),
-			Hint: "use up to 40 lower-case letters, digits, - and _, starting with a letter: shop, crm-eu"}
+		return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("%q is not a %s name", name, noun),
+			Hint: "use up to 40 lower-case letters, digits, - and _, starting with a letter: " + examples}
 	}
 	return nil
 }

@@ -160,15 +160,8 @@ func SyncSettingOf(key string) (SyncSetting, bool) {
 // CheckSyncName reports what is wrong with name as the name of a new
 // sync job: a job's name, not default (the .env's).
 func CheckSyncName(name string) error {
-	switch {
-	case name == DefaultJob:
-		return &dbbackup.ConfigError{Var: "NAME", Problem: "default is the sync job of the .env file (SHEETS_SPREADSHEET_ID, SHEETS_TABLES)",
-			Hint: "change it in .env; give a new sync job another name"}
-	case !jobName.MatchString(name):
-		return &dbbackup.ConfigError{Var: "NAME", Problem: fmt.Sprintf("%q is not a sync job name", name),
-			Hint: "use up to 40 lower-case letters, digits, - and _, starting with a letter: orders, sales-daily"}
-	}
-	return nil
+	return checkName(name, "sync job", "default is the sync job of the .env file (SHEETS_SPREADSHEET_ID, SHEETS_TABLES)",
+		"change it in .env; give a new sync job another name", "orders, sales-daily")
 }
 
 // spreadsheetID is what an id in a spreadsheet's address is made of.

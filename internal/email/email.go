@@ -151,11 +151,17 @@ func (n *Notifier) Render(o *dbbackup.Outcome) (subject, text, html string, err 
 // Notify implements dbbackup.Notifier. It returns nil without sending when
 // On says this outcome is not reported. Errors carry a hint for the user.
 func (n *Notifier) Notify(ctx context.Context, o *dbbackup.Outcome) error {
-	if !n.Wants(o) {
-		n.log.Debug("report not sent", "on", string(n.cfg.On), "ok", o.OK())
+	return n.notify(ctx, o.OK(), func() (string, string, string, error) { return Render(o) })
+}
+
+// notify renders and sends a report of an outcome that ok says how it
+// ended, unless On does not ask for it.
+func (n *Notifier) notify(ctx context.Context, ok bool, render func() (subject, text, html string, err error)) error {
+	if !n.wants(ok) {
+		n.log.Debug("report not sent", "on", string(n.cfg.On), "ok", ok)
 		return nil
 	}
-	subject, text, html, err := Render(o)
+	subject, text, html, err := render()
 	if err != nil {
 		return fmt.Errorf("render the report: %w", err)
 	}

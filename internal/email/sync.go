@@ -123,16 +123,5 @@ func (n *Notifier) WantsSync(o *dbbackup.SyncOutcome) bool { return n.wants(o.OK
 
 // NotifySync sends the report of a sync (when On asks for it).
 func (n *Notifier) NotifySync(ctx context.Context, o *dbbackup.SyncOutcome) error {
-	if !n.WantsSync(o) {
-		return nil
-	}
-	subject, text, html, err := RenderSync(o)
-	if err != nil {
-		return fmt.Errorf("render the report: %w", err)
-	}
-	if err := n.send(ctx, subject, text, html); err != nil {
-		return err
-	}
-	n.log.Info("report sent", "server", n.Addr(), "to", strings.Join(n.cfg.To, ", "), "subject", subject)
-	return nil
+	return n.notify(ctx, o.OK(), func() (string, string, string, error) { return RenderSync(o) })
 }
