@@ -25,7 +25,10 @@ func newCronCommand(g *globals) *cobra.Command {
 		Long: `Prints a crontab line for each job (or for --job NAME), at the job's
 BACKUP_SCHEDULE: it changes to the current folder (where .env is), runs this
 binary, and appends the output to logs/backup_cron.log (logs/NAME_cron.log
-for a job other than default). Add them with "crontab -e".`,
+for a job other than default). Without --job, a line follows for each Google
+Sheets sync job with a schedule (SHEETS_SCHEDULE; --schedule does not change
+it), running "dbbackup sheets sync NAME" into logs/sheets-NAME_cron.log. Add
+them with "crontab -e".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCron(cmd.Context(), g, opts) },
 	}
@@ -65,6 +68,20 @@ func runCron(ctx context.Context, g *globals, opts cronOptions) error {
 		envFile = " --env-file " + cronQuote(g.envFile.value)
 	}
 	logs := filepath.Join(dir, "logs")
+	// line prints the crontab line that runs command at when, logging to
+	// logName; what names the job for people.
+	line := func(what, when, command, logName string) {
+		l := fmt.Sprintf("%s cd %s && %s%s %s >> %s 2>&1", when, cronQuote(dir), cronQuote(bin), envFile, command, cronQuote(filepath.Join(logs, logName)))
+		if zone, fields, _ := config.ScheduleZone(when); zone != nil {
+			// cron reads a line in the machine's zone, and a CRON_TZ line
+			// would move every line after it: leave this one to a person.
+			fmt.Fprintf(g.stdout, "# %s runs at %q, in %s: write its time in this machine's zone and remove the #:\n# %s\n",
+				what, fields, zone, strings.Replace(l, when, fields, 1))
+			fmt.Fprintf(g.stderr, "Note: %s's schedule names a time zone (CRON_TZ=%s), which a crontab line cannot; `dbbackup serve` runs it as written\n", what, zone)
+			return
+		}
+		fmt.Fprintln(g.stdout, l)
+	}
 	for _, name := range names {
 		when := schedule
 		if !opts.schedule.given {
@@ -81,16 +98,21 @@ func runCron(ctx context.Context, g *globals, opts cronOptions) error {
 		if name != config.DefaultJob {
 			run, logName = "run --job "+name, name+"_cron.log"
 		}
-		line := fmt.Sprintf("%s cd %s && %s%s %s >> %s 2>&1", when, cronQuote(dir), cronQuote(bin), envFile, run, cronQuote(filepath.Join(logs, logName)))
-		if zone, fields, _ := config.ScheduleZone(when); zone != nil {
-			// cron reads a line in the machine's zone, and a CRON_TZ line
-			// would move every line after it: leave this one to a person.
-			fmt.Fprintf(g.stdout, "# job %s runs at %q, in %s: write its time in this machine's zone and remove the #:\n# %s\n",
-				name, fields, zone, strings.Replace(line, when, fields, 1))
-			fmt.Fprintf(g.stderr, "Note: job %s's schedule names a time zone (CRON_TZ=%s), which a crontab line cannot; `dbbackup serve` runs it as written\n", name, zone)
-			continue
+		line("job "+name, when, run, logName)
+	}
+	if !g.job.given {
+		syncs, err := a.SyncJobs(ctx)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintln(g.stdout, line)
+		for _, s := range syncs {
+			switch {
+			case s.Err != nil:
+				return fmt.Errorf("sync job %s: %w", s.Name, s.Err)
+			case s.Job.Schedule != "":
+				line("sync job "+s.Name, s.Job.Schedule, "sheets sync "+s.Name, "sheets-"+s.Name+"_cron.log")
+			}
+		}
 	}
 	if _, err := os.Stat(logs); err != nil {
 		fmt.Fprintf(g.stderr, "Create the log folder first: mkdir -p %s\n", shellQuote(logs))

@@ -361,7 +361,7 @@ func TestJSONOutputs(t *testing.T) {
 		{[]string{"jobs"}, []string{"name", "source", "database", "formats", "destination", "schedule", "prefix"}},
 		{[]string{"list"}, []string{"id", "job", "database", "time", "complete", "size", "files"}},
 		{[]string{"list", "--job", "other"}, []string{"id", "job", "database", "time", "complete", "size", "files"}},
-		{[]string{"history"}, []string{"id", "job", "database", "set", "started", "finished", "status", "files", "size", "report"}},
+		{[]string{"history"}, []string{"id", "kind", "job", "database", "set", "started", "finished", "status", "files", "size", "report"}},
 		{[]string{"verify"}, []string{"ok", "sets"}},
 		{[]string{"check"}, []string{"ok", "checks"}},
 	} {

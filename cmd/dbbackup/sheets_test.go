@@ -278,3 +278,35 @@ func TestSheetsSyncIsEmailedAndKept(t *testing.T) {
 		}
 	}
 }
+
+// TestCronRunsScheduledSyncJobs: a line per sync job with a schedule, at
+// its own schedule, after the backup jobs' lines.
+func TestCronRunsScheduledSyncJobs(t *testing.T) {
+	g, id := sheetsEnv(t, pgtest.NewDatabase(t, ordersSQL))
+	env := g.with("SHEETS_SPREADSHEET_ID", id, "SHEETS_TABLES", "public.orders", "SHEETS_SCHEDULE", "*/30 * * * *")
+	for _, args := range [][]string{
+		{"sheets", "add", "morning", "--spreadsheet", id, "--table", "public.order_lines", "--schedule", "0 6 * * 1-5"},
+		{"sheets", "add", "by-hand", "--spreadsheet", id, "--query", "SELECT 1", "--sheet", "One"},
+	} {
+		if res := runCLI(t, env, args...); res.code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, res.code, res.stderr)
+		}
+	}
+	res := runCLI(t, env, "cron", "--schedule", "15 1 * * *")
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	if res.code != 0 || len(lines) != 3 {
+		t.Fatalf("cron: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for i, want := range []struct{ when, command, log string }{
+		{"15 1 * * *", " run >> ", "backup_cron.log"},
+		{"*/30 * * * *", " sheets sync default >> ", "sheets-default_cron.log"},
+		{"0 6 * * 1-5", " sheets sync morning >> ", "sheets-morning_cron.log"},
+	} {
+		if l := lines[i]; !strings.HasPrefix(l, want.when+" cd ") || !strings.Contains(l, want.command) || !strings.HasSuffix(l, filepath.Join("logs", want.log)+"' 2>&1") {
+			t.Errorf("line %d: %s\nwant %s … %s … %s", i+1, l, want.when, want.command, want.log)
+		}
+	}
+	if only := runCLI(t, env, "cron", "--job", "default"); strings.Contains(only.stdout, "sheets sync") {
+		t.Errorf("cron --job default printed the sync jobs:\n%s", only.stdout)
+	}
+}
