@@ -34,6 +34,7 @@ type Manager struct {
 	mu       sync.Mutex
 	runs     map[string]*managed // by job, running now
 	last     map[string]Live     // by job, the newest finished run
+	syncs    map[string]*syncing // by sync job, syncing now (managersync.go)
 	stopping bool
 	wg       sync.WaitGroup
 	// heard, when set (by tests), is told each Live a run's progress made.
@@ -50,7 +51,7 @@ type managed struct {
 // NewManager returns a manager that runs the jobs of a, logging to log
 // (each run's lines carry its job).
 func NewManager(a *App, log *slog.Logger) *Manager {
-	return &Manager{app: a, log: log, now: a.now, runs: map[string]*managed{}, last: map[string]Live{}}
+	return &Manager{app: a, log: log, now: a.now, runs: map[string]*managed{}, last: map[string]Live{}, syncs: map[string]*syncing{}}
 }
 
 // Start begins a run of job now, in the background, and returns once it
@@ -209,7 +210,7 @@ const shutdownCanceller = "the server shutting down"
 func (m *Manager) Shutdown(ctx context.Context, wait time.Duration) {
 	m.mu.Lock()
 	m.stopping = true
-	n := len(m.runs)
+	n := len(m.runs) + len(m.syncs)
 	m.mu.Unlock()
 	if n == 0 {
 		return
@@ -231,6 +232,10 @@ func (m *Manager) Shutdown(ctx context.Context, wait time.Duration) {
 	for job, r := range m.runs {
 		m.log.Warn("stopping the run going on", "job", job)
 		r.live.Cancelled, r.live.CancelledBy = true, shutdownCanceller
+		r.cancel(&dbbackup.Cancelled{By: shutdownCanceller})
+	}
+	for name, r := range m.syncs {
+		m.log.Warn("stopping the sync going on", "sync", name)
 		r.cancel(&dbbackup.Cancelled{By: shutdownCanceller})
 	}
 	m.mu.Unlock()

@@ -23,6 +23,8 @@ const (
 type starter interface {
 	Start(ctx context.Context, job, by string) error
 	RecordSkipped(ctx context.Context, job string)
+	StartSync(ctx context.Context, name, by string) error
+	RecordSyncSkipped(ctx context.Context, name string)
 }
 
 // Scheduler starts each job's runs at the times its schedule names. Its
@@ -39,6 +41,8 @@ type Scheduler struct {
 	cron *cron.Cron
 	ctx  context.Context // Start's: the runs' values
 	jobs map[string]*entry
+	// syncs are the Google Sheets sync jobs with a schedule (syncs.go).
+	syncs map[string]*entry
 }
 
 // entry is one job's place in the cron.
@@ -61,7 +65,7 @@ func newScheduler(a *app.App, runs starter, log *slog.Logger) *Scheduler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Scheduler{app: a, runs: runs, log: log, now: now, parse: Parse, jobs: map[string]*entry{},
+	return &Scheduler{app: a, runs: runs, log: log, now: now, parse: Parse, jobs: map[string]*entry{}, syncs: map[string]*entry{},
 		cron: cron.New(cron.WithLogger(cronLog{log}), cron.WithChain(cron.Recover(cronLog{log})))}
 }
 
@@ -81,9 +85,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	return err
 }
 
-// Reload reads the jobs again after they changed (added, edited,
-// removed): a new schedule takes effect at once, a removed job runs no
-// more. A job whose settings cannot be read keeps the schedule it had,
+// Reload reads the jobs and the sync jobs again after they changed
+// (added, edited, removed): a new schedule takes effect at once, a
+// removed job runs no more. A job whose settings cannot be read keeps the schedule it had,
 // so its runs go on failing loudly (recorded, reported) rather than
 // stopping unseen; the error names it.
 func (s *Scheduler) Reload(ctx context.Context) error {
@@ -121,7 +125,7 @@ func (s *Scheduler) Reload(ctx context.Context) error {
 			s.log.Info("job no longer scheduled: it was removed", "job", name)
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, s.reloadSyncs(ctx))...)
 }
 
 // read is the schedule of job name as its settings give it.

@@ -19,10 +19,11 @@ import (
 // is asked.
 type fakeRuns struct {
 	mu      sync.Mutex
-	started []string // job/by
+	started []string // job/by, "sync NAME/by" for a sync
 	skipped []string
 	running bool        // Start answers ErrRunning
-	events  chan string // when set, hears "start job/by" and "skip job"
+	syncing bool        // StartSync answers ErrRunning
+	events  chan string // when set, hears "start job/by", "skip job", "start sync NAME/by", "skip sync NAME"
 }
 
 func (f *fakeRuns) tell(event string) {
@@ -47,6 +48,24 @@ func (f *fakeRuns) RecordSkipped(_ context.Context, job string) {
 	defer f.mu.Unlock()
 	f.skipped = append(f.skipped, job)
 	f.tell("skip " + job)
+}
+
+func (f *fakeRuns) StartSync(_ context.Context, name, by string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.syncing {
+		return app.ErrRunning
+	}
+	f.started = append(f.started, "sync "+name+"/"+by)
+	f.tell("start sync " + name + "/" + by)
+	return nil
+}
+
+func (f *fakeRuns) RecordSyncSkipped(_ context.Context, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.skipped = append(f.skipped, "sync "+name)
+	f.tell("skip sync " + name)
 }
 
 func (f *fakeRuns) calls() ([]string, []string) {
