@@ -30,6 +30,13 @@ type runView struct {
 	Report        *state.Report
 	Log           []state.LogLine
 	Live          *liveView // the run's progress while this server runs it
+	// A sync run's tabs, in place of tables and files; its spreadsheet
+	// and the requests it sent over every tab.
+	Sync              bool
+	Sheets            []sheetRow
+	Spreadsheet       string
+	SpreadsheetURL    string
+	Requests, Retries int
 	// The Drive quota as the run saw it, when it used Drive.
 	HasQuota              bool
 	QuotaUsed, QuotaLimit int64
@@ -93,10 +100,16 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &runView{Run: d, Steps: d.Steps, Report: d.Report, Duration: duration(d.Started, d.Finished)}
 	v.Status, v.Class = runStatusWords(d.Run)
-	v.Summary = runSummary(d)
 	if v.Log, err = s.o.Store.RunLog(ctx, id); err != nil {
 		s.log.Warn("run page: the run's log cannot be read", "run", id, "err", err)
 	}
+	if d.Kind == state.KindSheets {
+		v.Sync, v.Summary = true, syncSummary(d)
+		s.sheets(ctx, v)
+		s.render(w, r, "run", fmt.Sprintf("Run %d", id), v)
+		return
+	}
+	v.Summary = runSummary(d)
 	s.tables(ctx, v)
 	v.files(s)
 	v.retention()
@@ -135,8 +148,10 @@ func runSummary(d *state.RunDetail) string {
 // good run of the same job and database, as the report compares them.
 func (s *Server) tables(ctx context.Context, v *runView) {
 	d := v.Run
-	prev, prevID := s.previousTables(ctx, d)
-	if prevID != 0 {
+	var prev []dbbackup.TableCount
+	var prevID int64
+	if p := s.previousRun(ctx, d); p != nil {
+		prev, prevID = p.Tables, p.ID
 		v.Previous, v.PreviousHref = prevID, s.url(runPath(prevID))
 	}
 	before := map[string]int64{}
@@ -168,16 +183,18 @@ func (s *Server) tables(ctx context.Context, v *runView) {
 	}
 }
 
-// previousTables are the row counts of the newest run of d's job and
-// database that ended ok before d began, and its id (0 when none).
-func (s *Server) previousTables(ctx context.Context, d *state.RunDetail) ([]dbbackup.TableCount, int64) {
+// previousRun is the newest run of d's kind, job and database that
+// ended ok before d began; nil when there is none. A sync is compared
+// only with syncs and a backup only with backups: a sync job and a
+// backup job may share a name.
+func (s *Server) previousRun(ctx context.Context, d *state.RunDetail) *state.RunDetail {
 	if d.Database == "" {
-		return nil, 0
+		return nil
 	}
-	runs, _, err := s.o.Store.QueryRuns(ctx, state.RunQuery{Job: d.Job, Status: string(state.StatusOK), To: d.Started, Limit: 20})
+	runs, _, err := s.o.Store.QueryRuns(ctx, state.RunQuery{Kind: d.Kind, Job: d.Job, Status: string(state.StatusOK), To: d.Started, Limit: 20})
 	if err != nil {
 		s.log.Warn("run page: the previous run cannot be read", "run", d.ID, "err", err)
-		return nil, 0
+		return nil
 	}
 	for _, p := range runs {
 		if p.Database != d.Database || p.ID == d.ID {
@@ -186,11 +203,11 @@ func (s *Server) previousTables(ctx context.Context, d *state.RunDetail) ([]dbba
 		pd, err := s.o.Store.Run(ctx, p.ID)
 		if err != nil {
 			s.log.Warn("run page: the previous run cannot be read", "run", p.ID, "err", err)
-			return nil, 0
+			return nil
 		}
-		return pd.Tables, p.ID
+		return pd
 	}
-	return nil, 0
+	return nil
 }
 
 // files lists the stored files with where to get each: the server's

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,6 +28,9 @@ const runsPerPage = 50
 // runsFilter is what the list is asked for, as the form and the links
 // carry it: the dates are days (YYYY-MM-DD), both included.
 type runsFilter struct {
+	// Kind is "" (every run), backup or sheets; a Job without it is a
+	// backup job's name.
+	Kind                          string
 	Job, Status, Search, From, To string
 	Sort                          string
 	Desc                          bool
@@ -38,7 +42,7 @@ type runsFilter struct {
 // the query itself (state.ErrBadQuery).
 func runFilterOf(r *http.Request) (runsFilter, error) {
 	q := r.URL.Query()
-	f := runsFilter{Job: q.Get("job"), Status: q.Get("status"), Search: strings.TrimSpace(q.Get("q")),
+	f := runsFilter{Kind: q.Get("kind"), Job: q.Get("job"), Status: q.Get("status"), Search: strings.TrimSpace(q.Get("q")),
 		From: q.Get("from"), To: q.Get("to"), Sort: q.Get("sort"), Desc: q.Get("dir") != "asc", Page: 1}
 	if f.Sort == "" {
 		f.Sort = "started"
@@ -86,7 +90,7 @@ func (f runsFilter) query(offset, limit int) state.RunQuery {
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // the last day is included
 	}
-	return state.RunQuery{Job: f.Job, Status: f.Status, Search: f.Search, From: from, To: to,
+	return state.RunQuery{Kind: state.Kind(f.Kind), Job: f.Job, Status: f.Status, Search: f.Search, From: from, To: to,
 		Sort: f.Sort, Desc: f.Desc, Offset: offset, Limit: limit}
 }
 
@@ -94,7 +98,7 @@ func (f runsFilter) query(offset, limit int) state.RunQuery {
 // left out, so that addresses stay short.
 func (f runsFilter) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"job", f.Job}, {"status", f.Status}, {"q", f.Search}, {"from", f.From}, {"to", f.To}} {
+	for _, kv := range [][2]string{{"kind", f.Kind}, {"job", f.Job}, {"status", f.Status}, {"q", f.Search}, {"from", f.From}, {"to", f.To}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -123,6 +127,7 @@ func (f runsFilter) href(path string) string {
 type runsView struct {
 	Filter   runsFilter
 	Jobs     []string
+	Kinds    []runKind
 	Statuses []string
 	Columns  []sortColumn
 	Runs     []runRow
@@ -142,10 +147,28 @@ type sortColumn struct {
 	Sorted string
 }
 
+// runKind is a kind of run as the filter offers it.
+type runKind struct{ Value, Label string }
+
+// runKinds are the kinds of run the filter offers.
+var runKinds = []runKind{{string(state.KindBackup), "backup"}, {string(state.KindSheets), "Sheets sync"}}
+
+// kindWord is a run's kind as the list says it.
+func kindWord(k state.Kind) string {
+	if k == state.KindSheets {
+		return "Sheets"
+	}
+	return "backup"
+}
+
 // runRow is one run of the list.
 type runRow struct {
 	ID                     int64
 	Href                   string
+	Kind                   string
+	Sync                   bool
+	Rows                   int64  // a sync's rows written
+	Tabs                   string // a sync's tabs
 	Started                time.Time
 	Job, Database, SetID   string
 	Status, Class          string
@@ -172,9 +195,9 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 		s.failQuery(w, r, err)
 		return
 	}
-	v := runsView{Filter: f, Statuses: runStatuses, Total: total, TotalText: dbbackup.HumanCount(int64(total)), Page: f.Page,
+	v := runsView{Filter: f, Kinds: runKinds, Statuses: runStatuses, Total: total, TotalText: dbbackup.HumanCount(int64(total)), Page: f.Page,
 		Pages: max(1, (total+runsPerPage-1)/runsPerPage), CSV: s.url(f.href("/runs.csv"))}
-	if v.Jobs, err = s.o.App.JobNames(r.Context()); err != nil {
+	if v.Jobs, err = s.jobNamesOf(r.Context(), state.Kind(f.Kind)); err != nil {
 		s.log.Warn("runs page: the jobs cannot be listed", "err", err)
 	}
 	for _, run := range runs {
@@ -196,6 +219,20 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Columns = s.sortColumns(f)
 	s.render(w, r, "runs", "Runs", v)
+}
+
+// jobNamesOf are the names the job filter offers: the sync jobs' for
+// Sheets runs, else the backup jobs' (a job alone names a backup job).
+func (s *Server) jobNamesOf(ctx context.Context, kind state.Kind) ([]string, error) {
+	if kind != state.KindSheets {
+		return s.o.App.JobNames(ctx)
+	}
+	jobs, err := s.o.App.SyncJobs(ctx)
+	var names []string
+	for _, j := range jobs {
+		names = append(names, j.Name)
+	}
+	return names, err
 }
 
 // failQuery answers a list that could not be read: 400, with what to do,
@@ -238,7 +275,7 @@ func (s *Server) sortColumns(f runsFilter) []sortColumn {
 func (s *Server) runRow(run state.Run) runRow {
 	row := runRow{ID: run.ID, Href: s.url(runPath(run.ID)), Started: run.Started, Job: run.Job, Database: run.Database,
 		SetID: run.SetID, Files: run.FileCount, Size: run.Size, Warnings: run.WarningCount, Report: reportState(run),
-		Error: firstLine(run.Error)}
+		Error: firstLine(run.Error), Kind: kindWord(run.Kind), Sync: run.Kind == state.KindSheets, Rows: run.Rows, Tabs: run.Tabs}
 	row.Status, row.Class = runStatusWords(run)
 	row.Duration = duration(run.Started, run.Finished)
 	return row

@@ -31,7 +31,7 @@ func (s *Server) runsCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="dbbackup-runs-`+s.now().Format("2006-01-02")+`.csv"`)
 	out := csv.NewWriter(w)
-	out.Write([]string{"run", "job", "started", "finished", "status", "stage", "database", "set", "files", "bytes", "warnings", "report", "error"})
+	out.Write([]string{"run", "job", "started", "finished", "status", "stage", "database", "set", "files", "bytes", "warnings", "report", "error", "kind"})
 	for offset := 0; len(runs) > 0; {
 		for _, run := range runs {
 			finished := ""
@@ -40,7 +40,7 @@ func (s *Server) runsCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			out.Write([]string{strconv.FormatInt(run.ID, 10), cell(run.Job), run.Started.Format(time.RFC3339), finished,
 				string(run.Status), string(run.Stage), cell(run.Database), cell(run.SetID), strconv.Itoa(run.FileCount),
-				strconv.FormatInt(run.Size, 10), strconv.Itoa(run.WarningCount), reportState(run), cell(run.Error)})
+				strconv.FormatInt(run.Size, 10), strconv.Itoa(run.WarningCount), reportState(run), cell(run.Error), string(run.Kind)})
 		}
 		out.Flush()
 		if len(runs) < csvBatch || out.Error() != nil {
