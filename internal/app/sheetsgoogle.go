@@ -16,7 +16,6 @@ import (
 	"github.com/dbbackup/dbbackup/internal/google"
 	"github.com/dbbackup/dbbackup/internal/lock"
 	"github.com/dbbackup/dbbackup/internal/sheets"
-	"google.golang.org/api/googleapi"
 )
 
 // sheetsScopes are the scopes that let a token write a spreadsheet it did
@@ -100,10 +99,7 @@ func (e *SyncLockedError) Unwrap() error { return e.Held }
 // granted a scope that writes Google Sheets (google.Scope): Google's own
 // text of it runs to a page of JSON. Any other err is returned as it is.
 func scopeRefused(tokenFile string, err error) error {
-	// Google's own error: the engine's words around it are a hint, which
-	// Classify would read as a refused token.
-	var ge *googleapi.Error
-	if !errors.As(err, &ge) || google.Classify(ge) != google.Scope {
+	if google.Classify(err) != google.Scope {
 		return err
 	}
 	return &dbbackup.HintError{Err: &scopeError{tokenFile: tokenFile, err: err},

@@ -50,6 +50,10 @@ const (
 	Forbidden
 	// Invalid: the request itself is wrong (400): a bad range, a bad query.
 	Invalid
+	// ServiceDisabled: the API is not enabled in the Google Cloud project
+	// of the OAuth client (403 SERVICE_DISABLED, accessNotConfigured in
+	// the older shape); Disabled says which project and where to enable it.
+	ServiceDisabled
 )
 
 // Reason is Google's reason for a failed call: errors[0].reason in the
@@ -77,12 +81,14 @@ func Classify(err error) Class {
 	if errors.As(err, &dns) && dns.IsNotFound {
 		return Unresolved
 	}
-	var hint *dbbackup.HintError
-	if errors.As(err, &hint) { // the token source explained it: a refused refresh token
-		return Refused
-	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
+		// A hint around no answer of the API is the token source's: a
+		// refused refresh token. Around an answer (Explain's own hints),
+		// the answer is what counts.
+		if errors.As(err, new(*dbbackup.HintError)) {
+			return Refused
+		}
 		if isNetwork(err) {
 			return Temporary
 		}
@@ -97,6 +103,8 @@ func Classify(err error) Class {
 		return Unauthorized
 	case reason == "insufficientPermissions" || reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
 		return Scope
+	case reason == "SERVICE_DISABLED" || reason == "accessNotConfigured":
+		return ServiceDisabled
 	case reason == "storageQuotaExceeded":
 		return StorageQuota
 	case ge.Code == http.StatusNotFound:
@@ -118,7 +126,7 @@ const unresolvedTries = 3
 // being done, the request addresses cut to their host (see
 // withoutAddresses), marked temporary for internal/retry when Classify
 // says so, and with a hint for the failures every API shares (no DNS, a
-// refused access token, a missing scope). On a 401, unauthorized (if not
+// refused access token, a missing scope, an API not enabled). On a 401, unauthorized (if not
 // nil) is called to drop the access token, and the error is marked
 // temporary so the retry gets a fresh one; a refresh token that no longer
 // works fails then, with its own message.
@@ -147,6 +155,8 @@ func Explain(what string, err error, unauthorized func()) error {
 			return retry.Temporary(wrapped, 0)
 		}
 		return &dbbackup.HintError{Err: wrapped, Hint: "the Google token is not accepted: run `dbbackup token` to authorize again"}
+	case ServiceDisabled:
+		return &dbbackup.HintError{Err: wrapped, Hint: disabledHint(err)}
 	case Scope:
 		return &dbbackup.HintError{Err: wrapped,
 			Hint: "the token in GOOGLE_TOKEN_FILE was not granted the scope this needs: check GOOGLE_SCOPES (" +

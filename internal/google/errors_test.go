@@ -197,3 +197,38 @@ func TestRefreshSavesTheToken(t *testing.T) {
 		t.Fatalf("token file after a refresh: %s", b)
 	}
 }
+
+// TestAnAPINotEnabledSaysWhereToEnableIt: Google's 403 SERVICE_DISABLED is
+// not a missing permission; the hint names the project and the console
+// page Google gave, and asks to enable the API, not to share anything.
+func TestAnAPINotEnabledSaysWhereToEnableIt(t *testing.T) {
+	e := newEnv(t)
+	e.fake.FailNext(googlefake.KindAbout, 1, googlefake.SheetsServiceDisabled())
+	err := e.about()
+	if c := google.Classify(err); c != google.ServiceDisabled {
+		t.Fatalf("class %v: %v", c, err)
+	}
+	if d := google.DisabledOf(err); d.Project != "1234567890" || d.API != "Google Sheets API" {
+		t.Fatalf("got %+v", d)
+	}
+	err = google.Explain("open the spreadsheet", err, nil)
+	var he *dbbackup.HintError
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "enable Google Sheets API in Google Cloud project 1234567890") ||
+		!strings.Contains(he.Hint, "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=1234567890") ||
+		strings.Contains(he.Hint, "share") {
+		t.Fatalf("got %v (hint %q)", err, he.Hint)
+	}
+	if c := google.Classify(err); c != google.ServiceDisabled {
+		t.Fatalf("explained, the class is %v", c)
+	}
+}
+
+// TestClassifySeesThroughExplain: an error Explain gave a hint is still
+// what Google answered, not a refused refresh token.
+func TestClassifySeesThroughExplain(t *testing.T) {
+	e := newEnv(t, googlefake.ScopeDriveReadonly)
+	err := google.Explain("create a folder", e.mkdir(), nil)
+	if c := google.Classify(err); c != google.Scope {
+		t.Fatalf("class %v: %v", c, err)
+	}
+}

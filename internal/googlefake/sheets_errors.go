@@ -48,6 +48,33 @@ func sheetsQuotaFailure(what string) Failure {
 	}
 }
 
+// SheetsServiceDisabled is the 403 every Sheets call gets while the
+// Google Sheets API is not enabled in the Cloud project of the OAuth
+// client: the body Google sends, status PERMISSION_DENIED, an ErrorInfo
+// SERVICE_DISABLED whose metadata names the project (consumer,
+// containerInfo) and the console page that enables it (activationUrl),
+// and a Help link to the same page. Older captures also carry errors[]
+// with reason accessNotConfigured; Sheets' newer shape leaves it out.
+func SheetsServiceDisabled() Failure {
+	activate := "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=" + sheetsConsumer
+	msg := "Google Sheets API has not been used in project " + sheetsConsumer + " before or it is disabled. Enable it by visiting " +
+		activate + " then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry."
+	return Failure{Code: 403, Message: msg, InfoReason: "SERVICE_DISABLED",
+		InfoMetadata: map[string]string{
+			"service":       "sheets.googleapis.com",
+			"serviceTitle":  "Google Sheets API",
+			"consumer":      "projects/" + sheetsConsumer,
+			"containerInfo": sheetsConsumer,
+			"activationUrl": activate,
+		},
+		Details: []any{
+			map[string]any{"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US", "message": msg},
+			map[string]any{"@type": "type.googleapis.com/google.rpc.Help",
+				"links": []any{map[string]any{"description": "Google developers console API activation", "url": activate}}},
+		},
+	}
+}
+
 // SheetsUnavailable is Sheets' transient 503.
 func SheetsUnavailable() Failure {
 	return Failure{Code: 503, Message: "The service is currently unavailable."}

@@ -150,3 +150,21 @@ func TestSheetsQuota(t *testing.T) {
 		t.Fatalf("after a minute: %d", resp.StatusCode)
 	}
 }
+
+// TestSheetsServiceDisabled: a project without the Sheets API gets the
+// 403 Google sends, naming the project and the page that enables it.
+func TestSheetsServiceDisabled(t *testing.T) {
+	e := newRaw(t)
+	id := e.s.AddSpreadsheet(SpreadsheetSpec{})
+	e.s.FailNext(KindSheetsGet, 1, SheetsServiceDisabled())
+	resp, body := e.sheetsCall(t, "GET", "/v4/spreadsheets/"+id, nil, nil)
+	activate := "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=1234567890"
+	se := wantSheetsError(t, resp, body, 403, "PERMISSION_DENIED", "Google Sheets API has not been used in project 1234567890 before or it is disabled. "+
+		"Enable it by visiting "+activate+" then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.")
+	md, _ := se.Error.Details[0]["metadata"].(map[string]any)
+	if se.Error.Details[0]["reason"] != "SERVICE_DISABLED" || md["activationUrl"] != activate || md["consumer"] != "projects/1234567890" {
+		t.Fatalf("%s", body)
+	}
+	resp, body = e.sheetsCall(t, "GET", "/v4/spreadsheets/"+id, nil, nil)
+	sheetsOK(t, resp, body)
+}

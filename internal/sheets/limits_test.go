@@ -39,6 +39,26 @@ func TestASpreadsheetTheAccountCannotEdit(t *testing.T) {
 	}
 }
 
+// TestTheSheetsAPINotEnabled: Google's 403 SERVICE_DISABLED is not a
+// permission the account lacks: the hint says to enable the API in the
+// project Google names, at the page Google gives, and nothing is written.
+func TestTheSheetsAPINotEnabled(t *testing.T) {
+	e := newEnv(t)
+	db := chinook(t)
+	id := e.fake.AddSpreadsheet(googlefake.SpreadsheetSpec{})
+	e.fake.FailNext(googlefake.KindSheetsGet, 1, googlefake.SheetsServiceDisabled())
+	_, err := e.syncer.Sync(context.Background(), Job{Database: db, Table: "public.genre", SpreadsheetID: id})
+	var he *dbbackup.HintError
+	if !errors.As(err, &he) || strings.Contains(err.Error(), "permission is missing") || strings.Contains(he.Hint, "share") ||
+		!strings.Contains(he.Hint, "enable Google Sheets API in Google Cloud project 1234567890") ||
+		!strings.Contains(he.Hint, "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=1234567890") {
+		t.Fatalf("got %v", err)
+	}
+	if n := e.fake.Calls(googlefake.KindSheetsWrite); n != 0 {
+		t.Fatalf("%d write requests", n)
+	}
+}
+
 // TestATokenWithoutTheScope is told to authorize again.
 func TestATokenWithoutTheScope(t *testing.T) {
 	e := newEnv(t)
