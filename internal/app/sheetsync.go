@@ -118,7 +118,7 @@ func (a *App) syncTabs(ctx context.Context, o *dbbackup.SyncOutcome, sj *config.
 		res, err := syncer.Sync(ctx, job)
 		tab := dbbackup.SyncTab{Source: target.Source, Sheet: src.Sheet, URL: res.URL, Mode: sj.Mode, Key: sj.Key,
 			Rows: res.Rows, SheetRows: res.SheetRows, LastKey: res.LastKey, HasLastKey: res.LastKey != "",
-			Requests: res.Requests, Retries: res.Retries, Err: scopeRefused(cfg.Google.TokenFile, err)}
+			Requests: res.Requests, Retries: res.Retries, Err: syncStopped(ctx, sj, scopeRefused(cfg.Google.TokenFile, err))}
 		for _, c := range res.Cut {
 			tab.Cut = append(tab.Cut, dbbackup.CutCells{Column: c.Column, Cells: c.Cells})
 			o.Warnings = append(o.Warnings, fmt.Sprintf("tab %s: %s texts of column %s were cut to 50,000 characters, a cell's limit",
