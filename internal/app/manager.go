@@ -35,6 +35,7 @@ type Manager struct {
 	runs     map[string]*managed // by job, running now
 	last     map[string]Live     // by job, the newest finished run
 	syncs    map[string]*syncing // by sync job, syncing now (managersync.go)
+	synced   map[string]*syncing // by sync job, the newest finished sync
 	stopping bool
 	wg       sync.WaitGroup
 	// heard, when set (by tests), is told each Live a run's progress made.
@@ -51,7 +52,7 @@ type managed struct {
 // NewManager returns a manager that runs the jobs of a, logging to log
 // (each run's lines carry its job).
 func NewManager(a *App, log *slog.Logger) *Manager {
-	return &Manager{app: a, log: log, now: a.now, runs: map[string]*managed{}, last: map[string]Live{}, syncs: map[string]*syncing{}}
+	return &Manager{app: a, log: log, now: a.now, runs: map[string]*managed{}, last: map[string]Live{}, syncs: map[string]*syncing{}, synced: map[string]*syncing{}}
 }
 
 // Start begins a run of job now, in the background, and returns once it

@@ -15,6 +15,9 @@ type syncing struct {
 	by      string
 	started time.Time
 	outcome *dbbackup.SyncOutcome // once done
+	now     SyncProgress          // the latest progress heard
+	tabs    int                   // tabs begun
+	ended   time.Time
 }
 
 // StartSync begins a sync of the sync job name now, in the background,
@@ -43,13 +46,21 @@ func (m *Manager) StartSync(ctx context.Context, name, by string) error {
 		defer m.wg.Done()
 		defer cancel(nil)
 		log := m.log.With("sync", name, "by", by)
-		o, err := m.app.SyncNow(runCtx, name, log, nil)
+		o, err := m.app.SyncNow(runCtx, name, log, func(p SyncProgress) {
+			m.mu.Lock()
+			if p.Sheet != r.now.Sheet || r.tabs == 0 {
+				r.tabs++
+			}
+			r.now = p
+			m.mu.Unlock()
+		})
 		if err != nil {
 			log.Error("sheets sync did not end well", "err", err)
 		}
 		m.mu.Lock()
-		r.outcome = o
+		r.outcome, r.ended = o, m.now()
 		delete(m.syncs, name)
+		m.synced[name] = r
 		close(r.done)
 		m.mu.Unlock()
 	}()
@@ -83,4 +94,48 @@ func (m *Manager) RecordSyncSkipped(ctx context.Context, name string) {
 	if _, err := m.app.SyncNow(ctx, name, m.log.With("sync", name), nil); err != nil {
 		m.log.Warn("scheduled sync skipped: the last one is still going", "sync", name, "err", err)
 	}
+}
+
+// SyncLive is a sync this manager started, as its progress page shows
+// it: going on, or the newest one over.
+type SyncLive struct {
+	Job, By string
+	Started time.Time
+	// Sheet is the tab being written, Stage what is done to it (read,
+	// write, swap, verify, done); Tabs how many tabs were begun.
+	Sheet, Stage string
+	Tabs         int
+	// Rows are the rows of this tab written so far, of Total;
+	// RowsPerSec their pace; Requests and Retries the tab's so far.
+	Rows, Total       int64
+	RowsPerSec        float64
+	Requests, Retries int
+	// Done once the sync is over and recorded: Outcome is how it ended
+	// (nil for one that never began), Finished when.
+	Done     bool
+	Finished time.Time
+	Outcome  *dbbackup.SyncOutcome
+}
+
+// SyncLive reports the sync of name going on in this process, or else
+// the newest one it started that is over; ok is false when it started
+// none (a sync from cron shows in the history alone).
+func (m *Manager) SyncLive(name string) (SyncLive, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.syncs[name]
+	if r == nil {
+		r = m.synced[name]
+	}
+	if r == nil {
+		return SyncLive{}, false
+	}
+	l := SyncLive{Job: name, By: r.by, Started: r.started, Sheet: r.now.Sheet, Stage: r.now.Stage, Tabs: r.tabs,
+		Rows: r.now.Rows, Total: r.now.Total, RowsPerSec: r.now.RowsPerSecond, Requests: r.now.Requests, Retries: r.now.Retries}
+	select {
+	case <-r.done:
+		l.Done, l.Finished, l.Outcome = true, r.ended, r.outcome
+	default:
+	}
+	return l, true
 }

@@ -48,6 +48,12 @@ func TestManagerSyncsInTheBackground(t *testing.T) {
 	if err != nil || o == nil || !o.OK() || o.Rows() != 1500 {
 		t.Fatalf("the sync: %+v, %v", o, err)
 	}
+	if l, ok := m.SyncLive("default"); !ok || !l.Done || l.Outcome != o || l.By != "alice" || l.Sheet != "items" || l.Rows != 1500 || l.Requests == 0 || l.Tabs != 1 {
+		t.Errorf("the sync as its page sees it: %+v, %v", l, ok)
+	}
+	if _, ok := m.SyncLive("other"); ok {
+		t.Error("a sync job this manager never synced has progress")
+	}
 	if v, _ := fake.Values(id, "items"); len(v) != 1501 {
 		t.Errorf("the tab holds %d rows, want the header and 1500", len(v))
 	}

@@ -25,6 +25,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	}))
 	s.adminJobsRoutes(mux)
 	s.adminUsersRoutes(mux)
+	s.adminSheetsRoutes(mux)
 	s.auditRoutes(mux)
 }
 

@@ -199,7 +199,8 @@ func (s *Server) findSet(r *http.Request) (*foundSet, error) {
 // settings keep it from being served; 500 otherwise.
 func statusOf(err error) int {
 	switch {
-	case errors.As(err, new(*app.NoJobError)), errors.As(err, new(*app.NoSetError)), errors.Is(err, dbbackup.ErrNotFound):
+	case errors.As(err, new(*app.NoJobError)), errors.As(err, new(*app.NoSyncJobError)), errors.As(err, new(*app.NoSetError)),
+		errors.Is(err, dbbackup.ErrNotFound):
 		return http.StatusNotFound
 	case errors.As(err, new(*dbbackup.ConfigError)):
 		return http.StatusConflict
