@@ -216,3 +216,28 @@ func placeError(err error, field func(variable string) (string, bool)) formError
 
 // Any reports whether the form has an error.
 func (f formErrors) Any() bool { return f.Problem != "" || len(f.Fields) > 0 }
+
+// summary lists the form's errors in its order, each linking to its
+// field: the name's first, then those of the fields keyed keys (with
+// the labels the form shows them under).
+func (f formErrors) summary(keys, labels []string) []summaryLine {
+	var out []summaryLine
+	if e := f.Fields["name"]; e != nil {
+		out = append(out, summaryLine{ID: "name", Label: "Name", Problem: e.Problem})
+	}
+	for i, k := range keys {
+		if e := f.Fields[k]; e != nil {
+			out = append(out, summaryLine{ID: "f-" + k, Label: labels[i], Problem: e.Problem})
+		}
+	}
+	return out
+}
+
+// refused shows a form again, its errors placed: 400, nothing saved.
+func (s *Server) refused(w http.ResponseWriter, r *http.Request, page, what, name string, isNew bool, f any) {
+	title := what + " " + name
+	if isNew {
+		title = "New " + strings.ToLower(what)
+	}
+	s.renderStatus(w, r, http.StatusBadRequest, page, title, f)
+}

@@ -366,27 +366,19 @@ func (s *Server) reschedule(r *http.Request) {
 func (s *Server) jobRefused(w http.ResponseWriter, r *http.Request, f jobForm, err error) {
 	f.place(err)
 	f.Refused = true
-	title := "Job " + f.Name
-	if f.New {
-		title = "New job"
-	}
-	s.renderStatus(w, r, http.StatusBadRequest, "admin_job", title, f)
+	s.refused(w, r, "admin_job", "Job", f.Name, f.New, f)
 }
 
 // place puts each error of err beside the field it names, or above the
 // form, and lists them all in the summary, in the form's order.
 func (f *jobForm) place(err error) {
 	f.Errors = placeError(err, jobFieldOf)
-	f.Summary = nil
-	if e := f.Errors.Fields["name"]; e != nil {
-		f.Summary = append(f.Summary, summaryLine{ID: "name", Label: "Name", Problem: e.Problem})
-	}
+	keys := make([]string, len(f.Fields))
 	for i, fd := range f.Fields {
+		keys[i] = fd.Key
 		f.Fields[i].Error = f.Errors.Fields[fd.Key]
-		if e := f.Fields[i].Error; e != nil {
-			f.Summary = append(f.Summary, summaryLine{ID: "f-" + fd.Key, Label: fd.Key, Problem: e.Problem})
-		}
 	}
+	f.Summary = f.Errors.summary(keys, keys)
 }
 
 // jobFieldOf maps what an error names to the job form's field: a setting's

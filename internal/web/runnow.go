@@ -34,10 +34,15 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, errNoManager)
 		return
 	}
-	err := s.o.Manager.Start(r.Context(), job, userOf(r).Name)
+	s.started(w, r, s.o.Manager.Start(r.Context(), job, userOf(r).Name), livePath(job), "run", "job "+job)
+}
+
+// started answers a start of a run or a sync: its progress at live, and
+// the action audited; the one going on already shown, never a second.
+func (s *Server) started(w http.ResponseWriter, r *http.Request, err error, live, action, detail string) {
 	switch {
 	case errors.Is(err, app.ErrRunning):
-		s.redirect(w, r, livePath(job)+"?already=1")
+		s.redirect(w, r, live+"?already=1")
 		return
 	case errors.Is(err, app.ErrShuttingDown):
 		s.fail(w, r, http.StatusServiceUnavailable, err)
@@ -46,8 +51,8 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, statusOf(err), err)
 		return
 	}
-	s.audit(r, "run", "job "+job)
-	s.redirect(w, r, livePath(job))
+	s.audit(r, action, detail)
+	s.redirect(w, r, live)
 }
 
 // cancelRun stops the run of the job going on in this server: it ends

@@ -179,27 +179,19 @@ func (s *Server) editSheet(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sheetRefused(w http.ResponseWriter, r *http.Request, f sheetForm, err error) {
 	f.place(err)
 	f.Refused = true
-	title := "Sync job " + f.Name
-	if f.New {
-		title = "New sync job"
-	}
-	s.renderStatus(w, r, http.StatusBadRequest, "admin_sheet", title, f)
+	s.refused(w, r, "admin_sheet", "Sync job", f.Name, f.New, f)
 }
 
 // place puts each error of err beside the field it names, or above the
 // form, and lists them all in the summary, in the form's order.
 func (f *sheetForm) place(err error) {
 	f.Errors = placeError(err, sheetFieldOf)
-	f.Summary = nil
-	if e := f.Errors.Fields["name"]; e != nil {
-		f.Summary = append(f.Summary, summaryLine{ID: "name", Label: "Name", Problem: e.Problem})
-	}
+	keys, labels := make([]string, len(f.Fields)), make([]string, len(f.Fields))
 	for i, fd := range f.Fields {
+		keys[i], labels[i] = fd.Key, fd.Label
 		f.Fields[i].Error = f.Errors.Fields[fd.Key]
-		if e := f.Fields[i].Error; e != nil {
-			f.Summary = append(f.Summary, summaryLine{ID: "f-" + fd.Key, Label: fd.Label, Problem: e.Problem})
-		}
 	}
+	f.Summary = f.Errors.summary(keys, labels)
 }
 
 // sheetFieldOf maps what an error names to the form's field: a setting's

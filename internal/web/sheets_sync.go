@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -22,20 +21,7 @@ func (s *Server) syncNow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, errNoManager)
 		return
 	}
-	err := s.o.Manager.StartSync(r.Context(), name, userOf(r).Name)
-	switch {
-	case errors.Is(err, app.ErrRunning):
-		s.redirect(w, r, syncLivePath(name)+"?already=1")
-		return
-	case errors.Is(err, app.ErrShuttingDown):
-		s.fail(w, r, http.StatusServiceUnavailable, err)
-		return
-	case err != nil:
-		s.fail(w, r, statusOf(err), err)
-		return
-	}
-	s.audit(r, "sheets.sync", "sync job "+name)
-	s.redirect(w, r, syncLivePath(name))
+	s.started(w, r, s.o.Manager.StartSync(r.Context(), name, userOf(r).Name), syncLivePath(name), "sheets.sync", "sync job "+name)
 }
 
 // syncLivePath is the address of a sync job's progress page.
