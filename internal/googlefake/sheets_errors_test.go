@@ -1,6 +1,7 @@
 package googlefake
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -167,4 +168,36 @@ func TestSheetsServiceDisabled(t *testing.T) {
 	}
 	resp, body = e.sheetsCall(t, "GET", "/v4/spreadsheets/"+id, nil, nil)
 	sheetsOK(t, resp, body)
+}
+
+// TestASpreadsheetIsADriveFile: as at Google, files.get tells whether the
+// user may edit a spreadsheet (a viewer may not), and answers 404 for one
+// not shared with them.
+func TestASpreadsheetIsADriveFile(t *testing.T) {
+	e := newRaw(t)
+	for _, tc := range []struct {
+		spec    SpreadsheetSpec
+		code    int
+		canEdit bool
+	}{
+		{SpreadsheetSpec{Title: "Mine"}, 200, true},
+		{SpreadsheetSpec{Title: "Viewer", ReadOnly: true}, 200, false},
+		{SpreadsheetSpec{Title: "Hidden", Hidden: true}, 404, false},
+	} {
+		id := e.s.AddSpreadsheet(tc.spec)
+		resp, body := e.do(t, req{method: "GET", path: "/drive/v3/files/" + id, query: url.Values{"fields": {"mimeType,name,capabilities(canEdit)"}}})
+		if resp.StatusCode != tc.code {
+			t.Fatalf("%s: %d %s", tc.spec.Title, resp.StatusCode, body)
+		}
+		if tc.code != 200 {
+			continue
+		}
+		var f struct {
+			Name, MimeType string
+			Capabilities   struct{ CanEdit bool }
+		}
+		if err := json.Unmarshal(body, &f); err != nil || f.Name != tc.spec.Title || f.MimeType != SpreadsheetMimeType || f.Capabilities.CanEdit != tc.canEdit {
+			t.Fatalf("%s: %s", tc.spec.Title, body)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package googlefake
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // SpreadsheetSpec describes a spreadsheet a test puts straight into the
@@ -71,6 +72,7 @@ func (s *Server) AddSpreadsheet(spec SpreadsheetSpec) string {
 		}
 	}
 	s.sheets.books[b.id] = b
+	s.addDriveFile(b)
 	return b.id
 }
 
@@ -231,4 +233,30 @@ func (s *Server) MaxBodyBytes(kind Kind) int64 {
 		}
 	}
 	return n
+}
+
+// SpreadsheetMimeType is the Drive type of a Google Sheets spreadsheet.
+const SpreadsheetMimeType = "application/vnd.google-apps.spreadsheet"
+
+// SheetsOwner is the owner Drive names for a spreadsheet another user
+// shares with the authorized one (ReadOnly or Hidden).
+const SheetsOwner = "owner@example.com"
+
+// addDriveFile makes spreadsheet b a Drive file too, as it is at Google:
+// files.get tells its capabilities (canEdit false for a viewer) and
+// answers 404 for one not shared. Called with s.mu held.
+func (s *Server) addDriveFile(b *spreadsheet) {
+	d := &s.drive
+	now := s.now().Truncate(time.Millisecond)
+	f := d.newFile(now)
+	delete(d.files, f.id)
+	f.id, f.name, f.mimeType, f.parents = b.id, b.title, SpreadsheetMimeType, []string{rootID}
+	f.hidden, f.readOnly = b.hidden, b.readOnly
+	if b.hidden || b.readOnly {
+		f.owner = SheetsOwner
+	}
+	if b.byApp {
+		f.app = appAny
+	}
+	d.files[f.id] = f
 }

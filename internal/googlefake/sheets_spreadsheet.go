@@ -113,6 +113,7 @@ func (s *Server) handleSheetsCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.sheets.books[b.id] = b
+	s.addDriveFile(b)
 	s.writeSheetsJSON(w, r, b.spreadsheetJSON(nil))
 }
 

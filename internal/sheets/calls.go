@@ -77,18 +77,24 @@ func (r *run) explain(what string, err error, writing bool) error {
 	if err == nil {
 		return nil
 	}
-	id, account := r.job.SpreadsheetID, r.s.account()
+	id := r.job.SpreadsheetID
 	switch google.Classify(err) {
 	case google.NotFound:
-		return &dbbackup.HintError{Err: fmt.Errorf("%s: there is no spreadsheet %s that %s can see", what, id, account),
+		return &dbbackup.HintError{Err: fmt.Errorf("%s: there is no spreadsheet %s that %s can see", what, id, r.s.account()),
 			Hint: "check the spreadsheet id: the part of its address between /d/ and /edit"}
 	case google.Forbidden:
-		may := "open"
-		if writing {
-			may = "edit"
-		}
-		return &dbbackup.HintError{Err: fmt.Errorf("%s: permission is missing: %s may not %s spreadsheet %s", what, account, may, id),
-			Hint: "share the spreadsheet with that account as an Editor, or authorize an account that can edit it with `dbbackup token`"}
+		return r.s.forbidden(what, id, writing)
 	}
 	return google.Explain(what, err, r.s.o.Unauthorized)
+}
+
+// forbidden says that the token's account may not open spreadsheet id,
+// or (writing) not edit it, and whose account it is.
+func (s *Syncer) forbidden(what, id string, writing bool) error {
+	may := "open"
+	if writing {
+		may = "edit"
+	}
+	return &dbbackup.HintError{Err: fmt.Errorf("%s: permission is missing: %s may not %s spreadsheet %s", what, s.account(), may, id),
+		Hint: "share the spreadsheet with that account as an Editor, or authorize an account that can edit it with `dbbackup token`"}
 }
