@@ -30,7 +30,7 @@ type Check struct {
 
 // Checks are the checks of the setup the job cfg describes: each looks at
 // one thing a backup needs (folder, history, database, pg_dump, Google,
-// SMTP) as a run would, and changes nothing (a Google access token may be
+// SMTP), or a sync job reading its database needs (Google Sheets), as a run would, and changes nothing (a Google access token may be
 // refreshed). Run them in order: the pg_dump check needs what the database
 // check found.
 func (a *App) Checks(cfg *config.Config, log *slog.Logger) []Check {
@@ -48,6 +48,7 @@ func (a *App) Checks(cfg *config.Config, log *slog.Logger) []Check {
 			Check{"Google credentials", func(context.Context) (string, error) { return checkCredentials(cfg) }},
 			Check{"Google Drive", func(ctx context.Context) (string, error) { return a.checkDrive(ctx, cfg, log) }})
 	}
+	checks = append(checks, a.sheetsChecks(cfg, log)...)
 	if len(cfg.Email.To) > 0 {
 		checks = append(checks, Check{"SMTP server", func(ctx context.Context) (string, error) { return checkSMTP(ctx, cfg) }})
 	}

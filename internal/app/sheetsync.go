@@ -104,8 +104,7 @@ func (a *App) syncTabs(ctx context.Context, o *dbbackup.SyncOutcome, sj *config.
 	var failed []dbbackup.SyncTab
 	for _, src := range sources {
 		target := state.SyncTarget{Spreadsheet: sj.SpreadsheetID, Sheet: src.Sheet, Source: src.Source(), Key: sj.Key}
-		job := sheets.Job{Database: cfg.DatabaseURL, Table: src.Table, Query: src.Query, SpreadsheetID: sj.SpreadsheetID,
-			Sheet: src.Sheet, Mode: sheets.Mode(sj.Mode), Key: sj.Key}
+		job := sheetsJob(cfg, sj, src)
 		if store != nil && sj.Key != "" {
 			if job.LastKey, _, err = store.LastSyncKey(ctx, sj.Name, target); err != nil {
 				log.Warn("run history unreadable: the tab's own record of its last key is used", "err", err)

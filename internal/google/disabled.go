@@ -2,6 +2,7 @@ package google
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -58,6 +59,19 @@ func DisabledOf(err error) Disabled {
 		d.Project, _, _ = strings.Cut(q, "&")
 	}
 	return d
+}
+
+// disabledText says in one line what a ServiceDisabled answer means.
+func disabledText(err error) string {
+	d := DisabledOf(err)
+	api, project := d.API, ""
+	if api == "" {
+		api = "the API"
+	}
+	if d.Project != "" {
+		project = " " + d.Project
+	}
+	return fmt.Sprintf("%s is not enabled in the Google Cloud project%s of the OAuth client (Google answered 403 %s)", api, project, Reason(err))
 }
 
 // disabledHint says how to enable the API err found not enabled.

@@ -155,8 +155,8 @@ func Explain(what string, err error, unauthorized func()) error {
 			return retry.Temporary(wrapped, 0)
 		}
 		return &dbbackup.HintError{Err: wrapped, Hint: "the Google token is not accepted: run `dbbackup token` to authorize again"}
-	case ServiceDisabled:
-		return &dbbackup.HintError{Err: wrapped, Hint: disabledHint(err)}
+	case ServiceDisabled: // Google's text runs to a page of JSON
+		return &dbbackup.HintError{Err: &shortened{msg: what + ": " + disabledText(err), err: err}, Hint: disabledHint(err)}
 	case Scope:
 		return &dbbackup.HintError{Err: wrapped,
 			Hint: "the token in GOOGLE_TOKEN_FILE was not granted the scope this needs: check GOOGLE_SCOPES (" +

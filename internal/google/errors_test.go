@@ -215,7 +215,8 @@ func TestAnAPINotEnabledSaysWhereToEnableIt(t *testing.T) {
 	var he *dbbackup.HintError
 	if !errors.As(err, &he) || !strings.Contains(he.Hint, "enable Google Sheets API in Google Cloud project 1234567890") ||
 		!strings.Contains(he.Hint, "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=1234567890") ||
-		strings.Contains(he.Hint, "share") {
+		strings.Contains(he.Hint, "share") ||
+		err.Error() != "open the spreadsheet: Google Sheets API is not enabled in the Google Cloud project 1234567890 of the OAuth client (Google answered 403 SERVICE_DISABLED)" {
 		t.Fatalf("got %v (hint %q)", err, he.Hint)
 	}
 	if c := google.Classify(err); c != google.ServiceDisabled {

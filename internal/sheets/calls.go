@@ -80,21 +80,33 @@ func (r *run) explain(what string, err error, writing bool) error {
 	id := r.job.SpreadsheetID
 	switch google.Classify(err) {
 	case google.NotFound:
-		return &dbbackup.HintError{Err: fmt.Errorf("%s: there is no spreadsheet %s that %s can see", what, id, r.s.account()),
+		return &dbbackup.HintError{Err: &said{fmt.Sprintf("%s: there is no spreadsheet %s that %s can see", what, id, r.s.account()), err},
 			Hint: "check the spreadsheet id: the part of its address between /d/ and /edit"}
 	case google.Forbidden:
-		return r.s.forbidden(what, id, writing)
+		return r.s.forbidden(what, id, writing, err)
 	}
 	return google.Explain(what, err, r.s.o.Unauthorized)
 }
 
 // forbidden says that the token's account may not open spreadsheet id,
-// or (writing) not edit it, and whose account it is.
-func (s *Syncer) forbidden(what, id string, writing bool) error {
+// or (writing) not edit it, and whose account it is; cause is Google's
+// refusal (nil when Drive said so beforehand).
+func (s *Syncer) forbidden(what, id string, writing bool, cause error) error {
 	may := "open"
 	if writing {
 		may = "edit"
 	}
-	return &dbbackup.HintError{Err: fmt.Errorf("%s: permission is missing: %s may not %s spreadsheet %s", what, s.account(), may, id),
+	return &dbbackup.HintError{Err: &said{fmt.Sprintf("%s: permission is missing: %s may not %s spreadsheet %s", what, s.account(), may, id), cause},
 		Hint: "share the spreadsheet with that account as an Editor, or authorize an account that can edit it with `dbbackup token`"}
 }
+
+// said is Google's refusal in the engine's words: one line that names
+// the spreadsheet and the account instead of Google's text, with
+// Google's error still in it for google.Classify.
+type said struct {
+	msg string
+	err error
+}
+
+func (e *said) Error() string { return e.msg }
+func (e *said) Unwrap() error { return e.err }

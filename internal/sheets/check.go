@@ -47,7 +47,7 @@ func (s *Syncer) Reach(ctx context.Context, id string) (Access, error) {
 	case !known:
 		a.EditUnknown = true
 	case !canEdit:
-		return a, s.forbidden("check spreadsheet "+id, id, true)
+		return a, s.forbidden("check spreadsheet "+id, id, true, nil)
 	}
 	return a, nil
 }

@@ -94,3 +94,7 @@ func (s *Syncer) account() string {
 	}
 	return "the Google account of GOOGLE_TOKEN_FILE"
 }
+
+// Account names the token's account as messages do: "the Google account
+// EMAIL", or of GOOGLE_TOKEN_FILE when its email is unknown.
+func (s *Syncer) Account() string { return s.account() }
