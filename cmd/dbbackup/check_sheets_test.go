@@ -26,7 +26,7 @@ func TestCheckSheetsSyncJobs(t *testing.T) {
 	}
 	for _, want := range []string{
 		"OK    Google Sheets API: enabled",
-		`OK    sheets default spreadsheet: "Reports" (1 tabs) is editable by the Google account `,
+		`OK    sheets default spreadsheet: "Reports" (1 tab) is editable by the Google account `,
 		"OK    sheets default source of tab orders: public.orders: 2 columns",
 		"FAIL  sheets default source of tab nosuch: ",
 		"FAIL  sheets viewed spreadsheet: check spreadsheet " + viewer + ": permission is missing: the Google account ",

@@ -55,7 +55,11 @@ func (a *App) sheetsChecks(cfg *config.Config, log *slog.Logger) []Check {
 			if acc.EditUnknown {
 				edit = "open to " + p.account() + " (whether it may edit it is known at the first sync: the token may not ask Drive)"
 			}
-			return fmt.Sprintf("%q (%d tabs) is %s", acc.Title, acc.Tabs, edit), nil
+			tabs := "tabs"
+			if acc.Tabs == 1 {
+				tabs = "tab"
+			}
+			return fmt.Sprintf("%q (%d %s) is %s", acc.Title, acc.Tabs, tabs, edit), nil
 		}})
 		for _, src := range sj.Sources() {
 			checks = append(checks, Check{name + " source of tab " + src.Sheet, func(ctx context.Context) (string, error) {
