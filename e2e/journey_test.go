@@ -30,9 +30,10 @@ INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 42) g;`
 // TestJourney is what the web UI is for, in one browser, as one person
 // would do it: sign in, back up now and watch it to the end, read the
 // run's row counts, download a file and check its SHA-256, add a second
-// job in the admin panel and run it, connect Google, sign out. The server
-// is the built dbbackup serve, against real PostgreSQL and the fake
-// Google; it must stop cleanly on SIGTERM at the end.
+// job in the admin panel and run it, connect Google, keep a table in
+// Google Sheets, sign out. The server is the built dbbackup serve, against
+// real PostgreSQL and the fake Google; it must stop cleanly on SIGTERM at
+// the end.
 func TestJourney(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	fake := googlefake.New()
@@ -59,9 +60,11 @@ func TestJourney(t *testing.T) {
 	first := j.runNow("default", true)
 	j.checkRowCounts(first)
 	j.downloadAndCheck(first)
-	j.addJob("second", pgtest.NewDatabase(t, smallSQL))
+	second := pgtest.NewDatabase(t, smallSQL)
+	j.addJob("second", second)
 	j.runNow("second", false)
 	j.connectGoogle()
+	j.syncSheet(second)
 	verified := j.verifySet()
 	j.visitTheRest()
 	j.checkNarrow(first, verified)
@@ -346,7 +349,7 @@ func (j *journey) visitTheRest() {
 	j.b.screenshot("admin-users")
 	j.open("/admin/audit")
 	audit := j.b.text("main")
-	for _, action := range []string{"run", "job.add", "google.connect"} {
+	for _, action := range []string{"run", "job.add", "google.connect", "sheets.add", "sheets.sync"} {
 		if !strings.Contains(audit, action) {
 			j.t.Errorf("the audit log does not show %s:\n%s", action, audit)
 		}
@@ -395,7 +398,8 @@ func (j *journey) checkNarrow(runPath, verifyPath string) {
 	for _, page := range []struct{ path, name string }{
 		{"/", "dashboard"}, {"/runs", "runs"}, {runPath, "run"}, {"/backups", "backups"}, {verifyPath, "verify"},
 		{"/settings", "settings"}, {"/admin", "admin"}, {"/admin/jobs", "admin-jobs"}, {"/admin/jobs/new", "admin-job-new"},
-		{"/admin/users", "admin-users"}, {"/admin/audit", "audit"}, {"/google", "google"}, {"/jobs/default/live", "live"},
+		{"/admin/users", "admin-users"}, {"/admin/sheets", "admin-sheets"}, {"/admin/sheets/notes", "admin-sheet"},
+		{"/admin/sheets/notes/live", "sheet-live"}, {"/admin/audit", "audit"}, {"/google", "google"}, {"/jobs/default/live", "live"},
 	} {
 		j.open(page.path)
 		if page.name == "backups" {
