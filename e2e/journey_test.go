@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"net/http/httptest"
 	"os"
@@ -180,30 +181,45 @@ func (j *journey) checkRowCounts(runPath string) {
 // schema-qualified name.
 func tableCounts(t *testing.T, url string) map[string]int64 {
 	t.Helper()
+	counts := map[string]int64{}
+	for _, name := range queryRows(t, url, `SELECT table_schema || '.' || table_name FROM information_schema.tables
+		WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`) {
+		n := queryRows(t, url, "SELECT count(*) FROM "+pgx.Identifier(strings.SplitN(name[0], ".", 2)).Sanitize())
+		c, err := strconv.ParseInt(n[0][0], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[name[0]] = c
+	}
+	return counts
+}
+
+// queryRows runs query in the database at url and returns its rows, each
+// value as fmt prints what pgx reads (an integer's digits, a text as is).
+func queryRows(t *testing.T, url, query string) [][]string {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT table_schema || '.' || table_name FROM information_schema.tables
-		WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`)
+	rows, err := conn.Query(ctx, query)
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	counts := map[string]int64{}
-	for _, name := range names {
-		var n int64
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier(strings.SplitN(name, ".", 2)).Sanitize()).Scan(&n); err != nil {
-			t.Fatal(err)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]string, error) {
+		values, err := r.Values()
+		texts := make([]string, len(values))
+		for i, v := range values {
+			texts[i] = fmt.Sprint(v)
 		}
-		counts[name] = n
+		return texts, err
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
-	return counts
+	return out
 }
 
 // downloadAndCheck downloads the run's pg_dump archive with the browser,

@@ -1,16 +1,13 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
-	"github.com/jackc/pgx/v5"
 )
 
 // syncSheet keeps the table notes of the job second in a spreadsheet of
@@ -87,7 +84,7 @@ func (j *journey) syncSheet(dbURL string) {
 		j.t.Fatalf("the spreadsheet has no tab notes")
 	}
 	want := [][]string{{"id", "body"}}
-	want = append(want, tableRows(j.t, dbURL, "SELECT id::text, body FROM notes ORDER BY notes.id")...)
+	want = append(want, queryRows(j.t, dbURL, "SELECT id, body FROM notes ORDER BY id")...)
 	if have := cellTexts(got); !slices.EqualFunc(have, want, slices.Equal) {
 		j.t.Errorf("the tab notes holds\n%q\nwant the header and the table's rows\n%q", have, want)
 	}
@@ -114,31 +111,6 @@ func cellTexts(values [][]any) [][]string {
 		for _, c := range row {
 			out[i] = append(out[i], fmt.Sprint(c))
 		}
-	}
-	return out
-}
-
-// tableRows runs query in the database at url and returns its rows as
-// text; query selects two columns.
-func tableRows(t *testing.T, url, query string) [][]string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]string, error) {
-		var id, body string
-		err := r.Scan(&id, &body)
-		return []string{id, body}, err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
