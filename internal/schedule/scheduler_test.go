@@ -26,46 +26,51 @@ type fakeRuns struct {
 	events  chan string // when set, hears "start job/by", "skip job", "start sync NAME/by", "skip sync NAME"
 }
 
+// tell sends event to the test once f.mu is released: a test that takes
+// f.mu (to make the fake answer otherwise) while the cron waits for it to
+// read would otherwise wait forever on both sides.
 func (f *fakeRuns) tell(event string) {
 	if f.events != nil {
 		f.events <- event
 	}
 }
 
-func (f *fakeRuns) Start(_ context.Context, job, by string) error {
+// record notes a call under f.mu, then tells the test.
+func (f *fakeRuns) record(list *[]string, entry, event string) {
+	f.mu.Lock()
+	*list = append(*list, entry)
+	f.mu.Unlock()
+	f.tell(event)
+}
+
+func (f *fakeRuns) busy(flag *bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.running {
+	return *flag
+}
+
+func (f *fakeRuns) Start(_ context.Context, job, by string) error {
+	if f.busy(&f.running) {
 		return app.ErrRunning
 	}
-	f.started = append(f.started, job+"/"+by)
-	f.tell("start " + job + "/" + by)
+	f.record(&f.started, job+"/"+by, "start "+job+"/"+by)
 	return nil
 }
 
 func (f *fakeRuns) RecordSkipped(_ context.Context, job string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.skipped = append(f.skipped, job)
-	f.tell("skip " + job)
+	f.record(&f.skipped, job, "skip "+job)
 }
 
 func (f *fakeRuns) StartSync(_ context.Context, name, by string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.syncing {
+	if f.busy(&f.syncing) {
 		return app.ErrRunning
 	}
-	f.started = append(f.started, "sync "+name+"/"+by)
-	f.tell("start sync " + name + "/" + by)
+	f.record(&f.started, "sync "+name+"/"+by, "start sync "+name+"/"+by)
 	return nil
 }
 
 func (f *fakeRuns) RecordSyncSkipped(_ context.Context, name string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.skipped = append(f.skipped, "sync "+name)
-	f.tell("skip sync " + name)
+	f.record(&f.skipped, "sync "+name, "skip sync "+name)
 }
 
 func (f *fakeRuns) calls() ([]string, []string) {
