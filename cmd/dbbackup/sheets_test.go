@@ -277,6 +277,20 @@ func TestSheetsSyncIsEmailedAndKept(t *testing.T) {
 			t.Errorf("history 1 lacks %q:\n%s", want, shown.stdout)
 		}
 	}
+	// Its log lines are kept, as a backup's are, for its page.
+	st, err := state.Open(env["STATE_DIR"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lines, err := st.RunLog(context.Background(), 1)
+	var all []string
+	for _, l := range lines {
+		all = append(all, l.Message)
+	}
+	if err != nil || !strings.Contains(strings.Join(all, "\n"), "sheets sync finished") {
+		t.Errorf("the sync's log lines kept: %q, %v", all, err)
+	}
 }
 
 // TestCronRunsScheduledSyncJobs: a line per sync job with a schedule, at

@@ -63,6 +63,15 @@ func (a *App) SyncNow(ctx context.Context, name string, log *slog.Logger, progre
 	} else {
 		defer store.Close()
 	}
+	// The sync's log lines are kept with it, as a backup's are (deferred
+	// after Close, so they are written first).
+	kept, plain := newRunLog(MaxRunLog), log
+	log = kept.tee(log)
+	defer func() {
+		if store != nil {
+			kept.keep(ctx, store, o.RunID, plain)
+		}
+	}()
 	unlock, err := SyncLock(cfg.StateDir, name)
 	if err != nil {
 		o.Skipped = lock.IsHeld(err)
