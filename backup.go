@@ -61,6 +61,23 @@ type Column struct {
 	Name string // as in the catalog, unquoted
 	Type string // as format_type prints it, e.g. "numeric(40,10)", "text[]", "public.mood"
 	Kind Kind
+	// Generated: a GENERATED ALWAYS AS … STORED column. COPY … TO leaves
+	// it out (COPY … FROM could not write it), and so does the CSV;
+	// json and xlsx keep it for people.
+	Generated bool
+}
+
+// Copied is t with the columns COPY … TO writes: the generated ones left
+// out.
+func (t Table) Copied() Table {
+	cols := make([]Column, 0, len(t.Columns))
+	for _, c := range t.Columns {
+		if !c.Generated {
+			cols = append(cols, c)
+		}
+	}
+	t.Columns = cols
+	return t
 }
 
 // Table is one table in scope of a backup. Partitioned tables appear once,

@@ -18,7 +18,7 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`
 
 const columnsSQL = `
-SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attgenerated <> ''
 FROM pg_attribute a
 WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`
@@ -66,7 +66,7 @@ func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 	for rows.Next() {
 		var rel, typ uint32
 		var c dbbackup.Column
-		if err := rows.Scan(&rel, &c.Name, &c.Type, &typ); err != nil {
+		if err := rows.Scan(&rel, &c.Name, &c.Type, &typ, &c.Generated); err != nil {
 			return nil, fmt.Errorf("list columns: %w", err)
 		}
 		c.Kind = kinds(typ)
