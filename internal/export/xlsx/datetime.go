@@ -1,6 +1,16 @@
 package xlsx
 
-import "github.com/dbbackup/dbbackup/internal/pgtext"
+import (
+	"math"
+
+	"github.com/dbbackup/dbbackup/internal/pgtext"
+)
+
+// excelLastDay is the serial of 9999-12-31, Excel's last date: a cell
+// past it shows ####, and openpyxl reads #VALUE!.
+const excelLastDay = 2958465
+
+const millisPerDay = 24 * 60 * 60 * 1000
 
 // dateSerial returns the serial of t's date and time of day in Excel's
 // 1900 date system. ok is false for what Excel cannot show: 'infinity',
@@ -15,6 +25,11 @@ func dateSerial(t pgtext.Timestamp) (serial float64, ok bool) {
 	serial, ok = t.Serial()
 	if ok && serial < 61 {
 		serial--
+	}
+	// Shown to the millisecond, 9999-12-31 23:59:59.9996 would round to
+	// 10000-01-01: such a value stays text.
+	if ok && math.Round(serial*millisPerDay) >= (excelLastDay+1)*millisPerDay {
+		return 0, false
 	}
 	return serial, ok
 }
