@@ -116,13 +116,16 @@ type File struct {
 	Database string `json:"-"`
 	// Job is the job that made the file's set, where the destination tags
 	// files with it (Drive); "" elsewhere, and on files made before jobs.
-	Job     string    `json:"-"`
-	Format  Format    `json:"format,omitempty"`
-	Size    int64     `json:"size"`
-	SHA256  string    `json:"sha256,omitempty"`
-	MD5     string    `json:"md5,omitempty"`
-	ID      string    `json:"-"` // the destination's own id (a path, a Drive file id)
-	Link    string    `json:"link,omitempty"`
+	Job    string `json:"-"`
+	Format Format `json:"format,omitempty"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256,omitempty"`
+	MD5    string `json:"md5,omitempty"`
+	ID     string `json:"-"` // the destination's own id (a path, a Drive file id)
+	Link   string `json:"link,omitempty"`
+	// Parts are the file's zip entries or sheets and their tables (see
+	// ExportResult.Parts); none for a file of one part.
+	Parts   []Part    `json:"parts,omitempty"`
 	ModTime time.Time `json:"-"`
 }
 

@@ -89,4 +89,17 @@ type ExportResult struct {
 	// Warnings are facts the user must know about this file, e.g. a cell
 	// cut to the format's limit.
 	Warnings []string
+	// Parts maps each part of the file that holds one table's rows (a zip
+	// entry, a sheet) to that table, for formats with parts: their names
+	// are made safe and unique, so a name alone cannot say which table it
+	// holds.
+	Parts []Part
+}
+
+// Part is a zip entry or a sheet of a file, and the table whose rows it
+// holds. The manifest lists them with the file.
+type Part struct {
+	Name   string `json:"name"`
+	Schema string `json:"schema"`
+	Table  string `json:"table"`
 }

@@ -282,6 +282,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		if err != nil {
 			return nil, &StageError{StageExport, err}
 		}
+		f.Parts = res.Parts
 		log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond),
 			"sealed_in", r.Now().Sub(exported).Round(time.Millisecond))
 		files = append(files, f)
@@ -323,7 +324,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}
-	stored.SHA256 = f.SHA256
+	stored.SHA256, stored.Parts = f.SHA256, f.Parts
 	st.observe.call(Progress{Stage: StageStore, File: stored.Name, Bytes: stored.Size, Done: true})
 	return stored, nil
 }

@@ -68,7 +68,13 @@ func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbba
 	if err != nil {
 		return dbbackup.ExportResult{}, err
 	}
-	return dbbackup.ExportResult{Tables: counts}, nil
+	res := dbbackup.ExportResult{Tables: counts}
+	if len(tables) > 1 { // a zip: its entries' names are made safe and unique
+		for i, name := range entryNames(tables) {
+			res.Parts = append(res.Parts, dbbackup.Part{Name: name, Schema: tables[i].Schema, Table: tables[i].Name})
+		}
+	}
+	return res, nil
 }
 
 // copyTable streams one table's COPY output to w.

@@ -59,9 +59,12 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 	}
 	names := wb.names.tableNames(tables)
 	for i, t := range tables {
-		rows, warnings, err := e.exportTable(ctx, wb, src, t, names[i])
+		rows, sheets, warnings, err := e.exportTable(ctx, wb, src, t, names[i])
 		if err != nil {
 			return dbbackup.ExportResult{}, wb.fail(fmt.Errorf("table %s: %w", t, err))
+		}
+		for _, sheet := range sheets {
+			res.Parts = append(res.Parts, dbbackup.Part{Name: sheet, Schema: t.Schema, Table: t.Name})
 		}
 		res.Tables = append(res.Tables, dbbackup.TableCount{Schema: t.Schema, Name: t.Name, Rows: rows})
 		res.Warnings = append(res.Warnings, warnings...)
@@ -83,9 +86,9 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 
 // exportTable writes table t on the sheet named name and, when it has more
 // rows than a sheet holds, on continuation sheets.
-func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.Source, t dbbackup.Table, name string) (rows int64, warnings []string, err error) {
+func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.Source, t dbbackup.Table, name string) (rows int64, sheets, warnings []string, err error) {
 	if err := ctx.Err(); err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	limit := e.rowsPerSheet
 	if limit <= 0 {
@@ -98,7 +101,7 @@ func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.S
 	enc := newRowEncoder(t.Columns)
 	sw, err := wb.addSheet(name, enc, header)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	sheetNames := []string{name}
 	_, err = src.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte, long []*io.SectionReader) error {
@@ -131,12 +134,12 @@ func (e *Exporter) exportTable(ctx context.Context, wb *workbook, src dbbackup.S
 		return sw.writeRow(values)
 	})
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if err := wb.endSheet(sw); err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	return rows, tableWarnings(t, enc, rows, sheetNames), nil
+	return rows, sheetNames, tableWarnings(t, enc, rows, sheetNames), nil
 }
 
 // tableWarnings tells what the user must know about a table's sheets: the
