@@ -131,14 +131,7 @@ func (a *App) saveJobs(ctx context.Context, jobs []jobValues, how Save) error {
 	if err := a.prefixesDiffer(byName); err != nil {
 		return err
 	}
-	return writeStore(inst.StateDir, func(s *state.Store) error {
-		for _, j := range out {
-			if err := s.PutJob(ctx, j); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return writeStore(inst.StateDir, func(s *state.Store) error { return s.PutJob(ctx, out...) })
 }
 
 // writeStore calls write with the state database in dir, made when there

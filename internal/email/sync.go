@@ -48,16 +48,11 @@ type syncTabRow struct {
 func newSyncView(o *dbbackup.SyncOutcome) *syncView {
 	requests, retries := o.Requests()
 	v := &syncView{OK: o.OK(), Status: "OK", Job: o.Job, Spreadsheet: or(o.Spreadsheet, "—"),
-		Started: when(o.Started), Finished: when(o.Finished), Duration: "—",
+		Started: when(o.Started), Finished: when(o.Finished),
 		Rows: dbbackup.HumanCount(o.Rows()), Requests: fmt.Sprint(requests), Retries: fmt.Sprint(retries),
 		Warnings: o.Warnings, Skipped: o.Skipped, Version: dbbackup.Version}
-	v.From = or(o.Database, "—")
-	if o.BackupJob != "" && o.BackupJob != dbbackup.DefaultJob {
-		v.From += " (job " + o.BackupJob + ")"
-	}
-	if !o.Started.IsZero() && !o.Finished.IsZero() {
-		v.Duration = duration(o.Finished.Sub(o.Started))
-	}
+	v.From = withJob(or(o.Database, "—"), o.BackupJob)
+	v.Duration = took(o.Started, o.Finished)
 	if !v.OK {
 		v.Status = "FAILED"
 		if o.Skipped {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dbbackup/dbbackup"
@@ -76,15 +77,10 @@ func newView(o *dbbackup.Outcome) *view {
 		Server: or(r.Snapshot.ServerVersion, "—"), SetID: or(r.SetID, "—"),
 		Destination: or(o.Destination, "—"), Version: dbbackup.Version,
 		Snapshot: when(r.Snapshot.SnapshotTime), Started: when(r.Started), Finished: when(r.Finished),
-		Duration: "—", Warnings: r.Warnings, Manifest: r.ManifestSHA256(),
+		Warnings: r.Warnings, Manifest: r.ManifestSHA256(),
 	}
-	if o.Job != "" && o.Job != dbbackup.DefaultJob {
-		// Several jobs may report to one mailbox, two of one database.
-		v.Database += " (job " + o.Job + ")"
-	}
-	if !r.Started.IsZero() && !r.Finished.IsZero() {
-		v.Duration = duration(r.Finished.Sub(r.Started))
-	}
+	v.Database = withJob(v.Database, o.Job)
+	v.Duration = took(r.Started, r.Finished)
 	if !v.OK {
 		v.Status = "FAILED"
 		if o.Skipped() {
@@ -240,4 +236,21 @@ func stage(o *dbbackup.Outcome) string {
 		return string(se.Stage)
 	}
 	return "before the backup started"
+}
+
+// withJob names a job other than default after what it concerns: several
+// jobs may report to one mailbox, two of one database.
+func withJob(what, job string) string {
+	if job == "" || job == dbbackup.DefaultJob {
+		return what
+	}
+	return what + " (job " + job + ")"
+}
+
+// took is how long from start to end took, "—" when either is unknown.
+func took(start, end time.Time) string {
+	if start.IsZero() || end.IsZero() {
+		return "—"
+	}
+	return duration(end.Sub(start))
 }

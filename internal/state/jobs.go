@@ -34,10 +34,13 @@ var (
 	syncJobs   = jobTable{"sheet_jobs", "sync job"}
 )
 
-// PutJob stores j, replacing the settings of a job of the same name as a
-// whole (a key j leaves out is gone). j.Created and j.Updated are
+// PutJob stores jobs in one transaction (all or none: an import never
+// stops half-stored), each replacing the settings of a job of the same
+// name as a whole (a key it leaves out is gone). Created and Updated are
 // ignored: Updated becomes now, and Created stays that of the first store.
-func (s *Store) PutJob(ctx context.Context, j Job) error { return s.putJob(ctx, backupJobs, j) }
+func (s *Store) PutJob(ctx context.Context, jobs ...Job) error {
+	return s.putJob(ctx, backupJobs, jobs...)
+}
 
 // Job returns the stored job name; ok is false when there is none.
 func (s *Store) Job(ctx context.Context, name string) (Job, bool, error) {
@@ -72,22 +75,32 @@ func (s *Store) RemoveSyncJob(ctx context.Context, name string) (bool, error) {
 	return s.removeJob(ctx, syncJobs, name)
 }
 
-func (s *Store) putJob(ctx context.Context, t jobTable, j Job) (err error) {
+func (s *Store) putJob(ctx context.Context, t jobTable, jobs ...Job) (err error) {
 	defer func() { err = s.explain(err) }()
-	settings := j.Settings
-	if settings == nil {
-		settings = map[string]string{} // an object, never JSON null
-	}
-	text, err := json.Marshal(settings)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store %s %s: %w", t.what, j.Name, err)
+		return fmt.Errorf("store %ss: %w", t.what, err)
 	}
+	defer tx.Rollback()
 	now := formatTime(time.Now())
-	_, err = s.db.ExecContext(ctx, `INSERT INTO `+t.table+` (name, settings, created, updated) VALUES (?, ?, ?, ?)
+	for _, j := range jobs {
+		settings := j.Settings
+		if settings == nil {
+			settings = map[string]string{} // an object, never JSON null
+		}
+		text, err := json.Marshal(settings)
+		if err != nil {
+			return fmt.Errorf("store %s %s: %w", t.what, j.Name, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO `+t.table+` (name, settings, created, updated) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, updated = excluded.updated`,
-		j.Name, string(text), now, now)
-	if err != nil {
-		return fmt.Errorf("store %s %s: %w", t.what, j.Name, err)
+			j.Name, string(text), now, now)
+		if err != nil {
+			return fmt.Errorf("store %s %s: %w", t.what, j.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store %ss: %w", t.what, err)
 	}
 	return nil
 }
