@@ -43,4 +43,3 @@ func fetch(ctx context.Context, dest dbbackup.Destination, f dbbackup.File, m *d
 	}
 	return out.Close()
 }
-
