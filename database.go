@@ -1,6 +1,9 @@
 package dbbackup
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // Database opens consistent snapshots of the database being backed up.
 type Database interface {
@@ -43,4 +46,24 @@ type Catalog interface {
 	// CheckReadable returns an error naming every table of tables the
 	// session may not read, with what to grant, or nil. It reads no rows.
 	CheckReadable(ctx context.Context, tables []Table) error
+}
+
+// SchemaWriter is what a Snapshot may also do: write the schema of the
+// tables it reads, so that every set can be loaded back into an empty
+// database whatever its formats. The Runner stores what it writes as the
+// set's <set>.schema.sql (FormatSchema), before the data files.
+type SchemaWriter interface {
+	// WriteSchema writes, as plain SQL a person can read and run with
+	// psql, what tables need before and after their rows are loaded, read
+	// from the snapshot's own transaction: after a header comment, the
+	// line SchemaPreData, then schemas, extensions and types the tables
+	// use, sequences, the tables with their columns, defaults, NOT NULL,
+	// identity and generated columns, and partitions at every level; then
+	// the line SchemaPostData, then keys, checks, foreign keys between
+	// tables, indexes, and the value of every sequence. Every name is
+	// schema-qualified and quoted, so it runs with an empty search_path.
+	// Partitions come with their partitioned table: tables lists only the
+	// parent, as Tables does. Functions, views, triggers, policies, owners
+	// and grants are left out (a dump keeps them).
+	WriteSchema(ctx context.Context, tables []Table, w io.Writer) error
 }

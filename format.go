@@ -19,6 +19,12 @@ const (
 // FormatManifest marks a set's manifest file. It is not an export format.
 const FormatManifest Format = "manifest"
 
+// FormatSchema marks a set's schema file, <set>.schema.sql: plain SQL that
+// creates the tables of the set (see SchemaWriter). It is written with
+// every set whose snapshot can write it, whatever the formats: it is not an
+// export format either.
+const FormatSchema Format = "schema"
+
 // FormatInfo is what the program knows of a format: the registry below is
 // the one place that says it, and listing, Drive, the exporters and the
 // wiring all read it, so a new format is added here once.
@@ -43,7 +49,7 @@ type FileType struct {
 }
 
 // registry holds every format, export formats in the order a run writes
-// them, the manifest last.
+// them, then the schema and the manifest, which are no export formats.
 var registry = []FormatInfo{
 	{Format: FormatCSV, Files: []FileType{
 		{Suffix: ".csv", MIME: "text/csv", OneTable: true},
@@ -52,6 +58,7 @@ var registry = []FormatInfo{
 		{Suffix: ".xlsx", MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}},
 	{Format: FormatJSON, Files: []FileType{{Suffix: ".json", MIME: "application/json"}}},
 	{Format: FormatDump, PgDump: true, Files: []FileType{{Suffix: ".dump", MIME: "application/octet-stream"}}},
+	{Format: FormatSchema, Files: []FileType{{Suffix: ".schema.sql", MIME: "application/sql"}}},
 	{Format: FormatManifest, Files: []FileType{{Suffix: ".manifest.json", MIME: "application/json"}}},
 }
 
@@ -61,7 +68,7 @@ var Formats = exportFormats()
 func exportFormats() []Format {
 	var fs []Format
 	for _, i := range registry {
-		if i.Format != FormatManifest {
+		if !i.Format.setFile() {
 			fs = append(fs, i.Format)
 		}
 	}
@@ -72,8 +79,8 @@ func exportFormats() []Format {
 // that maps formats to exporters calls it, so that a format it has no
 // exporter for is an error, never a set silently missing a file.
 func LookupFormat(f Format) (FormatInfo, error) {
-	if f == FormatManifest {
-		return FormatInfo{}, fmt.Errorf("the manifest is written with every set: it is not a format to export (known: %s)", knownFormats())
+	if f.setFile() {
+		return FormatInfo{}, fmt.Errorf("the %s is written with every set: it is not a format to export (known: %s)", f, knownFormats())
 	}
 	if i, ok := lookup(f); ok {
 		return i, nil
@@ -132,6 +139,10 @@ func formatOfSuffix(suffix string) (Format, bool) {
 	}
 	return "", false
 }
+
+// setFile reports whether f is a file every set has whatever its formats
+// (the manifest, the schema) rather than an export format.
+func (f Format) setFile() bool { return f == FormatManifest || f == FormatSchema }
 
 func lookup(f Format) (FormatInfo, bool) {
 	for _, i := range registry {

@@ -23,6 +23,7 @@ func TestEveryFormatsFileNamesParseBack(t *testing.T) {
 		{dbbackup.FormatXLSX, 2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		{dbbackup.FormatJSON, 2, ".json", "application/json"},
 		{dbbackup.FormatDump, 2, ".dump", "application/octet-stream"},
+		{dbbackup.FormatSchema, 2, ".schema.sql", "application/sql"},
 		{dbbackup.FormatManifest, 0, ".manifest.json", "application/json"},
 	}
 	for _, tt := range tests {
@@ -45,7 +46,7 @@ func TestEveryFormatsFileNamesParseBack(t *testing.T) {
 }
 
 // Wiring asks the registry for each format it is given: one it has no
-// entry for, or the manifest, is refused by name.
+// entry for, the schema or the manifest, is refused by name.
 func TestLookupFormat(t *testing.T) {
 	for _, f := range dbbackup.Formats {
 		i, err := dbbackup.LookupFormat(f)
@@ -56,14 +57,16 @@ func TestLookupFormat(t *testing.T) {
 			t.Errorf("%s: PgDump = %v", f, i.PgDump)
 		}
 	}
-	for _, f := range []dbbackup.Format{"parquet", "", dbbackup.FormatManifest} {
+	for _, f := range []dbbackup.Format{"parquet", "", dbbackup.FormatSchema, dbbackup.FormatManifest} {
 		_, err := dbbackup.LookupFormat(f)
 		if err == nil || !strings.Contains(err.Error(), "known: csv, xlsx, json, dump") {
 			t.Errorf("LookupFormat(%q) = %v, want an error listing the known formats", f, err)
 		}
 	}
-	if _, err := dbbackup.ParseFormat("manifest"); err == nil {
-		t.Error("ParseFormat accepts manifest as a format to export")
+	for _, s := range []string{"manifest", "schema"} {
+		if _, err := dbbackup.ParseFormat(s); err == nil {
+			t.Errorf("ParseFormat accepts %s as a format to export", s)
+		}
 	}
 	if f, err := dbbackup.ParseFormat(" XLSX "); f != dbbackup.FormatXLSX || err != nil {
 		t.Errorf("ParseFormat(XLSX) = %q, %v", f, err)

@@ -1,6 +1,7 @@
 package dbbackup
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -262,6 +263,14 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		src = &progressSource{Source: snap, report: st.observe, now: r.Now}
 	}
 	var files []File
+	if sw, ok := snap.(SchemaWriter); ok {
+		f, err := r.writeSchema(ctx, sw, tables, st)
+		if err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+		log.Info("exported", "format", f.Format, "file", f.Name, "size", f.Size)
+		files = append(files, f)
+	}
 	for _, e := range r.Exporters {
 		name := st.setID + e.Extension(tables)
 		if ps, ok := src.(*progressSource); ok {
@@ -293,6 +302,29 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		}
 	}
 	return files, nil
+}
+
+// writeSchema writes the set's schema file and seals it, so that it is
+// stored, verified and listed in the manifest like the data files.
+func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Table, st *staging) (File, error) {
+	name := st.setID + FormatSchema.Suffix(len(tables))
+	st.observe.call(Progress{Stage: StageExport, Format: FormatSchema})
+	f, err := os.OpenFile(st.path(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return File{}, err
+	}
+	w := bufio.NewWriter(f)
+	err = sw.WriteSchema(ctx, tables, w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("schema: write %s: %w", name, err)
+	}
+	return st.seal(name, FormatSchema)
 }
 
 // mergeCounts records row counts; every format read the same snapshot, so

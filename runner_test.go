@@ -22,17 +22,23 @@ import (
 	"github.com/dbbackup/dbbackup/internal/localdir"
 )
 
-// fakeDB serves two small tables from memory, or none.
+// fakeDB serves two small tables from memory, or none. With schema set,
+// its snapshots are SchemaWriters too.
 type fakeDB struct {
 	openErr  error
 	noTables bool
+	schema   *fakeSchema
 }
 
 func (d fakeDB) Snapshot(context.Context) (dbbackup.Snapshot, error) {
 	if d.openErr != nil {
 		return nil, d.openErr
 	}
-	return &fakeSnapshot{noTables: d.noTables}, nil
+	s := &fakeSnapshot{noTables: d.noTables}
+	if d.schema != nil {
+		return schemaSnapshot{s, d.schema}, nil
+	}
+	return s, nil
 }
 
 type fakeSnapshot struct{ closed, noTables bool }

@@ -108,7 +108,7 @@ func (o *Outcome) runStep(stage Stage, done func() string) func() (StepStatus, s
 func (o *Outcome) exported() string {
 	var formats []string
 	for _, f := range o.Report.Files {
-		if f.Format != FormatManifest {
+		if !f.Format.setFile() {
 			formats = append(formats, string(f.Format))
 		}
 	}
