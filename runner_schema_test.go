@@ -55,14 +55,7 @@ func TestRunStoresTheSchemaFirst(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	var names []string
-	for _, f := range rep.Files {
-		names = append(names, f.Name)
-	}
-	want := "backup_20260210_020000.schema.sql backup_20260210_020000.csv backup_20260210_020000.json backup_20260210_020000.manifest.json"
-	if strings.Join(names, " ") != want {
-		t.Fatalf("files %v, want %s", names, want)
-	}
+	assertFileNames(t, rep, "backup_20260210_020000.schema.sql backup_20260210_020000.csv backup_20260210_020000.json backup_20260210_020000.manifest.json")
 	if len(schema.tables) != 1 || schema.tables[0].Name != "b" {
 		t.Errorf("WriteSchema was given %v, want the table the scope chose", schema.tables)
 	}

@@ -135,14 +135,7 @@ func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
 	if rep.SetID != "backup_20260210_020000" {
 		t.Fatalf("set id %q", rep.SetID)
 	}
-	var names []string
-	for _, f := range rep.Files {
-		names = append(names, f.Name)
-	}
-	want := "backup_20260210_020000.csv backup_20260210_020000.json backup_20260210_020000.manifest.json"
-	if strings.Join(names, " ") != want {
-		t.Fatalf("files %v, want %s", names, want)
-	}
+	assertFileNames(t, rep, "backup_20260210_020000.csv backup_20260210_020000.json backup_20260210_020000.manifest.json")
 	m := readManifest(t, dest, rep.SetID)
 	if len(m.Files) != 2 || len(m.Tables) != 2 || m.Tables[0].Rows != 2 || m.Database != "shop" {
 		t.Fatalf("manifest %+v", m)
@@ -457,3 +450,15 @@ func (d *stuckDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbba
 	return d.Dir.Put(ctx, f, r)
 }
 func (d *stuckDest) Delete(context.Context, dbbackup.File) error { return errors.New("503") }
+
+// assertFileNames checks the names of the files a run stored, in order.
+func assertFileNames(t *testing.T, rep *dbbackup.Report, want string) {
+	t.Helper()
+	var names []string
+	for _, f := range rep.Files {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, " ") != want {
+		t.Fatalf("files %v, want %s", names, want)
+	}
+}
