@@ -42,7 +42,11 @@ type SnapshotInfo struct {
 // RowsOptions changes how Source.Rows renders values.
 type RowsOptions struct {
 	// ArraysAsJSON renders KindArray columns as JSON arrays (PostgreSQL's
-	// to_json) instead of PostgreSQL's array literal.
+	// to_json) instead of PostgreSQL's array literal, but for the values
+	// to_json would not keep whole, which stay array literals: an array
+	// whose lower bounds are not all 1 ("[0:2]={7,8,9}") and every array
+	// of json or jsonb (pgtext.JSONArrayType). pgtext.IsArrayLiteral tells
+	// the two forms apart.
 	ArraysAsJSON bool
 }
 

@@ -37,21 +37,8 @@ INSERT INTO generated (id, total, note) VALUES (1, 2.5, 'a'), (2, NULL, NULL);`
 		"types":   pgtest.Testdata(t, "types.sql") + edge,
 	} {
 		t.Run(name, func(t *testing.T) {
-			db, err := New(pgtest.NewDatabase(t, script), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, tables := snapshotOf(t, script)
 			ctx := context.Background()
-			snap, err := db.Snapshot(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer snap.Close(ctx)
-			s := snap.(*Snapshot)
-			tables, err := s.Tables(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			for _, tb := range tables {
 				var ours, theirs bytes.Buffer
 				n, err := s.CopyCSV(ctx, tb, &ours)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/pgtext"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -91,7 +92,7 @@ func selectSQL(t dbbackup.Table, opt dbbackup.RowsOptions) string {
 		}
 		col := pgx.Identifier{c.Name}.Sanitize()
 		if opt.ArraysAsJSON && c.Kind == dbbackup.KindArray {
-			col = "to_json(" + col + ")"
+			col = arrayAsJSON(col, c.Type)
 		}
 		b.WriteString(col)
 	}
@@ -101,6 +102,21 @@ func selectSQL(t dbbackup.Table, opt dbbackup.RowsOptions) string {
 	}
 	b.WriteString(quoteTable(t))
 	return b.String()
+}
+
+// arrayAsJSON is the select expression of an array column for
+// RowsOptions.ArraysAsJSON: to_json, unless to_json would lose something,
+// when the array literal (see RowsOptions): an array whose lower bounds
+// are not all 1 (to_json drops them), and an array of json or jsonb
+// (to_json writes an SQL NULL element and a JSON null alike, and nested
+// JSON arrays like a second dimension). The test is per row, in the one
+// read of the table.
+func arrayAsJSON(col, typ string) string {
+	if pgtext.JSONArrayType(typ) {
+		return col + "::text"
+	}
+	// array_dims is NULL for an empty array, whose to_json is [].
+	return "CASE WHEN array_dims(" + col + `) !~ '^(\[1:[0-9]+\])+$' THEN ` + col + "::text ELSE to_json(" + col + ")::text END"
 }
 
 // Close implements dbbackup.Snapshot.

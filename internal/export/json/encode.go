@@ -2,6 +2,7 @@ package json
 
 import (
 	"encoding/base64"
+	stdjson "encoding/json"
 	"unicode/utf8"
 
 	"github.com/dbbackup/dbbackup"
@@ -34,11 +35,19 @@ func (e *encoder) appendValue(b []byte, k dbbackup.Kind, v []byte) (_ []byte, ok
 	case dbbackup.KindJSON:
 		// The server only stores valid JSON.
 		if len(v) > 0 {
+			if wrapJSON(v) {
+				b = append(append(b, wrapOpen...), v...)
+				return append(b, '}'), true
+			}
 			return append(b, v...), true
 		}
 	case dbbackup.KindArray:
-		// to_json makes an array; anything else means the source did not
-		// apply RowsOptions.ArraysAsJSON.
+		// With RowsOptions.ArraysAsJSON an array is to_json's JSON array or,
+		// when that would lose something, the array literal, written as a
+		// string.
+		if pgtext.IsArrayLiteral(v) {
+			return appendString(b, v), true
+		}
 		if len(v) > 0 && v[0] == '[' {
 			return append(b, v...), true
 		}
@@ -149,4 +158,63 @@ func appendEscaped(b, s []byte) []byte {
 		i += size
 	}
 	return append(b, s[start:]...)
+}
+
+// wrapOpen starts a json value written wrapped; a '}' ends it.
+const wrapOpen = `{"$json":`
+
+// wrapJSON reports whether the json value v must be written wrapped in
+// {"$json": v} to be told apart: a JSON null, which would read as SQL
+// NULL, and an object whose first member is "$json", which would read as
+// a wrapped value. v need only hold the value's start.
+func wrapJSON(v []byte) bool {
+	i := skipSpace(v, 0)
+	if i == len(v) {
+		return false
+	}
+	switch v[i] {
+	case 'n':
+		return string(v[i:skipSpaceBack(v)]) == "null"
+	case '{':
+	default:
+		return false
+	}
+	i = skipSpace(v, i+1)
+	if i == len(v) || v[i] != '"' {
+		return false
+	}
+	// The key ends at the first quote not escaped; only a key with
+	// escapes needs decoding.
+	escaped := false
+	for j := i + 1; j < len(v); j++ {
+		switch v[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			if !escaped {
+				return string(v[i+1:j]) == "$json"
+			}
+			var key string
+			return stdjson.Unmarshal(v[i:j+1], &key) == nil && key == "$json"
+		}
+	}
+	return false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(v []byte, i int) int {
+	for i < len(v) && isSpace(v[i]) {
+		i++
+	}
+	return i
+}
+
+func skipSpaceBack(v []byte) int {
+	n := len(v)
+	for n > 0 && isSpace(v[n-1]) {
+		n--
+	}
+	return n
 }

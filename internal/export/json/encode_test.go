@@ -89,3 +89,45 @@ func TestMemoryIsFlat(t *testing.T) {
 }
 
 var _ dbbackup.Source = (*fakeSource)(nil)
+
+// TestWrappedJSON checks that the json values that would read back as
+// something else are wrapped, and only those.
+func TestWrappedJSON(t *testing.T) {
+	e := &encoder{}
+	for _, tc := range []struct{ in, want string }{
+		{`null`, `{"$json":null}`},
+		{" null\n", `{"$json": null` + "\n}"},
+		{`{"$json": 1}`, `{"$json":{"$json": 1}}`},
+		{`{ "\u0024json" : [1], "b": 2}`, `{"$json":{ "\u0024json" : [1], "b": 2}}`},
+		{`{"$jsonx": 1}`, `{"$jsonx": 1}`},
+		{`{"a": null}`, `{"a": null}`},
+		{`"null"`, `"null"`},
+		{`[null]`, `[null]`},
+		{`{}`, `{}`},
+		{`{"a\"$json": 1}`, `{"a\"$json": 1}`},
+	} {
+		got, ok := e.appendValue(nil, dbbackup.KindJSON, []byte(tc.in))
+		if string(got) != tc.want || !ok {
+			t.Errorf("%q: got %s (ok %v), want %s", tc.in, got, ok, tc.want)
+		}
+	}
+}
+
+// TestArrayLiterals checks that an array the source kept as a literal is
+// a JSON string, and a to_json array is embedded.
+func TestArrayLiterals(t *testing.T) {
+	e := &encoder{}
+	for _, tc := range []struct{ in, want string }{
+		{`[0:2]={7,8,9}`, `"[0:2]={7,8,9}"`},
+		{`[-3:-2][1:1]={{1},{2}}`, `"[-3:-2][1:1]={{1},{2}}"`},
+		{`{"{\"a\": 1}",NULL,"null"}`, `"{\"{\\\"a\\\": 1}\",NULL,\"null\"}"`},
+		{`[1,2]`, `[1,2]`},
+		{`[[0,1]]`, `[[0,1]]`},
+		{`[]`, `[]`},
+	} {
+		got, ok := e.appendValue(nil, dbbackup.KindArray, []byte(tc.in))
+		if string(got) != tc.want || !ok {
+			t.Errorf("%q: got %s (ok %v), want %s", tc.in, got, ok, tc.want)
+		}
+	}
+}

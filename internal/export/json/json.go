@@ -14,7 +14,7 @@
 //
 // Values, keyed by column name in the table's column order:
 //
-//   - NULL is null; an empty string stays "".
+//   - SQL NULL is null; an empty string stays "".
 //   - Integers, floats and numerics are JSON numbers with exactly the digits
 //     PostgreSQL printed: numeric(40,10) keeps all its digits, floats print
 //     the shortest form that reads back to the same float ("1e+100").
@@ -25,8 +25,23 @@
 //     "NaN", "Infinity" and "-Infinity", which no reader mistakes for a
 //     finite value.
 //   - Booleans are true and false.
-//   - json and jsonb values are embedded as they are; arrays are JSON
-//     arrays (PostgreSQL's to_json), nested for several dimensions.
+//   - json and jsonb values are embedded as they are, but for two kinds
+//     of value that would read back as something else, which are written
+//     wrapped as {"$json": VALUE}: a JSON null (null alone is SQL NULL)
+//     and an object whose first member is "$json". A reader unwraps an
+//     object whose one member is "$json" and takes every other value as
+//     it is.
+//   - Arrays are JSON arrays (PostgreSQL's to_json), nested for several
+//     dimensions, whose elements are in to_json's forms, not the forms
+//     above: dates and times ISO 8601 as PostgreSQL prints them ("BC"
+//     appended: "0044-03-15 BC", "0044-03-15T12:00:00 BC"), bytea as the
+//     string of its hex text ("\\x00ff"), composites as objects of their
+//     fields, NaN and ±Infinity as strings. Two kinds of array, which to_json
+//     would not keep whole, are instead the string of PostgreSQL's array
+//     literal: an array whose lower bounds are not all 1
+//     ("[0:2]={7,8,9}"), and every array of json or jsonb (to_json writes
+//     their SQL NULL and JSON null elements alike, and their JSON array
+//     elements like a second dimension).
 //   - bytea is a base64 string (standard alphabet, padded).
 //   - date, timestamp, timestamptz, time and timetz are RFC 3339 strings as
 //     pgtext.Timestamp.AppendRFC3339 writes them: a timestamp without time

@@ -130,7 +130,7 @@ func TestOddValuesAreTextWithAWarning(t *testing.T) {
 	}}
 	src := newFakeSource()
 	src.tables[tb.String()] = &fakeTable{rows: [][][]byte{
-		{[]byte("yes"), []byte("10.02.2026"), []byte("{1,2}"), []byte("NaN"), []byte(`\001`), []byte("")},
+		{[]byte("yes"), []byte("10.02.2026"), []byte("(1,2)"), []byte("NaN"), []byte(`\001`), []byte("")},
 		{[]byte("t"), []byte("2026-02-10"), []byte("[1,2]"), []byte("1"), []byte(`\x01`), []byte("1")},
 	}}
 	res, out, err := export(t, context.Background(), src, tb)
@@ -138,7 +138,7 @@ func TestOddValuesAreTextWithAWarning(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := decode(t, out).Tables[0].Rows[0]
-	want := map[string]any{"b": "yes", "d": "10.02.2026", "a": "{1,2}", "n": "NaN", "x": `\001`, "j": ""}
+	want := map[string]any{"b": "yes", "d": "10.02.2026", "a": "(1,2)", "n": "NaN", "x": `\001`, "j": ""}
 	if !reflect.DeepEqual(row, want) {
 		t.Errorf("row = %#v, want %#v", row, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/pgtext"
 )
 
 // longChunk is how much of a long value is in memory at a time.
@@ -22,10 +23,25 @@ func (e *encoder) writeLong(k dbbackup.Kind, v *io.SectionReader) (ok bool, err 
 	}
 	switch k {
 	case dbbackup.KindJSON:
-		_, err = io.CopyBuffer(e.w, v, e.chunk)
-		return true, err
+		// Only the start of a value tells whether it is wrapped: a null
+		// is never long, and an object's first key is near its start.
+		n, _ := v.ReadAt(e.chunk, 0)
+		wrap := wrapJSON(e.chunk[:n])
+		if wrap {
+			if err := e.write(append(e.buf[:0], wrapOpen...)); err != nil {
+				return false, err
+			}
+		}
+		if _, err = io.CopyBuffer(e.w, v, e.chunk); err != nil || !wrap {
+			return true, err
+		}
+		return true, e.write(append(e.buf[:0], '}'))
 	case dbbackup.KindArray:
-		if n, _ := v.ReadAt(e.chunk[:1], 0); n == 1 && e.chunk[0] == '[' {
+		n, _ := v.ReadAt(e.chunk[:32], 0)
+		if pgtext.IsArrayLiteral(e.chunk[:n]) {
+			return true, e.writeString(v)
+		}
+		if n > 0 && e.chunk[0] == '[' {
 			_, err = io.CopyBuffer(e.w, v, e.chunk)
 			return true, err
 		}
