@@ -258,6 +258,19 @@ CREATE TABLE run_sheets (
 	PRIMARY KEY (run_id, pos)
 );
 `,
+	// 10: a verification may restore the set into a throwaway database and
+	// compare every table with the manifest (verify --restore,
+	// BACKUP_VERIFY): restored tells it from a checksum check; skipped says
+	// why a restore test was not made (an encrypted set without a key);
+	// detail is what did not match.
+	`
+ALTER TABLE verifications ADD COLUMN restored INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE verifications ADD COLUMN tables INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE verifications ADD COLUMN rows_restored INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE verifications ADD COLUMN skipped TEXT NOT NULL DEFAULT '';
+ALTER TABLE verifications ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX verifications_restored ON verifications (job, restored, at, id);
+`,
 }
 
 // migrate brings db up to len(steps). Each step commits together with its
