@@ -49,6 +49,9 @@
 //   - Everything else (text, uuid, interval, enums, money, …) is a string
 //     of PostgreSQL's text form.
 //
+// Reader reads a document back and writes each table's rows in
+// PostgreSQL's input forms, as COPY … FROM (FORMAT csv) loads them.
+//
 // A value not in the form its type promises (which would be a bug in the
 // source) is written as a string of its text and reported in the
 // result's Warnings, rather than failing the backup or breaking the
