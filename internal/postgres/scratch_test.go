@@ -79,9 +79,9 @@ func TestScratchNeedsCreateDB(t *testing.T) {
 func TestOtherDatabase(t *testing.T) {
 	for in, want := range map[string]string{
 		"postgres://u:p%27w%5C@db.example:5433/shop?sslmode=require&application_name=x": `application_name='x' dbname='other' host='db.example' password='p\'w\\' port='5433' sslmode='require' user='u'`,
-		"host=db dbname=shop user=u":         `dbname='other' host='db' user='u'`,
-		"postgres://u@db/shop?ssl=true":      `dbname='other' host='db' sslmode='require' user='u'`,
-		"":                                   `dbname='other'`,
+		"host=db dbname=shop user=u":    `dbname='other' host='db' user='u'`,
+		"postgres://u@db/shop?ssl=true": `dbname='other' host='db' sslmode='require' user='u'`,
+		"":                              `dbname='other'`,
 	} {
 		got, err := OtherDatabase(in, "other")
 		if err != nil || got != want {
