@@ -139,7 +139,7 @@ func DumpExporter(cfg *config.Config) (*dump.Exporter, error) {
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
 	}
-	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()}, nil
+	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet(), Compression: cfg.DumpCompression}, nil
 }
 
 // Destination is where the sets are: Google Drive when configured, else

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/export/dump"
 )
 
 // DefaultEnvFile is read from the working directory when it exists.
@@ -56,14 +57,17 @@ type Config struct {
 	// NameLocation is the time zone of set names (BACKUP_NAME_TIMEZONE).
 	NameLocation *time.Location
 	PgDump       string
-	LogFormat    string // "text" or "json"
-	LogLevel     slog.Level
-	Google       Google
-	Retention    dbbackup.Policy // BACKUP_RETENTION_DAYS (0: keep forever), BACKUP_RETENTION_MIN_KEEP
-	TrashExpired bool            // BACKUP_RETENTION_TRASH: move expired Drive files to the trash
-	StateDir     string          // STATE_DIR: run history
-	Timeout      time.Duration   // BACKUP_TIMEOUT: the longest a run may take
-	Email        Email
+	// DumpCompression is pg_dump's -Z (BACKUP_DUMP_COMPRESSION): empty
+	// is pg_dump's default.
+	DumpCompression dump.Compression
+	LogFormat       string // "text" or "json"
+	LogLevel        slog.Level
+	Google          Google
+	Retention       dbbackup.Policy // BACKUP_RETENTION_DAYS (0: keep forever), BACKUP_RETENTION_MIN_KEEP
+	TrashExpired    bool            // BACKUP_RETENTION_TRASH: move expired Drive files to the trash
+	StateDir        string          // STATE_DIR: run history
+	Timeout         time.Duration   // BACKUP_TIMEOUT: the longest a run may take
+	Email           Email
 }
 
 // DriveEnabled reports whether backups go to Google Drive.
@@ -153,6 +157,9 @@ func (c *Config) parse(get func(string) string, from func(string) Origin) error 
 	c.BackupDir = v("BACKUP_DIR", "./backups")
 	c.PgDump = v("PG_DUMP", "")
 	var err error
+	if c.DumpCompression, err = dump.ParseCompression(v(dump.CompressionVar, "")); err != nil {
+		return err
+	}
 	if c.Formats, err = parseFormats(v("BACKUP_FORMATS", "csv,xlsx,json")); err != nil {
 		return err
 	}
