@@ -44,29 +44,15 @@ func main() {
 	log.SetFlags(0)
 	ctx := context.Background()
 
-	admin := os.Getenv("BENCH_DATABASE_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	conn, err := pgx.Connect(ctx, admin)
+	url, drop, err := benchtable.NewDatabase(ctx, "dbbackup_bench")
 	must(err)
-	conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
-	_, err = conn.Exec(ctx, "CREATE DATABASE dbbackup_bench")
-	must(err)
-	defer conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
-	cfg, err := pgx.ParseConfig(admin)
-	must(err)
-	url := fmt.Sprintf("postgres://%s@%s:%d/dbbackup_bench?sslmode=disable", cfg.User, cfg.Host, cfg.Port)
+	defer drop()
 
 	work, err := os.MkdirTemp("", "dbbackup-bench-")
 	must(err)
 	defer os.RemoveAll(work)
-	envFile := filepath.Join(work, "empty.env") // nothing from a .env in the working directory
-	must(os.WriteFile(envFile, nil, 0o600))
-	bin := filepath.Join(work, "dbbackup")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
-	build.Stderr = os.Stderr
-	must(build.Run())
+	bin, envFile, err := benchtable.Build(work)
+	must(err)
 
 	r := runner{bin: bin, envFile: envFile, url: url, work: work, repeat: *repeat}
 	fmt.Printf("machine: %d cores, %s\n\n", numCPU(), goVersion())

@@ -39,20 +39,9 @@ func main() {
 	log.SetFlags(0)
 	ctx := context.Background()
 
-	admin := os.Getenv("BENCH_DATABASE_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	conn, err := pgx.Connect(ctx, admin)
+	url, drop, err := benchtable.NewDatabase(ctx, "dbbackup_bench_dumpz")
 	check(err)
-	const db = "dbbackup_bench_dumpz"
-	conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+db)
-	check(err)
-	defer conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
-	cfg, err := pgx.ParseConfig(admin)
-	check(err)
-	url := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, db)
+	defer drop()
 	fill, err := pgx.Connect(ctx, url)
 	check(err)
 	_, err = fill.Exec(ctx, strings.ReplaceAll(benchtable.SQL, "$1", strconv.Itoa(*rows)))
@@ -62,12 +51,8 @@ func main() {
 	work, err := os.MkdirTemp("", "dbbackup-dumpz-")
 	check(err)
 	defer os.RemoveAll(work)
-	envFile := filepath.Join(work, "empty.env") // nothing from a .env in the working directory
-	check(os.WriteFile(envFile, nil, 0o600))
-	bin := filepath.Join(work, "dbbackup")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
-	build.Stderr = os.Stderr
-	check(build.Run())
+	bin, envFile, err := benchtable.Build(work)
+	check(err)
 	version, _ := exec.Command("pg_dump", "--version").Output()
 
 	type result struct {
