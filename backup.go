@@ -104,6 +104,15 @@ type TableCount struct {
 	Schema string `json:"schema"`
 	Name   string `json:"name"`
 	Rows   int64  `json:"rows"`
+	// Fingerprint proves a copy of the table holds the same rows:
+	// "xxh64sum:" and 16 hex digits, the sum mod 2^64 of the xxh64 of
+	// every record of the table's COPY … (FORMAT csv) text (header left
+	// out, each record without its "\n"), printed under the snapshot's
+	// session settings and time zone. It ignores the order of the rows and
+	// counts duplicates. "" when the Snapshot cannot fingerprint (see
+	// Fingerprinter), and in the counts an Exporter returns: the Runner
+	// fills it.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // File is one file of a backup set, as written locally or as stored in a
