@@ -1,6 +1,7 @@
 package json
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
@@ -36,8 +37,10 @@ type HeadColumn struct {
 // Reader reads a json document back, table by table, and writes each
 // table's rows in PostgreSQL's input forms, as COPY … FROM (FORMAT csv)
 // reads them. It streams: memory does not grow with the number of rows or
-// tables, but each value is held whole, a few times its size (a value of
-// 300 MB needs about 1.2 GB).
+// tables, but each row is held whole, several times over (the decoder's
+// buffer, the row's JSON, the value unquoted, its PostgreSQL text): a row
+// with a 64 MiB text value took about 500 MB of heap, so a row of several
+// hundred MB needs gigabytes.
 type Reader struct {
 	dec     *stdjson.Decoder
 	started bool
@@ -51,7 +54,6 @@ type Reader struct {
 	name    []byte             // a member name unquoted
 	scratch []byte             // a value unquoted
 	bin     []byte             // a bytea decoded
-	record  []byte             // the CSV record being built
 	fields  [][]byte           // the current row's values in PostgreSQL's text, by target column
 	nulls   []bool
 	seen    []bool
@@ -201,7 +203,9 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 		target[i] = -1
 	}
 	var copied []int // indexes in cols of the columns written
+	var bw *bufio.Writer
 	if w != nil {
+		bw = bufio.NewWriterSize(w, 64<<10)
 		for j, c := range cols {
 			i, ok := byName[c.Name]
 			switch {
@@ -270,19 +274,16 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 		if w == nil {
 			continue
 		}
-		b := r.record[:0]
 		for k, j := range copied {
 			if k > 0 {
-				b = append(b, ',')
+				bw.WriteByte(',')
 			}
 			if !r.nulls[j] {
-				b = appendCSVField(b, r.fields[j])
+				writeCSVField(bw, r.fields[j])
 			}
 		}
-		b = append(b, '\n')
-		r.record = b
-		if cap(b) > 1<<20 {
-			r.record = nil
+		if err := bw.WriteByte('\n'); err != nil {
+			return n, err
 		}
 		// One huge value need not stay in memory.
 		for j, f := range r.fields {
@@ -296,7 +297,9 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 		if cap(r.scratch) > 1<<20 {
 			r.scratch = nil
 		}
-		if _, err := w.Write(b); err != nil {
+	}
+	if bw != nil {
+		if err := bw.Flush(); err != nil {
 			return n, err
 		}
 	}
@@ -319,19 +322,21 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 	return n, nil
 }
 
-// appendCSVField appends v quoted, as COPY reads a value that is not NULL.
-func appendCSVField(b, v []byte) []byte {
-	b = append(b, '"')
+// writeCSVField writes v quoted, as COPY reads a value that is not NULL.
+// A write error stays in w, which its Flush returns.
+func writeCSVField(w *bufio.Writer, v []byte) {
+	w.WriteByte('"')
 	for {
 		i := bytes.IndexByte(v, '"')
 		if i < 0 {
 			break
 		}
-		b = append(append(b, v[:i+1]...), '"')
+		w.Write(v[:i+1])
+		w.WriteByte('"')
 		v = v[i+1:]
 	}
-	b = append(b, v...)
-	return append(b, '"')
+	w.Write(v)
+	w.WriteByte('"')
 }
 
 // appendText appends PostgreSQL's input text of raw, a JSON value (not
