@@ -81,6 +81,10 @@ type Runner struct {
 	// Copy, if set, also receives every file of a stored set (a local
 	// copy beside Google Drive). A failed copy is a warning.
 	Copy Destination
+	// Encoder, if set, compresses and encrypts every file of a set but
+	// the manifest after it is written and before it is checksummed and
+	// stored (BACKUP_COMPRESS, BACKUP_ENCRYPT_RECIPIENTS).
+	Encoder Encoder
 }
 
 func (r *Runner) job() string { return jobOrDefault(r.Job) }
@@ -393,6 +397,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}
 	stored.SHA256, stored.Parts = f.SHA256, f.Parts
+	stored.Compression, stored.Encrypted, stored.PlainSHA256, stored.PlainSize = f.Compression, f.Encrypted, f.PlainSHA256, f.PlainSize
 	st.observe.call(Progress{Stage: StageStore, File: stored.Name, Bytes: stored.Size, Done: true})
 	return stored, nil
 }

@@ -17,8 +17,9 @@ const targetVar = "RESTORE_TARGET"
 
 // restoreOptions are the flags of restore.
 type restoreOptions struct {
-	target string
-	jobs   int
+	target   string
+	jobs     int
+	identity string
 }
 
 func newRestoreCommand(g *globals) *cobra.Command {
@@ -32,12 +33,15 @@ into the database named by --target, or by the environment variable
 RESTORE_TARGET (which, unlike a flag, other users cannot read in the process
 list). The target must exist and hold nothing a user made: restore never
 overwrites. It is all or nothing: one transaction, so a failure leaves the
-target as empty as it was. Create one first, e.g.
+target as empty as it was. An encrypted set (BACKUP_ENCRYPT_RECIPIENTS) needs
+the private key of one of its recipients: --identity KEYFILE, else the file
+BACKUP_VERIFY_IDENTITY names. Create the target first, e.g.
   createdb shop_restored && RESTORE_TARGET=postgres://user@host/shop_restored dbbackup restore`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runRestore(cmd.Context(), g, opts, args) },
 	}
 	cmd.Flags().StringVar(&opts.target, "target", "", "connection string of the empty database to restore into (or set "+targetVar+")")
+	cmd.Flags().StringVar(&opts.identity, "identity", "", "private key file that opens an encrypted set (default: BACKUP_VERIFY_IDENTITY)")
 	cmd.Flags().IntVar(&opts.jobs, "jobs", 1, "ignored: the restore is one transaction, on one connection")
 	_ = cmd.Flags().MarkDeprecated("jobs", "the restore is one transaction now, which runs on one connection")
 	g.jobFlag(cmd)
@@ -67,7 +71,7 @@ func runRestore(ctx context.Context, g *globals, opts restoreOptions, args []str
 	if len(args) == 1 {
 		setID = args[0]
 	}
-	done, err := g.app().Restore(ctx, cfg, log, target, setID, func(f dbbackup.File) {
+	done, err := g.app().Restore(ctx, cfg, log, target, setID, app.KeyFile(cfg, "--identity", opts.identity), func(f dbbackup.File) {
 		fmt.Fprintf(g.stderr, "Restoring %s (%s, sha256 checked) into %s …\n", f.Name, dbbackup.HumanSize(f.Size), target.Conn.Database)
 	})
 	if err != nil {

@@ -47,10 +47,10 @@ type Restored struct {
 
 // Restore loads a set's dump (the newest complete set of the job's
 // database with one when setID is "") into the empty target database, in
-// one transaction: a failure leaves the target as it was. started, when
-// not nil, is told which file is being restored once it is fetched and
-// checked.
-func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, target *RestoreTarget, setID string, started func(f dbbackup.File)) (*Restored, error) {
+// one transaction: a failure leaves the target as it was. id opens an
+// encrypted set (see KeyFile). started, when not nil, is told which file
+// is being restored once it is fetched and checked.
+func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, target *RestoreTarget, setID string, id Identity, started func(f dbbackup.File)) (*Restored, error) {
 	if err := EnsureEmpty(ctx, target); err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger,
 	}
 	defer held.Release()
 	archive := filepath.Join(tmp, file.Name)
-	if err := fetch(ctx, dest, file, m, archive); err != nil {
+	if err := fetch(ctx, dest, file, m, archive, id); err != nil {
 		return nil, err
 	}
 	if started != nil {

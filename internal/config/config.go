@@ -68,6 +68,17 @@ type Config struct {
 	StateDir        string          // STATE_DIR: run history
 	Timeout         time.Duration   // BACKUP_TIMEOUT: the longest a run may take
 	Email           Email
+	// EncryptRecipients are the public keys (BACKUP_ENCRYPT_RECIPIENTS,
+	// checked by crypt.ParseRecipients) every file of a set but the
+	// manifest is encrypted to; none: no encryption.
+	EncryptRecipients []string
+	// Compress is how csv and json files are compressed (BACKUP_COMPRESS):
+	// dbbackup.CompressionZstd, or "" for none.
+	Compress string
+	// VerifyIdentity is the private key file that opens the job's
+	// encrypted sets for verify --restore (BACKUP_VERIFY_IDENTITY), "" when
+	// none: it was read once.
+	VerifyIdentity string
 }
 
 // DriveEnabled reports whether backups go to Google Drive.
@@ -127,6 +138,9 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	}
 	c.Warnings = unknownSettings(envFile, file, e.Names(), read)
 	if w := exposedEnvFile(envFile, file); w != "" {
+		c.Warnings = append(c.Warnings, w)
+	}
+	if w := exposedKeyFile(c.VerifyIdentity); w != "" {
 		c.Warnings = append(c.Warnings, w)
 	}
 	return c, nil
@@ -204,6 +218,9 @@ func (c *Config) parse(get func(string) string, from func(string) Origin) error 
 		return err
 	}
 	if err := c.parseRun(v); err != nil {
+		return err
+	}
+	if err := c.parseCrypt(v); err != nil {
 		return err
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(v("LOG_LEVEL", "info"))); err != nil {
