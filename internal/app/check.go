@@ -17,7 +17,6 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
-	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
@@ -134,11 +133,7 @@ func checkPgDump(ctx context.Context, cfg *config.Config, info dbbackup.Snapshot
 	if err != nil {
 		return "", err
 	}
-	msg := bin + " matches PostgreSQL " + strconv.Itoa(info.ServerMajor)
-	if cfg.DumpCompression != "" {
-		msg += ", compresses with " + dump.CompressionVar + "=" + string(cfg.DumpCompression)
-	}
-	return msg, nil
+	return bin + " matches PostgreSQL " + strconv.Itoa(info.ServerMajor), nil
 }
 
 func checkCredentials(cfg *config.Config) (string, error) {
