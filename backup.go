@@ -104,6 +104,15 @@ type TableCount struct {
 	Schema string `json:"schema"`
 	Name   string `json:"name"`
 	Rows   int64  `json:"rows"`
+	// Fingerprint proves a copy of the table holds the same rows:
+	// "xxh64sum:" and 16 hex digits, the sum mod 2^64 of the xxh64 of
+	// every record of the table's COPY … (FORMAT csv) text (header left
+	// out, each record without its "\n"), printed under the snapshot's
+	// session settings and time zone. It ignores the order of the rows and
+	// counts duplicates. "" when the Snapshot cannot fingerprint (see
+	// Fingerprinter), and in the counts an Exporter returns: the Runner
+	// fills it.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // File is one file of a backup set, as written locally or as stored in a
@@ -121,8 +130,16 @@ type File struct {
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256,omitempty"`
 	MD5    string `json:"md5,omitempty"`
-	ID     string `json:"-"` // the destination's own id (a path, a Drive file id)
-	Link   string `json:"link,omitempty"`
+	// Compression and Encrypted say how the stored bytes were made from
+	// the exported ones (see Encoder); then PlainSHA256 and PlainSize
+	// are those of the exported bytes, which a restore gets back. Size,
+	// SHA256 and MD5 are always the stored bytes'.
+	Compression string `json:"compression,omitempty"`
+	Encrypted   bool   `json:"encrypted,omitempty"`
+	PlainSHA256 string `json:"plain_sha256,omitempty"`
+	PlainSize   int64  `json:"plain_size,omitempty"`
+	ID          string `json:"-"` // the destination's own id (a path, a Drive file id)
+	Link        string `json:"link,omitempty"`
 	// Parts are the file's zip entries or sheets and their tables (see
 	// ExportResult.Parts); none for a file of one part.
 	Parts   []Part    `json:"parts,omitempty"`
@@ -184,13 +201,18 @@ func ParseSetID(name string, loc *time.Location) (id string, at time.Time, ok bo
 }
 
 // ParseFileName reads the set id and format of a file the tool names, such
-// as backup_20260210_020000.csv.zip. ok is false for any other name.
+// as backup_20260210_020000.csv.zip or, compressed and encrypted,
+// backup_20260210_020000.json.zst.age (json). ok is false for any other
+// name.
 func ParseFileName(name string) (setID string, format Format, ok bool) {
 	id, _, ok := ParseSetID(name, time.UTC)
 	if !ok {
 		return "", "", false
 	}
-	if f, ok := formatOfSuffix(name[len(id):]); ok {
+	// The endings of an Encoder say how the file is stored, not what it
+	// holds: backup_….json.zst.age is json. The manifest is never encoded.
+	suffix, e := plainName(name[len(id):])
+	if f, ok := formatOfSuffix(suffix); ok && (f != FormatManifest || e == Encoding{}) {
 		return id, f, true
 	}
 	return "", "", false

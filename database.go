@@ -67,3 +67,14 @@ type SchemaWriter interface {
 	// and grants are left out (a dump keeps them).
 	WriteSchema(ctx context.Context, tables []Table, w io.Writer) error
 }
+
+// Fingerprinter is what a Snapshot may also do: fingerprint the rows of a
+// table (TableCount.Fingerprint), so that a restore of the set can be
+// proven row for row. The Runner records a fingerprint of every table in
+// the manifest when the Snapshot implements it.
+type Fingerprinter interface {
+	// Fingerprint returns the fingerprint of t's rows in the snapshot. A
+	// table the Snapshot already read in full for CopyCSV costs nothing
+	// more; any other is read once more.
+	Fingerprint(ctx context.Context, t Table) (string, error)
+}

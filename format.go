@@ -114,8 +114,15 @@ func (f Format) Suffix(tables int) string {
 }
 
 // MIMEType is the MIME type of a file named as the tool names files, by
-// its ending; application/octet-stream for any other name.
+// its ending; application/octet-stream for any other name, and for an
+// encrypted file (age has no MIME type of its own).
 func MIMEType(name string) string {
+	switch _, e := plainName(name); {
+	case e.Encrypted:
+		return "application/octet-stream"
+	case e.Compression == CompressionZstd:
+		return "application/zstd"
+	}
 	best := FileType{MIME: "application/octet-stream"}
 	for _, i := range registry {
 		for _, t := range i.Files {

@@ -26,10 +26,6 @@ const (
 	StageVerify  Stage = "verify"
 )
 
-// StageRestore is not a run's: a restore reports the load of each table
-// with it.
-const StageRestore Stage = "restore"
-
 // StageError is a run's failure with the stage it happened in.
 type StageError struct {
 	Stage Stage
@@ -85,6 +81,10 @@ type Runner struct {
 	// Copy, if set, also receives every file of a stored set (a local
 	// copy beside Google Drive). A failed copy is a warning.
 	Copy Destination
+	// Encoder, if set, compresses and encrypts every file of a set but
+	// the manifest after it is written and before it is checksummed and
+	// stored (BACKUP_COMPRESS, BACKUP_ENCRYPT_RECIPIENTS).
+	Encoder Encoder
 }
 
 func (r *Runner) job() string { return jobOrDefault(r.Job) }
@@ -305,6 +305,11 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 			rep.Tables = append(rep.Tables, TableCount{Schema: t.Schema, Name: t.Name, Rows: -1})
 		}
 	}
+	if fp, ok := snap.(Fingerprinter); ok {
+		if err := fingerprint(ctx, fp, tables, rep.Tables); err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+	}
 	return files, nil
 }
 
@@ -331,6 +336,29 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 	return st.seal(name, FormatSchema)
 }
 
+// fingerprint fills in the fingerprint of every table. A table the csv
+// format read is fingerprinted already; without csv (dump alone, or json
+// and xlsx, which read rows another way) each table is read once more, in
+// the same snapshot, for the manifest to carry its fingerprint.
+func fingerprint(ctx context.Context, fp Fingerprinter, tables []Table, counts []TableCount) error {
+	index := make(map[[2]string]int, len(counts))
+	for i, c := range counts {
+		index[[2]string{c.Schema, c.Name}] = i
+	}
+	for _, t := range tables {
+		i, ok := index[[2]string{t.Schema, t.Name}]
+		if !ok {
+			continue
+		}
+		sum, err := fp.Fingerprint(ctx, t)
+		if err != nil {
+			return err
+		}
+		counts[i].Fingerprint = sum
+	}
+	return nil
+}
+
 // mergeCounts records row counts; every format read the same snapshot, so
 // they must agree. A difference means a bug, and the set is not trusted.
 func mergeCounts(rep *Report, format Format, counts []TableCount) error {
@@ -342,11 +370,19 @@ func mergeCounts(rep *Report, format Format, counts []TableCount) error {
 		return nil
 	}
 	for i, c := range counts {
-		if i >= len(rep.Tables) || rep.Tables[i] != c {
+		if i >= len(rep.Tables) || !sameCount(rep.Tables[i], c) {
 			return fmt.Errorf("%s wrote %d rows of %s.%s, another format wrote a different count", format, c.Rows, c.Schema, c.Name)
 		}
 	}
 	return nil
+}
+
+// sameCount tells whether two formats saw the same rows of the same table.
+// A fingerprint, filled in after every export, differs only when both
+// formats carry one.
+func sameCount(a, b TableCount) bool {
+	return a.Schema == b.Schema && a.Name == b.Name && a.Rows == b.Rows &&
+		(a.Fingerprint == "" || b.Fingerprint == "" || a.Fingerprint == b.Fingerprint)
 }
 
 func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
@@ -361,6 +397,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}
 	stored.SHA256, stored.Parts = f.SHA256, f.Parts
+	stored.Compression, stored.Encrypted, stored.PlainSHA256, stored.PlainSize = f.Compression, f.Encrypted, f.PlainSHA256, f.PlainSize
 	st.observe.call(Progress{Stage: StageStore, File: stored.Name, Bytes: stored.Size, Done: true})
 	return stored, nil
 }

@@ -25,6 +25,7 @@ type staging struct {
 	lastSize int64 // size of the newest set of the job and database already in the destination
 	putTried bool  // a file was handed to the destination
 	observe  Observer
+	encoder  Encoder // nil: files are stored as exported
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -57,7 +58,7 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
-		st := &staging{setID: id, job: r.job(), dir: dir, lastSize: lastSize}
+		st := &staging{setID: id, job: r.job(), dir: dir, lastSize: lastSize, encoder: r.Encoder}
 		if err := r.writeRecord(st, ""); err != nil {
 			st.remove()
 			return nil, err
@@ -92,8 +93,15 @@ func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
 // seal fsyncs a written file and checksums its bytes. The checksums are
 // computed while the disk writes the file back, as both take a while for
-// a large file and need different resources.
+// a large file and need different resources. With an encoder, every file
+// but the manifest is encoded first (see encode): the File returned is
+// the stored one.
 func (s *staging) seal(name string, format Format) (File, error) {
+	if s.encoder != nil && format != FormatManifest {
+		if e := s.encoder.Encoding(name, format); e != (Encoding{}) {
+			return s.encode(name, format, e)
+		}
+	}
 	f, err := os.Open(s.path(name))
 	if err != nil {
 		return File{}, err

@@ -31,24 +31,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dbbackup/dbbackup/bench/benchtable"
 	"github.com/jackc/pgx/v5"
 )
-
-const tableSQL = `
-DROP TABLE IF EXISTS bench;
-CREATE UNLOGGED TABLE bench AS
-SELECT g::bigint AS id,
-  'Имя, "клиент" №' || g || E'\nвторая строка; tab\there' AS name,
-  CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 10000000) / 100.0 END::numeric(12,2) AS amount,
-  timestamptz '2020-01-01 00:00:00+00' + g * interval '17 seconds' AS created_at,
-  CASE WHEN g % 10 = 1 THEN NULL ELSE date '2020-01-01' + (g % 3650)::int END AS day,
-  CASE WHEN g % 10 = 2 THEN NULL ELSE jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b'), 'ok', g % 2 = 0) END AS payload,
-  CASE WHEN g % 10 = 3 THEN NULL ELSE g % 3 = 0 END AS flag,
-  g * 1.25::float8 AS score,
-  md5(g::text)::uuid AS code,
-  CASE WHEN g % 10 = 4 THEN NULL ELSE 'note ' || md5(g::text) END AS note
-FROM generate_series(1, $1::bigint) g;
-ANALYZE bench;`
 
 func main() {
 	rowsFlag := flag.String("rows", "1000000,3000000", "table sizes to measure, comma-separated")
@@ -59,29 +44,15 @@ func main() {
 	log.SetFlags(0)
 	ctx := context.Background()
 
-	admin := os.Getenv("BENCH_DATABASE_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	conn, err := pgx.Connect(ctx, admin)
+	url, drop, err := benchtable.NewDatabase(ctx, "dbbackup_bench")
 	must(err)
-	conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
-	_, err = conn.Exec(ctx, "CREATE DATABASE dbbackup_bench")
-	must(err)
-	defer conn.Exec(ctx, "DROP DATABASE IF EXISTS dbbackup_bench WITH (FORCE)")
-	cfg, err := pgx.ParseConfig(admin)
-	must(err)
-	url := fmt.Sprintf("postgres://%s@%s:%d/dbbackup_bench?sslmode=disable", cfg.User, cfg.Host, cfg.Port)
+	defer drop()
 
 	work, err := os.MkdirTemp("", "dbbackup-bench-")
 	must(err)
 	defer os.RemoveAll(work)
-	envFile := filepath.Join(work, "empty.env") // nothing from a .env in the working directory
-	must(os.WriteFile(envFile, nil, 0o600))
-	bin := filepath.Join(work, "dbbackup")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
-	build.Stderr = os.Stderr
-	must(build.Run())
+	bin, envFile, err := benchtable.Build(work)
+	must(err)
 
 	r := runner{bin: bin, envFile: envFile, url: url, work: work, repeat: *repeat}
 	fmt.Printf("machine: %d cores, %s\n\n", numCPU(), goVersion())
@@ -95,7 +66,7 @@ func main() {
 		must(err)
 		db, err := pgx.Connect(ctx, url)
 		must(err)
-		_, err = db.Exec(ctx, strings.ReplaceAll(tableSQL, "$1", strconv.Itoa(n)))
+		_, err = db.Exec(ctx, strings.ReplaceAll(benchtable.SQL, "$1", strconv.Itoa(n)))
 		must(err)
 		db.Close(ctx)
 

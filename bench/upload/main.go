@@ -1,12 +1,22 @@
 // Command upload measures dbbackup's Google Drive upload (resumable, in
-// chunks, md5-verified, with the official client) against a plain curl
-// upload of the same file to the same fake Google on loopback.
+// chunks, md5-verified, with the official client) against plain curl
+// uploads of the same file to the same fake Google on loopback.
 //
-//	go run ./bench/upload              # a 512 MiB file, 16 MiB chunks
-//	go run ./bench/upload -mib 128 -chunk-mib 8
+//	go run ./bench/upload              # a 512 MiB file, 16 MiB chunks, 3 runs each
+//	go run ./bench/upload -mib 128 -chunk-mib 8 -repeat 5
+//
+// The fake runs in this process; each upload, ours and curl's, runs as a
+// process of its own (ours is this program again, with -client), so that
+// both pay for starting and both are timed the same way: from start to
+// exit, as seen from here. Runs alternate, ours then the curls, and every
+// stored file is deleted before the next run. The figures are the median
+// of -repeat runs each; a peak RSS is the largest of its runs. It needs
+// curl and GNU time (/usr/bin/time, for curl's peak RSS).
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -16,10 +26,15 @@ import (
 	"log"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
@@ -31,53 +46,195 @@ import (
 func main() {
 	mib := flag.Int("mib", 512, "file size in MiB")
 	chunk := flag.Int("chunk-mib", 16, "upload chunk size in MiB (BACKUP_UPLOAD_CHUNK_MB)")
+	repeat := flag.Int("repeat", 3, "runs of each upload; the median is reported")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the fake (this process) to `file`")
+	clientProfile := flag.String("client-cpuprofile", "", "write a CPU profile of our uploading process to `file` (of its last run)")
+	client := flag.String("client", "", "internal: upload -file to the fake at this address and exit")
+	folder := flag.String("folder", "", "internal: the folder to upload into")
+	file := flag.String("file", "", "internal: the file to upload")
+	sum := flag.String("md5", "", "internal: the file's md5")
+	name := flag.String("name", "", "internal: the name to store the file under")
 	flag.Parse()
 	log.SetFlags(0)
-	ctx := context.Background()
+	if *client != "" {
+		upload(*client, *folder, *file, *sum, *name, *chunk<<20, *clientProfile)
+		return
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		must(err)
+		must(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
 
 	fake := googlefake.New()
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	folder := fake.AddFolder("Backups").ID
+	folderID := fake.AddFolder("Backups").ID
+	access := fake.AccessToken(googlefake.ScopeDrive)
 
 	dir, err := os.MkdirTemp("", "upload-bench-")
 	must(err)
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "backup_20260210_020000.dump")
-	sum := writeRandom(path, int64(*mib)<<20)
-
-	tok := &googleauth.Token{ClientID: googlefake.DefaultClientID, ClientSecret: googlefake.DefaultClientSecret,
-		RefreshToken: googlefake.DefaultRefreshToken, TokenURI: srv.URL + "/token"}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := googleauth.TokenSource(ctx, tok.Config([]string{googlefake.ScopeDrive}), tok, filepath.Join(dir, "token.json"), quiet)
-	d, err := drive.New(ctx, drive.Options{FolderID: folder, Endpoint: srv.URL + "/", ChunkSize: *chunk << 20,
-		HTTPClient: ts.Client(nil), Unauthorized: ts.Invalidate})
+	md5sum := writeRandom(path, int64(*mib)<<20)
+	self, err := os.Executable()
+	must(err)
+	curlBin, err := exec.LookPath("curl")
 	must(err)
 
-	f, err := os.Open(path)
-	must(err)
-	start := time.Now()
-	_, err = d.Put(ctx, dbbackup.File{Name: filepath.Base(path), SetID: "backup_20260210_020000", Format: dbbackup.FormatDump,
-		Size: int64(*mib) << 20, MD5: sum}, f)
-	must(err)
-	ours := time.Since(start)
-	f.Close()
+	var ours []time.Duration
+	var curls [2][]time.Duration
+	var rss int64
+	var curlRSS [2]int64
+	for i := range *repeat {
+		args := []string{"-client", srv.URL, "-folder", folderID, "-file", path, "-md5", md5sum,
+			"-name", fmt.Sprintf("backup_20260210_020000_%d.dump", i), "-chunk-mib", strconv.Itoa(*chunk)}
+		if *clientProfile != "" {
+			args = append(args, "-client-cpuprofile", *clientProfile)
+		}
+		d, out := timed(self, args...)
+		kib, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+		if err != nil {
+			log.Fatalf("our upload: %s", out)
+		}
+		ours, rss = append(ours, d), max(rss, kib<<10)
+		clean(fake, srv.URL, access)
 
-	access := fake.AccessToken(googlefake.ScopeDrive)
-	start = time.Now()
-	out, err := exec.Command("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
-		"-H", "Authorization: Bearer "+access, "-H", "Content-Type: application/octet-stream",
-		"--data-binary", "@"+path, srv.URL+"/upload/drive/v3/files?uploadType=media").CombinedOutput()
-	curl := time.Since(start)
-	if err != nil || string(out) != "200" {
-		log.Fatalf("curl: %v %s", err, out)
+		// Two plain curl uploads: --data-binary @file, as curl's manual
+		// posts a file (curl reads it all into memory, then sends it), and
+		// -T file, which streams it.
+		for j, how := range curlWays {
+			d, kib := curl(curlBin, how.args(path), access, srv.URL)
+			curls[j], curlRSS[j] = append(curls[j], d), max(curlRSS[j], kib<<10)
+			clean(fake, srv.URL, access)
+		}
+		log.Printf("run %d: dbbackup %.2f s, curl %s %.2f s, curl %s %.2f s", i+1, ours[i].Seconds(),
+			curlWays[0].flag, curls[0][i].Seconds(), curlWays[1].flag, curls[1][i].Seconds())
 	}
 
+	o := median(ours)
+	best := min(median(curls[0]), median(curls[1]))
 	mb := float64(*mib) * 1.048576
-	fmt.Printf("| upload of %d MiB to the fake on loopback | seconds | MB/s |\n|---|---:|---:|\n", *mib)
-	fmt.Printf("| dbbackup (resumable, %d MiB chunks, md5 verified) | %.2f | %.0f |\n", *chunk, ours.Seconds(), mb/ours.Seconds())
-	fmt.Printf("| curl --data-binary (one request, uploadType=media) | %.2f | %.0f |\n", curl.Seconds(), mb/curl.Seconds())
-	fmt.Printf("| ratio | | %.2f |\n", curl.Seconds()/ours.Seconds())
+	fmt.Printf("| upload of %d MiB to the fake on loopback (median of %d) | seconds | MB/s | × curl | peak RSS |\n|---|---:|---:|---:|---:|\n", *mib, *repeat)
+	fmt.Printf("| dbbackup (resumable, %d MiB chunks, md5 verified) | %.2f | %.0f | %.2f | %d MiB |\n", *chunk, o.Seconds(), mb/o.Seconds(), best.Seconds()/o.Seconds(), rss>>20)
+	for j, how := range curlWays {
+		c := median(curls[j])
+		fmt.Printf("| curl %s (one request, uploadType=media) | %.2f | %.0f | %.2f | %d MiB |\n", how.flag, c.Seconds(), mb/c.Seconds(), best.Seconds()/c.Seconds(), curlRSS[j]>>20)
+	}
+	fmt.Println("\n× curl: the speed over the faster curl's.")
+}
+
+// curlWay is one way to have curl send a file.
+type curlWay struct{ flag, prefix string }
+
+var curlWays = [2]curlWay{{"--data-binary", "@"}, {"-T", ""}}
+
+func (c curlWay) args(path string) []string { return []string{c.flag, c.prefix + path} }
+
+// curl posts the file with uploadType=media under /usr/bin/time, and
+// returns how long it took and curl's peak RSS in KiB.
+func curl(bin string, body []string, access, url string) (time.Duration, int64) {
+	args := append([]string{"-f", "%M", bin, "-sS", "-o", "/dev/null", "-w", "%{http_code}\n", "-X", "POST",
+		"-H", "Authorization: Bearer " + access, "-H", "Content-Type: application/octet-stream"}, body...)
+	d, out := timed("/usr/bin/time", append(args, url+"/upload/drive/v3/files?uploadType=media")...)
+	fields := strings.Fields(out)
+	if len(fields) != 2 || fields[0] != "200" {
+		log.Fatalf("curl %s: %s", body[0], out)
+	}
+	kib, err := strconv.ParseInt(fields[1], 10, 64)
+	must(err)
+	return d, kib
+}
+
+// upload is our side: one Put through the Drive destination, as a run
+// does, then the process's peak RSS in KiB on stdout.
+func upload(url, folder, path, sum, name string, chunk int, profile string) {
+	ctx := context.Background()
+	if profile != "" {
+		f, err := os.Create(profile)
+		must(err)
+		must(pprof.StartCPUProfile(f))
+	}
+	dir, err := os.MkdirTemp("", "upload-bench-client-")
+	must(err)
+	defer os.RemoveAll(dir)
+	tok := &googleauth.Token{ClientID: googlefake.DefaultClientID, ClientSecret: googlefake.DefaultClientSecret,
+		RefreshToken: googlefake.DefaultRefreshToken, TokenURI: url + "/token"}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ts := googleauth.TokenSource(ctx, tok.Config([]string{googlefake.ScopeDrive}), tok, filepath.Join(dir, "token.json"), quiet)
+	d, err := drive.New(ctx, drive.Options{FolderID: folder, Endpoint: url + "/", ChunkSize: chunk,
+		HTTPClient: ts.Client(nil), Unauthorized: ts.Invalidate})
+	must(err)
+	f, err := os.Open(path)
+	must(err)
+	defer f.Close()
+	st, err := f.Stat()
+	must(err)
+	_, err = d.Put(ctx, dbbackup.File{Name: name, SetID: "backup_20260210_020000", Format: dbbackup.FormatDump,
+		Size: st.Size(), MD5: sum}, f)
+	must(err)
+	if profile != "" {
+		pprof.StopCPUProfile()
+	}
+	fmt.Println(peakRSS())
+}
+
+// peakRSS is this process's VmHWM in KiB. (The rusage of a child is no
+// use here: Linux counts into it the parent's RSS at the fork.)
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	must(err)
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			must(err)
+			return n
+		}
+	}
+	log.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// timed runs a command and returns how long it took and its output.
+func timed(name string, args ...string) (time.Duration, string) {
+	var out bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		log.Fatalf("%s: %v\n%s", name, err, out.String())
+	}
+	return d, out.String()
+}
+
+// clean deletes every file but the folder, through the API, so that the
+// fake holds no more than one upload at a time.
+func clean(fake *googlefake.Server, url, access string) {
+	for _, f := range fake.Files() {
+		if f.MimeType == googlefake.FolderMimeType {
+			continue
+		}
+		req, err := http.NewRequest(http.MethodDelete, url+"/drive/v3/files/"+f.ID, nil)
+		must(err)
+		req.Header.Set("Authorization", "Bearer "+access)
+		res, err := http.DefaultClient.Do(req)
+		must(err)
+		res.Body.Close()
+		if res.StatusCode != http.StatusNoContent {
+			log.Fatalf("delete %s: %s", f.Name, res.Status)
+		}
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func writeRandom(path string, n int64) string {
@@ -94,7 +251,8 @@ func writeRandom(path string, n int64) string {
 				buf[i+j] = byte(v >> (8 * j))
 			}
 		}
-		f.Write(buf)
+		_, err := f.Write(buf)
+		must(err)
 		h.Write(buf)
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -64,7 +64,7 @@ func newRootCommand() *cobra.Command {
 	})
 	root.AddCommand(newRunCommand(g), newListCommand(g), newTokenCommand(g), newDriveCommand(g),
 		newPruneCommand(g), newCronCommand(g), newCheckCommand(g), newHistoryCommand(g), newVerifyCommand(g), newRestoreCommand(g),
-		newJobCommand(g), newJobsCommand(g), newSecretKeyCommand(g), newUserCommand(g), newUsersCommand(g), newServeCommand(g), newSheetsCommand(g))
+		newJobCommand(g), newJobsCommand(g), newSecretKeyCommand(g), newAgeKeygenCommand(g), newUserCommand(g), newUsersCommand(g), newServeCommand(g), newSheetsCommand(g))
 	argsAreUsage(root)
 	refuseUnknownCommands(root)
 	return root

@@ -17,6 +17,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/export/dump"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/state"
 )
@@ -133,7 +134,11 @@ func checkPgDump(ctx context.Context, cfg *config.Config, info dbbackup.Snapshot
 	if err != nil {
 		return "", err
 	}
-	return bin + " matches PostgreSQL " + strconv.Itoa(info.ServerMajor), nil
+	msg := bin + " matches PostgreSQL " + strconv.Itoa(info.ServerMajor)
+	if cfg.DumpCompression != "" {
+		msg += ", compresses with " + dump.CompressionVar + "=" + string(cfg.DumpCompression)
+	}
+	return msg, nil
 }
 
 func checkCredentials(cfg *config.Config) (string, error) {

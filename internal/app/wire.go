@@ -11,6 +11,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/config"
+	"github.com/dbbackup/dbbackup/internal/crypt"
 	"github.com/dbbackup/dbbackup/internal/drive"
 	"github.com/dbbackup/dbbackup/internal/export/csv"
 	"github.com/dbbackup/dbbackup/internal/export/dump"
@@ -63,6 +64,13 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		Location:   cfg.NameLocation,
 		Now:        a.now,
 		Log:        log,
+	}
+	recipients, err := crypt.ParseRecipients(cfg.EncryptRecipients)
+	if err != nil { // config checked them: a bug
+		return nil, &dbbackup.ConfigError{Var: "BACKUP_ENCRYPT_RECIPIENTS", Problem: err.Error()}
+	}
+	if enc := crypt.New(recipients, cfg.Compress); enc != nil {
+		r.Encoder = enc
 	}
 	if cfg.DriveEnabled() {
 		d, dest, err := a.Drive(ctx, cfg, log)
@@ -139,7 +147,7 @@ func DumpExporter(cfg *config.Config) (*dump.Exporter, error) {
 	if err != nil {
 		return nil, &dbbackup.ConfigError{Var: "DATABASE_URL", Problem: err.Error(), Hint: "check the connection string, or remove dump from BACKUP_FORMATS"}
 	}
-	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet()}, nil
+	return &dump.Exporter{PgDump: cfg.PgDump, Conn: dump.Conn{Env: conn.Env, Password: conn.Password}, Scoped: cfg.Scope.IsSet(), Compression: cfg.DumpCompression}, nil
 }
 
 // Destination is where the sets are: Google Drive when configured, else

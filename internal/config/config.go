@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/export/dump"
 )
 
 // DefaultEnvFile is read from the working directory when it exists.
@@ -56,14 +57,28 @@ type Config struct {
 	// NameLocation is the time zone of set names (BACKUP_NAME_TIMEZONE).
 	NameLocation *time.Location
 	PgDump       string
-	LogFormat    string // "text" or "json"
-	LogLevel     slog.Level
-	Google       Google
-	Retention    dbbackup.Policy // BACKUP_RETENTION_DAYS (0: keep forever), BACKUP_RETENTION_MIN_KEEP
-	TrashExpired bool            // BACKUP_RETENTION_TRASH: move expired Drive files to the trash
-	StateDir     string          // STATE_DIR: run history
-	Timeout      time.Duration   // BACKUP_TIMEOUT: the longest a run may take
-	Email        Email
+	// DumpCompression is pg_dump's -Z (BACKUP_DUMP_COMPRESSION): empty
+	// is pg_dump's default.
+	DumpCompression dump.Compression
+	LogFormat       string // "text" or "json"
+	LogLevel        slog.Level
+	Google          Google
+	Retention       dbbackup.Policy // BACKUP_RETENTION_DAYS (0: keep forever), BACKUP_RETENTION_MIN_KEEP
+	TrashExpired    bool            // BACKUP_RETENTION_TRASH: move expired Drive files to the trash
+	StateDir        string          // STATE_DIR: run history
+	Timeout         time.Duration   // BACKUP_TIMEOUT: the longest a run may take
+	Email           Email
+	// EncryptRecipients are the public keys (BACKUP_ENCRYPT_RECIPIENTS,
+	// checked by crypt.ParseRecipients) every file of a set but the
+	// manifest is encrypted to; none: no encryption.
+	EncryptRecipients []string
+	// Compress is how csv and json files are compressed (BACKUP_COMPRESS):
+	// dbbackup.CompressionZstd, or "" for none.
+	Compress string
+	// VerifyIdentity is the private key file that opens the job's
+	// encrypted sets for verify --restore (BACKUP_VERIFY_IDENTITY), "" when
+	// none: it was read once.
+	VerifyIdentity string
 }
 
 // DriveEnabled reports whether backups go to Google Drive.
@@ -125,6 +140,9 @@ func load(envFile string, explicit bool, e env, job string) (*Config, error) {
 	if w := exposedEnvFile(envFile, file); w != "" {
 		c.Warnings = append(c.Warnings, w)
 	}
+	if w := exposedKeyFile(c.VerifyIdentity); w != "" {
+		c.Warnings = append(c.Warnings, w)
+	}
 	return c, nil
 }
 
@@ -153,6 +171,9 @@ func (c *Config) parse(get func(string) string, from func(string) Origin) error 
 	c.BackupDir = v("BACKUP_DIR", "./backups")
 	c.PgDump = v("PG_DUMP", "")
 	var err error
+	if c.DumpCompression, err = dump.ParseCompression(v(dump.CompressionVar, "")); err != nil {
+		return err
+	}
 	if c.Formats, err = parseFormats(v("BACKUP_FORMATS", "csv,xlsx,json")); err != nil {
 		return err
 	}
@@ -197,6 +218,9 @@ func (c *Config) parse(get func(string) string, from func(string) Origin) error 
 		return err
 	}
 	if err := c.parseRun(v); err != nil {
+		return err
+	}
+	if err := c.parseCrypt(v); err != nil {
 		return err
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(v("LOG_LEVEL", "info"))); err != nil {

@@ -48,6 +48,9 @@ func TestDefaults(t *testing.T) {
 		c.Email.Host != "localhost" || c.Email.Port != 25 || c.Email.On != "always" || len(c.Email.To) != 0 {
 		t.Fatalf("run defaults: %+v %+v", c.Retention, c.Email)
 	}
+	if c.DumpCompression != "" {
+		t.Fatalf("default dump compression %q, want pg_dump's own (none given)", c.DumpCompression)
+	}
 	if got := c.Formats; len(got) != 3 || got[0] != "csv" || got[1] != "xlsx" || got[2] != "json" {
 		t.Fatalf("default formats %v", got)
 	}
@@ -55,10 +58,13 @@ func TestDefaults(t *testing.T) {
 
 func TestEnvironmentOverridesEnvFile(t *testing.T) {
 	p := writeEnv(t, "BACKUP_DIR=/from/file\nBACKUP_FORMATS=dump, CSV\nPGHOST=db.local\n")
-	e := mapEnv{"BACKUP_DIR": "/from/env"}
+	e := mapEnv{"BACKUP_DIR": "/from/env", "BACKUP_DUMP_COMPRESSION": "gzip:9"}
 	c, err := load(p, true, e, DefaultJob)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.DumpCompression != "9" {
+		t.Fatalf("BACKUP_DUMP_COMPRESSION=gzip:9 read as %q, want pg_dump -Z 9", c.DumpCompression)
 	}
 	if c.BackupDir != "/from/env" || c.EnvFile != p {
 		t.Fatalf("BACKUP_DIR %q, env file %q", c.BackupDir, c.EnvFile)
@@ -66,7 +72,7 @@ func TestEnvironmentOverridesEnvFile(t *testing.T) {
 	if len(c.Formats) != 2 || c.Formats[0] != "csv" || c.Formats[1] != "dump" {
 		t.Fatalf("formats %v", c.Formats)
 	}
-	if c.DatabaseURL != "host='db.local'" || len(e) != 1 {
+	if c.DatabaseURL != "host='db.local'" || len(e) != 2 {
 		t.Fatalf("PGHOST from .env: connection string %q, environment %v", c.DatabaseURL, e)
 	}
 }
@@ -100,6 +106,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"SMTP_TLS": "ssl"}, "SMTP_TLS", "starttls"},
 		{mapEnv{"EMAIL_TO": "admin"}, "EMAIL_TO", `"admin"`},
 		{mapEnv{"EMAIL_ON": "sometimes"}, "EMAIL_ON", "failure"},
+		{mapEnv{"BACKUP_DUMP_COMPRESSION": "fast"}, "BACKUP_DUMP_COMPRESSION", "zstd"},
+		{mapEnv{"BACKUP_DUMP_COMPRESSION": "zstd:30"}, "BACKUP_DUMP_COMPRESSION", "1 to 22"},
 	}
 	for _, tt := range tests {
 		_, err := load(filepath.Join(t.TempDir(), "none"), false, tt.env, DefaultJob)

@@ -74,6 +74,10 @@ var JobSettings = []JobSetting{
 	{"SMTP_PASSWORD", "smtp-password", "SMTP password (- reads it from stdin)", true},
 	{"SMTP_TLS", "smtp-tls", "none, starttls or tls", false},
 	{"PG_DUMP", "pg-dump", "the pg_dump to use", false},
+	{"BACKUP_DUMP_COMPRESSION", "dump-compression", "pg_dump's compression: a gzip level 0-9, lz4, zstd, lz4:N or zstd:N (pg_dump 16+); default gzip level 6", false},
+	{"BACKUP_ENCRYPT_RECIPIENTS", "encrypt-recipients", "encrypt every file but the manifest to these public keys (comma-separated age1… or ssh-ed25519 …)", false},
+	{"BACKUP_COMPRESS", "compress", "compress csv and json files: zstd or none", false},
+	{"BACKUP_VERIFY_IDENTITY", "verify-identity", "private key file that opens encrypted sets for verify --restore", false},
 }
 
 // JobSettingOf returns the job setting with this key.

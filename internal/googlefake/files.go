@@ -43,7 +43,7 @@ func (s *Server) handleCreateMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, fail := s.createFileLocked(meta, grantFrom(r), nil, "")
+	f, fail := s.createFileLocked(meta, grantFrom(r), nil, "", "")
 	if fail != nil {
 		s.writeError(w, r, *fail)
 		return

@@ -156,8 +156,9 @@ func (s *Server) checkCreateLocked(meta *fileMeta, g *grant, size int64) ([]stri
 }
 
 // createFileLocked stores a new file with content; contentType is the
-// media's type, used when the metadata names none.
-func (s *Server) createFileLocked(meta *fileMeta, g *grant, content []byte, contentType string) (*file, *Failure) {
+// media's type, used when the metadata names none; sum is the content's
+// md5 in hex when the caller hashed it as it arrived, or "".
+func (s *Server) createFileLocked(meta *fileMeta, g *grant, content []byte, contentType, sum string) (*file, *Failure) {
 	parents, fail := s.checkCreateLocked(meta, g, int64(len(content)))
 	if fail != nil {
 		return nil, fail
@@ -196,7 +197,10 @@ func (s *Server) createFileLocked(meta *fileMeta, g *grant, content []byte, cont
 	}
 	if !f.isFolder() {
 		f.content = content
-		f.md5 = md5Hex(content)
+		f.md5 = sum
+		if sum == "" {
+			f.md5 = md5Hex(content)
+		}
 		if s.takeWrongMD5Locked() {
 			f.md5 = md5Hex(append([]byte("googlefake corrupted "), content...))
 		}

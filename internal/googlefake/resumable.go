@@ -1,9 +1,11 @@
 package googlefake
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -78,7 +80,7 @@ func (s *Server) handleChunk(w http.ResponseWriter, r *http.Request) {
 			Message: "No upload session with this upload_id; it may have expired."})
 		return
 	}
-	data, readErr := io.ReadAll(r.Body)
+	data, readErr := readBody(r)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -93,7 +95,7 @@ func (s *Server) handleChunk(w http.ResponseWriter, r *http.Request) {
 		s.writeFileLocked(w, r, http.StatusOK, f)
 		return
 	}
-	have := int64(len(sess.data))
+	have := sess.size
 	if cr.whole {
 		cr.first, cr.last, cr.total = 0, int64(len(data))-1, int64(len(data))
 		cr.query = len(data) == 0
@@ -138,11 +140,11 @@ func (s *Server) handleChunk(w http.ResponseWriter, r *http.Request) {
 	}
 	sess.total = total
 
-	if sess.total >= 0 && int64(len(sess.data)) == sess.total {
+	if sess.total >= 0 && sess.size == sess.total {
 		s.completeLocked(w, r, sess)
 		return
 	}
-	resumeIncomplete(w, r, int64(len(sess.data)))
+	resumeIncomplete(w, r, sess.size)
 }
 
 // announcedTotal is the upload's size once this request is accepted: the
@@ -156,8 +158,8 @@ func announcedTotal(sess *session, cr contentRange) (int64, *Failure) {
 		e := badRequest("The upload's size was announced as %d and is now %d.", sess.total, cr.total)
 		return 0, &e
 	}
-	if cr.total < int64(len(sess.data)) {
-		e := badRequest("The upload's size %d is less than the %d bytes already uploaded.", cr.total, len(sess.data))
+	if cr.total < sess.size {
+		e := badRequest("The upload's size %d is less than the %d bytes already uploaded.", cr.total, sess.size)
 		return 0, &e
 	}
 	return cr.total, nil
@@ -165,16 +167,27 @@ func announcedTotal(sess *session, cr contentRange) (int64, *Failure) {
 
 // appendLocked adds the part of data (which starts at offset first) that
 // the session does not hold yet. Unless it ends the upload, only whole
-// multiples of the granularity are kept, as Google persists.
+// multiples of the granularity are kept, as Google persists. The part is
+// kept as it is, not copied, and hashed as it comes.
 func (s *Server) appendLocked(sess *session, first int64, data []byte, final bool) {
-	have := int64(len(sess.data))
-	if skip := have - first; skip < int64(len(data)) {
-		sess.data = append(sess.data, data[skip:]...)
+	skip := sess.size - first
+	if skip >= int64(len(data)) {
+		return
 	}
+	add := data[skip:]
 	if g := s.drive.granularity; !final && g > 0 {
-		keep := max(int64(len(sess.data))/g*g, have)
-		sess.data = sess.data[:keep]
+		keep := max((sess.size+int64(len(add)))/g*g, sess.size)
+		add = add[:keep-sess.size]
 	}
+	if len(add) == 0 {
+		return
+	}
+	if sess.md5 == nil {
+		sess.md5 = md5.New()
+	}
+	sess.md5.Write(add)
+	sess.parts = append(sess.parts, add)
+	sess.size += int64(len(add))
 }
 
 func (s *Server) completeLocked(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -182,12 +195,20 @@ func (s *Server) completeLocked(w http.ResponseWriter, r *http.Request, sess *se
 	if ct == "" {
 		ct = r.Header.Get("Content-Type")
 	}
-	f, fail := s.createFileLocked(sess.meta, sess.grant, sess.data, ct)
+	content := slices.Concat(sess.parts...)
+	if len(sess.parts) == 1 {
+		content = sess.parts[0]
+	}
+	sum := ""
+	if sess.md5 != nil {
+		sum = hex.EncodeToString(sess.md5.Sum(nil))
+	}
+	f, fail := s.createFileLocked(sess.meta, sess.grant, content, ct, sum)
 	if fail != nil {
 		s.writeError(w, r, *fail)
 		return
 	}
-	sess.fileID, sess.data = f.id, nil
+	sess.fileID, sess.parts, sess.md5 = f.id, nil, nil
 	s.writeFileLocked(w, r, http.StatusOK, f)
 }
 

@@ -1,6 +1,7 @@
 package googlefake
 
 import (
+	"hash"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -75,7 +76,7 @@ func (s *Server) handleMultipart(w http.ResponseWriter, r *http.Request) {
 // handleSimpleMedia is uploadType=media: the body is the content and the
 // file gets no metadata but its type.
 func (s *Server) handleSimpleMedia(w http.ResponseWriter, r *http.Request) {
-	content, err := io.ReadAll(r.Body)
+	content, err := readBody(r)
 	if err != nil {
 		s.writeError(w, r, badRequest("Could not read the request body."))
 		return
@@ -86,12 +87,30 @@ func (s *Server) handleSimpleMedia(w http.ResponseWriter, r *http.Request) {
 func (s *Server) finishCreate(w http.ResponseWriter, r *http.Request, meta *fileMeta, content []byte, contentType string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, fail := s.createFileLocked(meta, grantFrom(r), content, contentType)
+	f, fail := s.createFileLocked(meta, grantFrom(r), content, contentType, "")
 	if fail != nil {
 		s.writeError(w, r, *fail)
 		return
 	}
 	s.writeFileLocked(w, r, http.StatusOK, f)
+}
+
+// maxPrealloc bounds the buffer readBody sizes from a Content-Length
+// before a byte has arrived.
+const maxPrealloc = 1 << 30
+
+// readBody reads a request's whole body. When the client announced its
+// length the bytes land in one buffer of that size, read once; a body of
+// unknown length grows as io.ReadAll grows it. On a cut body it returns
+// what arrived with the error.
+func readBody(r *http.Request) ([]byte, error) {
+	n := r.ContentLength
+	if n <= 0 || n > maxPrealloc {
+		return io.ReadAll(r.Body)
+	}
+	buf := make([]byte, n)
+	got, err := io.ReadFull(r.Body, buf)
+	return buf[:got], err
 }
 
 // session is a resumable upload in progress.
@@ -100,10 +119,12 @@ type session struct {
 	meta        *fileMeta
 	grant       *grant // who started it: the file is theirs
 	contentType string
-	declared    int64 // X-Upload-Content-Length, or -1
-	total       int64 // the size the client has announced, or -1
-	data        []byte
-	fileID      string // set once the upload is complete
+	declared    int64     // X-Upload-Content-Length, or -1
+	total       int64     // the size the client has announced, or -1
+	parts       [][]byte  // the bytes held, in the order received
+	size        int64     // their length
+	md5         hash.Hash // of the bytes held
+	fileID      string    // set once the upload is complete
 }
 
 // handleStartSession validates the metadata, parents and (when the client

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/fingerprint"
 )
 
 // CopyCSV implements dbbackup.Source. It writes, byte for byte, what
@@ -15,7 +16,22 @@ import (
 // row on its one backend core, which then bounds the export; formatting
 // here moves that work to this process's core, so the two run in parallel.
 // The test compares the bytes with the server's own COPY.
+//
+// It fingerprints the rows as it writes them (see Fingerprint): a table
+// read in full here costs nothing more to fingerprint.
 func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
+	var h fingerprint.Hash
+	n, err := writeCSV(ctx, s.Rows, t, w, &h)
+	if err == nil {
+		s.remember(t, h.Sum())
+	}
+	return n, err
+}
+
+// writeCSV writes the rows read gives as COPY … (FORMAT csv, HEADER) and
+// adds every record but the header to h, as it builds it (h nil: to none,
+// which only the benchmark wants).
+func writeCSV(ctx context.Context, read readFunc, t dbbackup.Table, w io.Writer, h *fingerprint.Hash) (int64, error) {
 	t = t.Copied() // as COPY: no generated column
 	single := len(t.Columns) == 1
 	var line []byte
@@ -30,20 +46,26 @@ func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (
 		return 0, err
 	}
 	var chunk []byte
-	return s.Rows(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte, long []*io.SectionReader) error {
+	return read(ctx, t, dbbackup.RowsOptions{}, func(values [][]byte, long []*io.SectionReader) error {
 		line = line[:0]
 		for i, v := range values {
 			if i > 0 {
 				line = append(line, ',')
 			}
 			if long != nil && long[i] != nil {
+				// The record goes out in pieces: the hash takes each.
 				if _, err := w.Write(line); err != nil {
 					return err
 				}
 				if chunk == nil {
 					chunk = make([]byte, 64<<10)
 				}
-				if err := copyCSV(w, long[i], chunk); err != nil {
+				lw := w
+				if h != nil {
+					h.Part(line)
+					lw = io.MultiWriter(w, partWriter{h})
+				}
+				if err := copyCSV(lw, long[i], chunk); err != nil {
 					return err
 				}
 				line = line[:0]
@@ -51,10 +73,24 @@ func (s *Snapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (
 				line = appendCSV(line, v, single)
 			}
 		}
+		if h != nil {
+			h.Add(line) // closes a record begun in pieces
+		}
 		line = append(line, '\n')
 		_, err := w.Write(line)
 		return err
 	})
+}
+
+// readFunc reads a table's rows: Snapshot.Rows.
+type readFunc func(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func(values [][]byte, long []*io.SectionReader) error) (int64, error)
+
+// partWriter adds what is written to the record h is building.
+type partWriter struct{ h *fingerprint.Hash }
+
+func (p partWriter) Write(b []byte) (int, error) {
+	p.h.Part(b)
+	return len(b), nil
 }
 
 // copyCSV writes a long value as appendCSV would, through buf: it reads

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup/internal/fingerprint"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
 
@@ -58,6 +59,13 @@ INSERT INTO generated (id, total, note) VALUES (1, 2.5, 'a'), (2, NULL, NULL);`
 				}
 				if !bytes.Equal(ours.Bytes(), theirs.Bytes()) || n != tag.RowsAffected() {
 					t.Errorf("%s: %d rows, COPY %d\nours:\n%q\nCOPY:\n%q", tb, n, tag.RowsAffected(), trim(ours.Bytes()), trim(theirs.Bytes()))
+				}
+				// The fingerprint CopyCSV took as it wrote, long values
+				// too, is that of the server's COPY text.
+				fw := fingerprint.NewWriter(true)
+				fw.Write(theirs.Bytes())
+				if sum, err := s.Fingerprint(ctx, tb); err != nil || sum != fw.Sum() || fw.Rows() != n {
+					t.Errorf("%s: fingerprint %s (%v), of COPY's %d rows %s", tb, sum, err, fw.Rows(), fw.Sum())
 				}
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
@@ -16,6 +17,9 @@ import (
 type Snapshot struct {
 	conn *pgx.Conn
 	info dbbackup.SnapshotInfo
+
+	mu           sync.Mutex
+	fingerprints map[fingerprintKey]string // of the tables CopyCSV read in full
 }
 
 var _ dbbackup.Snapshot = (*Snapshot)(nil)

@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"net"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Target is a database a set is restored into. Unlike DB, it is written
@@ -20,6 +22,9 @@ func ConnectTarget(ctx context.Context, connString string) (*Target, error) {
 		return nil, fmt.Errorf("parse connection string: %s", parseProblem(err, connString))
 	}
 	cfg.RuntimeParams["search_path"] = "" // names printed as regclass etc. come schema-qualified
+	cfg.AfterNetConnect = func(_ context.Context, _ *pgconn.Config, conn net.Conn) (net.Conn, error) {
+		return &spillConn{Conn: conn}, nil // Fingerprint reads huge values as a Snapshot does
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s@%s:%d/%s: %w", cfg.User, cfg.Host, cfg.Port, cfg.Database, err)

@@ -29,6 +29,9 @@ type Exporter struct {
 	// Scoped limits the archive to the tables of the set. Otherwise it is
 	// the whole database: schema, data, sequences, functions, everything.
 	Scoped bool
+	// Compression is pg_dump's -Z (BACKUP_DUMP_COMPRESSION); empty: its
+	// default.
+	Compression Compression
 }
 
 var _ dbbackup.Exporter = (*Exporter)(nil)
@@ -57,6 +60,9 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 	}
 	f.Close()
 	args := []string{"--format=custom", "--no-password", "--snapshot=" + info.SnapshotID, "--file=" + path}
+	if e.Compression != "" {
+		args = append(args, "--compress="+string(e.Compression))
+	}
 	if e.Scoped {
 		for _, t := range tables {
 			args = append(args, "--table="+pattern(t))
@@ -83,14 +89,20 @@ func (e *Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbb
 }
 
 // Check finds pg_dump and refuses one older than the server, which cannot
-// dump it faithfully, or one that would ignore a setting of Conn. It
-// returns the path to run.
+// dump it faithfully, one that would ignore a setting of Conn, or one
+// that cannot compress as Compression asks. It returns the path to run.
 func (e *Exporter) Check(ctx context.Context, serverMajor int, serverVersion string) (string, error) {
 	bin, major, err := e.client(ctx, serverMajor, serverVersion)
 	if err != nil {
 		return "", err
 	}
-	return bin, e.Conn.check("pg_dump", bin, major, "PG_DUMP")
+	if err := e.Conn.check("pg_dump", bin, major, "PG_DUMP"); err != nil {
+		return "", err
+	}
+	if err := checkCompression(ctx, bin, major, e.Compression); err != nil {
+		return "", err
+	}
+	return bin, nil
 }
 
 // client is Check that also returns pg_dump's major version.

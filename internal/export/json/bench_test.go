@@ -2,6 +2,7 @@ package json
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,4 +49,35 @@ func BenchmarkExport(b *testing.B) {
 			b.ReportMetric(float64(fi.Size())/1e6/secs, "MB/s")
 		})
 	}
+}
+
+// BenchmarkRead reads back a document of b.N rows of exporttest.Table
+// into CSV records.
+func BenchmarkRead(b *testing.B) {
+	var gen exporttest.Synth
+	src := newFakeSource()
+	src.tables[exporttest.Table.String()] = &fakeTable{n: b.N, gen: gen.Row}
+	path := filepath.Join(b.TempDir(), "out.json")
+	if _, err := (Exporter{}).Export(context.Background(), src, []dbbackup.Table{exporttest.Table}, path); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.ResetTimer()
+	start := time.Now()
+	r := NewReader(f)
+	if _, err := r.Next(); err != nil {
+		b.Fatal(err)
+	}
+	n, err := r.WriteCSV(io.Discard, exporttest.Table.Columns)
+	if err != nil || n != int64(b.N) {
+		b.Fatal(n, err)
+	}
+	secs := time.Since(start).Seconds()
+	fi, _ := f.Stat()
+	b.ReportMetric(float64(b.N)/secs, "rows/s")
+	b.ReportMetric(float64(fi.Size())/1e6/secs, "MB/s")
 }

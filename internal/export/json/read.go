@@ -1,6 +1,7 @@
 package json
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
@@ -9,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
@@ -34,8 +37,10 @@ type HeadColumn struct {
 // Reader reads a json document back, table by table, and writes each
 // table's rows in PostgreSQL's input forms, as COPY … FROM (FORMAT csv)
 // reads them. It streams: memory does not grow with the number of rows or
-// tables, but each value is held whole, a few times its size (a value of
-// 300 MB needs about 1.2 GB).
+// tables, but each row is held whole, several times over (the decoder's
+// buffer, the row's JSON, the value unquoted, its PostgreSQL text): a row
+// with a 64 MiB text value took about 500 MB of heap, so a row of several
+// hundred MB needs gigabytes.
 type Reader struct {
 	dec     *stdjson.Decoder
 	started bool
@@ -44,9 +49,11 @@ type Reader struct {
 	pending bool // the current table's rows are not read yet
 	err     error
 
-	raw     stdjson.RawMessage // the value being read
-	scratch []byte             // a value unquoted or decoded
-	record  []byte             // the CSV record being built
+	raw     stdjson.RawMessage // a value skipped
+	row     stdjson.RawMessage // the row being read
+	name    []byte             // a member name unquoted
+	scratch []byte             // a value unquoted
+	bin     []byte             // a bytea decoded
 	fields  [][]byte           // the current row's values in PostgreSQL's text, by target column
 	nulls   []bool
 	seen    []bool
@@ -196,7 +203,9 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 		target[i] = -1
 	}
 	var copied []int // indexes in cols of the columns written
+	var bw *bufio.Writer
 	if w != nil {
+		bw = bufio.NewWriterSize(w, 64<<10)
 		for j, c := range cols {
 			i, ok := byName[c.Name]
 			switch {
@@ -228,31 +237,30 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 	seen := r.seen[:len(t.Columns)]
 	var n int64
 	for r.dec.More() {
-		if err := r.delim('{'); err != nil {
+		// The decoder checks that the row is JSON and holds it whole;
+		// eachMember, much faster, splits it.
+		if err := r.decode(&r.row); err != nil {
 			return n, err
 		}
 		clear(seen)
-		_, err := r.members(func(key string) (bool, error) {
-			i, ok := byName[key]
+		err := r.eachMember(r.row, func(key, raw []byte) error {
+			i, ok := byName[string(key)]
 			if !ok {
-				return true, r.syntax(fmt.Sprintf("table %s row %d: %q is not a column of the table", t, n+1, key))
+				return r.syntax(fmt.Sprintf("table %s row %d: %q is not a column of the table", t, n+1, key))
 			}
 			seen[i] = true
-			if err := r.decode(&r.raw); err != nil {
-				return true, err
-			}
 			j := target[i]
 			if j < 0 {
-				return false, nil
+				return nil
 			}
-			if r.nulls[j] = bytes.Equal(r.raw, []byte("null")); r.nulls[j] {
-				return false, nil
+			if r.nulls[j] = string(raw) == "null"; r.nulls[j] {
+				return nil
 			}
 			var err error
-			if r.fields[j], err = r.appendText(r.fields[j][:0], cols[j], r.raw); err != nil {
-				return true, fmt.Errorf("json document: table %s row %d column %q: %w", t, n+1, cols[j].Name, err)
+			if r.fields[j], err = r.appendText(r.fields[j][:0], cols[j], raw); err != nil {
+				return fmt.Errorf("json document: table %s row %d column %q: %w", t, n+1, cols[j].Name, err)
 			}
-			return false, nil
+			return nil
 		})
 		if err != nil {
 			return n, err
@@ -266,26 +274,32 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 		if w == nil {
 			continue
 		}
-		b := r.record[:0]
 		for k, j := range copied {
 			if k > 0 {
-				b = append(b, ',')
+				bw.WriteByte(',')
 			}
 			if !r.nulls[j] {
-				b = appendCSVField(b, r.fields[j])
+				writeCSVField(bw, r.fields[j])
 			}
 		}
-		b = append(b, '\n')
-		r.record = b
-		if cap(b) > 1<<20 {
-			r.record = nil
+		if err := bw.WriteByte('\n'); err != nil {
+			return n, err
 		}
+		// One huge value need not stay in memory.
 		for j, f := range r.fields {
 			if cap(f) > 1<<20 {
 				r.fields[j] = nil
 			}
 		}
-		if _, err := w.Write(b); err != nil {
+		if cap(r.row) > 1<<20 {
+			r.row = nil
+		}
+		if cap(r.scratch) > 1<<20 {
+			r.scratch = nil
+		}
+	}
+	if bw != nil {
+		if err := bw.Flush(); err != nil {
 			return n, err
 		}
 	}
@@ -308,19 +322,21 @@ func (r *Reader) rows(w io.Writer, cols []dbbackup.Column) (int64, error) {
 	return n, nil
 }
 
-// appendCSVField appends v quoted, as COPY reads a value that is not NULL.
-func appendCSVField(b, v []byte) []byte {
-	b = append(b, '"')
+// writeCSVField writes v quoted, as COPY reads a value that is not NULL.
+// A write error stays in w, which its Flush returns.
+func writeCSVField(w *bufio.Writer, v []byte) {
+	w.WriteByte('"')
 	for {
 		i := bytes.IndexByte(v, '"')
 		if i < 0 {
 			break
 		}
-		b = append(append(b, v[:i+1]...), '"')
+		w.Write(v[:i+1])
+		w.WriteByte('"')
 		v = v[i+1:]
 	}
-	b = append(b, v...)
-	return append(b, '"')
+	w.Write(v)
+	w.WriteByte('"')
 }
 
 // appendText appends PostgreSQL's input text of raw, a JSON value (not
@@ -346,13 +362,16 @@ func (r *Reader) appendText(dst []byte, c dbbackup.Column, raw []byte) ([]byte, 
 			if r.scratch, err = appendUnquoted(r.scratch[:0], raw); err != nil {
 				return dst, err
 			}
-			n := base64.StdEncoding.DecodedLen(len(r.scratch))
-			dec := make([]byte, n)
-			if n, err = base64.StdEncoding.Decode(dec, r.scratch); err != nil {
+			r.bin, err = base64.StdEncoding.AppendDecode(r.bin[:0], r.scratch)
+			if err != nil {
 				return dst, fmt.Errorf("bytea is not base64: %w", err)
 			}
 			dst = append(dst, '\\', 'x')
-			return hex.AppendEncode(dst, dec[:n]), nil
+			dst = hex.AppendEncode(dst, r.bin)
+			if cap(r.bin) > 1<<20 {
+				r.bin = nil // one huge value need not stay in memory
+			}
+			return dst, nil
 		}
 	case dbbackup.KindDate, dbbackup.KindTimestamp, dbbackup.KindTimestampTZ, dbbackup.KindTime, dbbackup.KindTimeTZ:
 		if raw[0] == '"' {
@@ -370,23 +389,31 @@ func (r *Reader) appendText(dst []byte, c dbbackup.Column, raw []byte) ([]byte, 
 }
 
 // unwrapJSON returns the json value raw holds: the member's value of
-// {"$json": VALUE}, else raw itself.
+// {"$json": VALUE}, else raw itself. raw has been checked by the decoder.
 func unwrapJSON(raw []byte) []byte {
 	if raw[0] != '{' {
 		return raw
 	}
-	dec := stdjson.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != stdjson.Delim('{') {
+	i := skipSpace(raw, 1)
+	if raw[i] != '"' {
 		return raw
 	}
-	if k, err := dec.Token(); err != nil || k != "$json" {
-		return raw
+	end := skipValue(raw, i)
+	key := raw[i:end]
+	if string(key) != `"$json"` {
+		if bytes.IndexByte(key, '\\') < 0 {
+			return raw
+		}
+		if k, err := appendUnquoted(nil, key); err != nil || string(k) != "$json" {
+			return raw
+		}
 	}
-	var v stdjson.RawMessage
-	if err := dec.Decode(&v); err != nil || dec.More() {
-		return raw
+	i = skipSpace(raw, skipSpace(raw, end)+1) // past the colon
+	end = skipValue(raw, i)
+	if j := skipSpace(raw, end); j != len(raw)-1 || raw[j] != '}' {
+		return raw // more members
 	}
-	return v
+	return raw[i:end]
 }
 
 // appendTimeText appends PostgreSQL's input text of s, a date or time in
@@ -439,20 +466,77 @@ func appendTimeText(dst, s []byte) []byte {
 	return dst
 }
 
-// appendUnquoted appends the text of raw, a JSON string.
+// appendUnquoted appends the text of raw, a JSON string, as
+// encoding/json decodes it (an invalid escape or surrogate is U+FFFD).
 func appendUnquoted(dst, raw []byte) ([]byte, error) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return dst, fmt.Errorf("not a JSON string: %.40s", raw)
 	}
 	s := raw[1 : len(raw)-1]
-	if bytes.IndexByte(s, '\\') < 0 {
-		return append(dst, s...), nil
+	if !utf8.Valid(s) {
+		// Not in a document of ours: read it as encoding/json does.
+		var v string
+		if err := stdjson.Unmarshal(raw, &v); err != nil {
+			return dst, err
+		}
+		return append(dst, v...), nil
 	}
-	var v string
-	if err := stdjson.Unmarshal(raw, &v); err != nil {
-		return dst, err
+	for {
+		i := bytes.IndexByte(s, '\\')
+		if i < 0 {
+			return append(dst, s...), nil
+		}
+		dst = append(dst, s[:i]...)
+		if i+1 >= len(s) {
+			return dst, fmt.Errorf("a JSON string ends in a backslash")
+		}
+		c := s[i+1]
+		s = s[i+2:]
+		switch c {
+		case 'n':
+			dst = append(dst, '\n')
+		case 't':
+			dst = append(dst, '\t')
+		case 'r':
+			dst = append(dst, '\r')
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case '"', '\\', '/':
+			dst = append(dst, c)
+		case 'u':
+			r, n := hex4(s)
+			s = s[n:]
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
+					r2, _ = hex4(s[2:])
+				}
+				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+					r = d
+					s = s[6:]
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst, fmt.Errorf("a JSON string has an invalid escape \\%c", c)
+		}
 	}
-	return append(dst, v...), nil
+}
+
+// hex4 reads the 4 hex digits of a \u escape; n is how many bytes it read.
+func hex4(s []byte) (r rune, n int) {
+	if len(s) < 4 {
+		return utf8.RuneError, 0
+	}
+	v, err := strconv.ParseUint(string(s[:4]), 16, 32)
+	if err != nil {
+		return utf8.RuneError, 0
+	}
+	return rune(v), 4
 }
 
 // appendArray appends PostgreSQL's array literal of raw, a JSON array as
@@ -555,6 +639,73 @@ func appendQuoted(dst, s []byte) []byte {
 		dst = append(dst, c)
 	}
 	return append(dst, '"')
+}
+
+// eachMember calls fn with each member of obj, a JSON object the decoder
+// has checked, in order: its name, unquoted, and its value's JSON text.
+func (r *Reader) eachMember(obj []byte, fn func(key, raw []byte) error) error {
+	if len(obj) == 0 || obj[0] != '{' {
+		return r.syntax(fmt.Sprintf("a row is not an object: %.40s", obj))
+	}
+	i := skipSpace(obj, 1)
+	if obj[i] == '}' {
+		return nil
+	}
+	for {
+		end := skipValue(obj, i)
+		key := obj[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
+			var err error
+			if r.name, err = appendUnquoted(r.name[:0], obj[i:end]); err != nil {
+				return err
+			}
+			key = r.name
+		}
+		i = skipSpace(obj, skipSpace(obj, end)+1) // past the colon
+		end = skipValue(obj, i)
+		if err := fn(key, obj[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(obj, end)
+		if obj[i] == '}' {
+			return nil
+		}
+		i = skipSpace(obj, i+1) // past the comma
+	}
+}
+
+// skipValue returns the end of the JSON value that starts at b[i], in a
+// document the decoder has checked.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 {
+				return i
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
 }
 
 // delim reads the token d.

@@ -188,3 +188,48 @@ func TestReaderErrors(t *testing.T) {
 		t.Errorf("skipping: %v %v", out, err)
 	}
 }
+
+// FuzzAppendUnquoted: every JSON string reads as encoding/json reads it.
+func FuzzAppendUnquoted(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"a\"b\\c\/d\n\r\t\b\f"`, `"\u0041\u00e9\u2028"`, `"\ud83d\ude00"`,
+		`"\ud83d"`, `"\ude00x"`, `"\ud83d\u0041"`, `"Привет"`, "\"\xff\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var want string
+		if stdjson.Unmarshal([]byte(raw), &want) != nil || !strings.HasPrefix(raw, `"`) || !strings.HasSuffix(raw, `"`) {
+			return
+		}
+		got, err := appendUnquoted([]byte("x"), []byte(raw))
+		if err != nil || string(got) != "x"+want {
+			t.Fatalf("%s: got %q (%v), want %q", raw, got, err, want)
+		}
+	})
+}
+
+// FuzzEachMember: a row splits into the members encoding/json finds.
+func FuzzEachMember(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"b":"x,}\"y","c":[1,{"d":[]}],"e":null}`, `{ "\u0041" : { } , "b" :true }`,
+		"{\"a\"\n:\t-1.5e3\r}", `{"a":1,"a":2}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, row string) {
+		var want map[string]stdjson.RawMessage
+		if stdjson.Unmarshal([]byte(row), &want) != nil || !strings.HasPrefix(row, "{") || !strings.HasSuffix(row, "}") {
+			return
+		}
+		got := map[string]string{}
+		err := (&Reader{dec: stdjson.NewDecoder(strings.NewReader(""))}).eachMember([]byte(row), func(key, raw []byte) error {
+			got[string(key)] = string(raw)
+			return nil
+		})
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("%s: got %q (%v), want %q", row, got, err, want)
+		}
+		for k, v := range want {
+			if got[k] != string(v) {
+				t.Fatalf("%s: member %q is %q, want %q", row, k, got[k], v)
+			}
+		}
+	})
+}

@@ -1,0 +1,73 @@
+package dbbackup
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// encode replaces the exported file name with its stored form,
+// name+e.Suffix(), in one pass: the exported bytes are checksummed as they
+// are read, the stored ones as they are written. The stored form is
+// written under a temporary name, fsynced and renamed, owner-only as every
+// file of a run; then the exported file is removed.
+func (s *staging) encode(name string, format Format, e Encoding) (f File, err error) {
+	in, err := os.Open(s.path(name))
+	if err != nil {
+		return File{}, err
+	}
+	defer in.Close()
+	storedName := name + e.Suffix()
+	tmp := s.path(storedName + ".tmp")
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return File{}, err
+	}
+	defer func() {
+		if err != nil {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	sha, sum := sha256.New(), md5.New()
+	stored := &countWriter{w: io.MultiWriter(out, parallelWriter{sha, sum})}
+	w, err := s.encoder.Encode(name, format, stored)
+	if err != nil {
+		return File{}, fmt.Errorf("encode %s: %w", name, err)
+	}
+	plain := sha256.New()
+	n, err := io.Copy(w, io.TeeReader(in, plain))
+	err = errors.Join(err, w.Close())
+	if err == nil {
+		err = out.Sync()
+	}
+	if err != nil {
+		return File{}, fmt.Errorf("encode %s: %w", name, err)
+	}
+	if err = out.Close(); err != nil {
+		return File{}, fmt.Errorf("encode %s: %w", name, err)
+	}
+	if err = os.Rename(tmp, s.path(storedName)); err != nil {
+		return File{}, err
+	}
+	os.Remove(s.path(name))
+	return File{Name: storedName, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: stored.n,
+		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil)),
+		Compression: e.Compression, Encrypted: e.Encrypted, PlainSHA256: hex.EncodeToString(plain.Sum(nil)), PlainSize: n}, nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
