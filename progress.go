@@ -84,19 +84,34 @@ func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn 
 
 // start reports that the read of t begins, before its first row (which a
 // lock held on t may keep waiting), and returns a function that reports
-// its progress at most every progressEvery, and always when done: only a
-// read that ended without an error is done.
+// its progress (see TableProgress).
 func (p *progressSource) start(t Table) func(rows, bytes int64, done bool) {
-	begin := p.now()
+	return TableProgress(p.report, StageExport, p.format, t, p.now)
+}
+
+// TableProgress reports that the work of stage on table t in format
+// begins, and returns a function that reports how far it has come: at
+// most every progressEvery, and always when done (only work that ended
+// without an error is done). bytes 0 keeps the count told before. o may
+// be nil.
+func TableProgress(o Observer, stage Stage, format Format, t Table, now func() time.Time) func(rows, bytes int64, done bool) {
+	if o == nil {
+		return func(int64, int64, bool) {}
+	}
+	begin := now()
 	last := begin
-	p.report(Progress{Stage: StageExport, Format: p.format, Table: t})
+	var read int64
+	o(Progress{Stage: stage, Format: format, Table: t})
 	return func(rows, bytes int64, done bool) {
-		now := p.now()
-		if !done && now.Sub(last) < progressEvery {
+		if bytes > 0 {
+			read = bytes
+		}
+		at := now()
+		if !done && at.Sub(last) < progressEvery {
 			return
 		}
-		last = now
-		p.report(Progress{Stage: StageExport, Format: p.format, Table: t, Rows: rows, Bytes: bytes, Elapsed: now.Sub(begin), Done: done})
+		last = at
+		o(Progress{Stage: stage, Format: format, Table: t, Rows: rows, Bytes: read, Elapsed: at.Sub(begin), Done: done})
 	}
 }
 

@@ -26,6 +26,10 @@ const (
 	StageVerify  Stage = "verify"
 )
 
+// StageRestore is not a run's: a restore reports the load of each table
+// with it.
+const StageRestore Stage = "restore"
+
 // StageError is a run's failure with the stage it happened in.
 type StageError struct {
 	Stage Stage

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // runOverrides are run's flags that replace a job's setting for one run.
@@ -145,9 +143,7 @@ func runBackup(ctx context.Context, g *globals, opts runOptions, job string) err
 	if len(overrides) > 0 {
 		cfg.Warnings = append(cfg.Warnings, overridesNote(opts))
 	}
-	f, isFile := g.stderr.(*os.File)
-	tty := cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))
-	o, err := a.Run(ctx, cfg, log, progressPrinter(g.stderr, tty, log))
+	o, err := a.Run(ctx, cfg, log, progressPrinter(g.stderr, isTerminal(g.stderr, cfg), log))
 	if o != nil {
 		printSummary(g.stdout, o)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -110,12 +111,7 @@ func only(t *testing.T, dir, suffix string) string {
 
 func connect(t *testing.T, url string) *pgx.Conn {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
+	return pgtest.Connect(t, url)
 }
 
 // fingerprint is a table's row count and a digest of its rows' text forms,

@@ -198,13 +198,13 @@ func count(t *testing.T, url, query string) int64 {
 	return n
 }
 
-// TestRestoreWithoutADumpSaysHowToGetOne: the default formats make no dump;
+// TestRestoreFromXLSXSaysHowToGetASetThatRestores: xlsx is for people;
 // restore says so and what to change, instead of only that no set is there.
-func TestRestoreWithoutADumpSaysHowToGetOne(t *testing.T) {
+func TestRestoreFromXLSXSaysHowToGetASetThatRestores(t *testing.T) {
 	url := pgtest.NewDatabase(t, "CREATE TABLE t (id integer); INSERT INTO t VALUES (1);")
-	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir(), "BACKUP_FORMATS": "csv"})
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir(), "BACKUP_FORMATS": "xlsx"})
 	res := runCLI(t, env, "restore", "--target", pgtest.NewDatabase(t))
-	if res.code != exitFailed || !strings.Contains(res.stderr, "Try: restore needs a set made with dump in BACKUP_FORMATS") {
+	if res.code != exitFailed || !strings.Contains(res.stderr, "it has xlsx") || !strings.Contains(res.stderr, "Try: xlsx is for people, not for restore: keep csv, json or dump in BACKUP_FORMATS") {
 		t.Errorf("exit %d\n%s", res.code, res.stderr)
 	}
 }

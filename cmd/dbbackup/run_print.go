@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/config"
+	"golang.org/x/term"
 )
 
 // progressPrinter shows one updating line per table on a terminal, and a
@@ -32,10 +35,19 @@ func progressPrinter(w io.Writer, tty bool, log interface {
 			fmt.Fprintf(w, "\r\033[K%-5s %s: %d rows in %s\n", p.Format, printable(p.Table.String()), p.Rows, p.Elapsed.Round(time.Millisecond))
 		case tty:
 			fmt.Fprintf(w, "\r\033[K%-5s %s: %s", p.Format, printable(p.Table.String()), amount)
+		case p.Done && p.Stage == dbbackup.StageRestore:
+			log.Info("table restored", "format", p.Format, "table", p.Table.String(), "rows", p.Rows, "duration", p.Elapsed.Round(time.Millisecond))
 		case p.Done:
 			log.Info("table exported", "format", p.Format, "table", p.Table.String(), "rows", p.Rows, "duration", p.Elapsed.Round(time.Millisecond))
 		}
 	}
+}
+
+// isTerminal: progress to w may update one line (text logs to a
+// terminal), rather than log a line per table.
+func isTerminal(w io.Writer, cfg *config.Config) bool {
+	f, isFile := w.(*os.File)
+	return cfg.LogFormat == "text" && isFile && term.IsTerminal(int(f.Fd()))
 }
 
 func printSummary(w io.Writer, o *dbbackup.Outcome) {

@@ -38,19 +38,43 @@ func ParseRestoreTarget(url, variable string) (*RestoreTarget, error) {
 	return &RestoreTarget{URL: url, Var: variable, Conn: conn}, nil
 }
 
+// RestoreOptions say what a restore loads.
+type RestoreOptions struct {
+	// SetID names the set; "" is the newest complete set of the job's
+	// database that can be restored (from From, when given).
+	SetID string
+	// From is the format to restore from: dump, csv or json; "" is the
+	// best the set has, in that order.
+	From dbbackup.Format
+	// Tables, when given, restricts a restore from csv or json to these
+	// tables (schema.table, * matches anything, as BACKUP_TABLES).
+	Tables []string
+	// Started, when not nil, is told the file the restore loads once it
+	// (and the schema it needs) is fetched and checked.
+	Started func(f dbbackup.File)
+	// Identity opens an encrypted set (see KeyFile).
+	Identity Identity
+	// Progress, when not nil, hears each table's load (Stage
+	// StageRestore): its start, its bytes read, and its rows when done.
+	Progress dbbackup.Observer
+}
+
 // Restored is what a restore loaded.
 type Restored struct {
 	Set    dbbackup.Set
+	Format dbbackup.Format
 	Tables int
 	Rows   int64
+	// Warnings are what was left out: foreign keys to tables that
+	// --tables did not choose.
+	Warnings []string
 }
 
-// Restore loads a set's dump (the newest complete set of the job's
-// database with one when setID is "") into the empty target database, in
-// one transaction: a failure leaves the target as it was. id opens an
-// encrypted set (see KeyFile). started, when not nil, is told which file
-// is being restored once it is fetched and checked.
-func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, target *RestoreTarget, setID string, id Identity, started func(f dbbackup.File)) (*Restored, error) {
+// Restore loads a set (see RestoreOptions) into the empty target
+// database, in one transaction: a failure leaves the target as it was.
+// Every file is fetched and its checksum checked before anything is
+// written.
+func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger, target *RestoreTarget, opts RestoreOptions) (*Restored, error) {
 	if err := EnsureEmpty(ctx, target); err != nil {
 		return nil, err
 	}
@@ -62,11 +86,15 @@ func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
-	var args []string
-	if setID != "" {
-		args = []string{setID}
+	pick, err := findRestorable(ctx, dest, cfg.NameLocation, cfg.Job, database, opts.SetID, opts.From)
+	if err != nil {
+		return nil, err
 	}
-	set, file, m, err := findDump(ctx, dest, cfg.NameLocation, cfg.Job, database, args)
+	if len(opts.Tables) > 0 && pick.format == dbbackup.FormatDump {
+		return nil, &dbbackup.ConfigError{Var: "--tables", Problem: "a restore from a dump loads the whole dump",
+			Hint: "add --from csv or --from json to restore some tables, when the set has them"}
+	}
+	chosen, err := chooseTables(pick.set.Manifest, opts.Tables)
 	if err != nil {
 		return nil, err
 	}
@@ -89,27 +117,37 @@ func (a *App) Restore(ctx context.Context, cfg *config.Config, log *slog.Logger,
 		return nil, err
 	}
 	defer held.Release()
-	archive := filepath.Join(tmp, file.Name)
-	if err := fetch(ctx, dest, file, m, archive, id); err != nil {
-		return nil, err
+	// Every file is checked before anything is written.
+	paths := make([]string, len(pick.files))
+	for i, f := range pick.files {
+		paths[i] = filepath.Join(tmp, f.Name)
+		if err := fetch(ctx, dest, f, pick.set.Manifest, paths[i], opts.Identity); err != nil {
+			return nil, err
+		}
 	}
-	if started != nil {
-		started(file)
+	if opts.Started != nil {
+		opts.Started(pick.files[0])
 	}
-	conn := target.Conn
-	if err := dump.Restore(ctx, m.ServerVersion, dump.Conn{Env: conn.Env, Password: conn.Password}, conn.Database, target.Var, archive); err != nil {
+	done := &Restored{Set: pick.set, Format: pick.format}
+	if pick.format == dbbackup.FormatDump {
+		conn := target.Conn
+		if err := dump.Restore(ctx, pick.set.Manifest.ServerVersion, dump.Conn{Env: conn.Env, Password: conn.Password}, conn.Database, target.Var, paths[0]); err != nil {
+			return nil, dbbackup.WithHint(err, "nothing was restored: the restore is one transaction, and the target is as it was")
+		}
+		t, err := postgres.ConnectTarget(ctx, target.URL)
+		if err != nil {
+			return nil, err
+		}
+		defer t.Close(ctx)
+		if done.Tables, done.Rows, err = t.Counts(ctx); err != nil {
+			return nil, err
+		}
+		return done, nil
+	}
+	if err := load(ctx, target, pick, paths, chosen, opts, done); err != nil {
 		return nil, dbbackup.WithHint(err, "nothing was restored: the restore is one transaction, and the target is as it was")
 	}
-	t, err := postgres.ConnectTarget(ctx, target.URL)
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close(ctx)
-	tables, rows, err := t.Counts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &Restored{Set: set, Tables: tables, Rows: rows}, nil
+	return done, nil
 }
 
 // EnsureEmpty refuses a target that cannot be reached (a database not
@@ -139,41 +177,6 @@ func EnsureEmpty(ctx context.Context, target *RestoreTarget) error {
 			Hint:    "restore into a new, empty database (createdb NAME); restore never overwrites"}
 	}
 	return nil
-}
-
-// findDump picks the set (the newest complete one of the job's database with a dump,
-// or the one named), its dump file, and the set's manifest.
-func findDump(ctx context.Context, dest dbbackup.Destination, loc *time.Location, job, database string, args []string) (dbbackup.Set, dbbackup.File, *dbbackup.Manifest, error) {
-	sets, err := dbbackup.InspectSets(ctx, dest, loc)
-	if err != nil {
-		return dbbackup.Set{}, dbbackup.File{}, nil, err
-	}
-	if len(args) == 1 && len(Pick(sets, args[0])) == 0 {
-		return dbbackup.Set{}, dbbackup.File{}, nil, &NoSetError{ID: args[0], Dest: dest.String()}
-	}
-	if len(args) == 0 {
-		sets = dbbackup.OfJob(sets, job, database)
-	}
-	for _, s := range sets {
-		if (len(args) == 1 && s.ID != args[0]) || !s.Complete {
-			continue
-		}
-		for _, f := range s.Listed() {
-			if f.Format == dbbackup.FormatDump {
-				return s, f, s.Manifest, nil
-			}
-		}
-		if len(args) == 1 {
-			return s, dbbackup.File{}, nil, fmt.Errorf("set %s has no dump: add dump to BACKUP_FORMATS for sets that can be restored", s.ID)
-		}
-	}
-	if len(args) == 1 {
-		return dbbackup.Set{}, dbbackup.File{}, nil, fmt.Errorf("no complete set %s in %s: `dbbackup list` shows the sets", args[0], dest)
-	}
-	return dbbackup.Set{}, dbbackup.File{}, nil, dbbackup.WithHint(
-		fmt.Errorf("no complete set of database %s with a dump in %s", database, dest), "%s",
-		"restore needs a set made with dump in BACKUP_FORMATS (the default csv,xlsx,json makes none): "+
-			"add it (BACKUP_FORMATS=csv,xlsx,json,dump) and run a backup; `dbbackup list` shows the sets there are")
 }
 
 // A restore's own folder in BACKUP_DIR is named restorePrefix…, and holds

@@ -74,6 +74,17 @@ func NewDatabase(t testing.TB, scripts ...string) string {
 	return url
 }
 
+// Connect connects to url for the length of the test.
+func Connect(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // replaceDatabase swaps the database of a URL connection string.
 func replaceDatabase(url, name string) string {
 	scheme, rest, ok := strings.Cut(url, "://")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
+	"github.com/jackc/pgx/v5"
 )
 
 // tablesSQL lists ordinary and partitioned tables outside the system
@@ -29,9 +30,15 @@ const typesSQL = `SELECT oid, typtype = 'd', typbasetype, typcategory FROM pg_ty
 
 // Tables implements dbbackup.Snapshot.
 func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
+	return catalogTables(ctx, s.conn)
+}
+
+// catalogTables reads the tables, their columns and partitions from the
+// catalog conn sees: a snapshot's, or a restore's once its tables are made.
+func catalogTables(ctx context.Context, conn *pgx.Conn) ([]dbbackup.Table, error) {
 	var oids []uint32
 	var tables []dbbackup.Table
-	rows, err := s.conn.Query(ctx, tablesSQL)
+	rows, err := conn.Query(ctx, tablesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
@@ -47,10 +54,10 @@ func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	if err := s.addPartitions(ctx, oids, tables); err != nil {
+	if err := addPartitions(ctx, conn, oids, tables); err != nil {
 		return nil, err
 	}
-	kinds, err := s.kinds(ctx)
+	kinds, err := kinds(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +65,7 @@ func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 	for i, oid := range oids {
 		index[oid] = i
 	}
-	rows, err = s.conn.Query(ctx, columnsSQL, oids)
+	rows, err = conn.Query(ctx, columnsSQL, oids)
 	if err != nil {
 		return nil, fmt.Errorf("list columns: %w", err)
 	}
@@ -81,14 +88,14 @@ func (s *Snapshot) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 
 // kinds loads the type catalog and returns a function that maps a type to
 // the Kind of its values, looking through domains.
-func (s *Snapshot) kinds(ctx context.Context) (func(oid uint32) dbbackup.Kind, error) {
+func kinds(ctx context.Context, conn *pgx.Conn) (func(oid uint32) dbbackup.Kind, error) {
 	type pgType struct {
 		domain   bool
 		base     uint32
 		category string
 	}
 	types := map[uint32]pgType{}
-	rows, err := s.conn.Query(ctx, typesSQL)
+	rows, err := conn.Query(ctx, typesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("list types: %w", err)
 	}

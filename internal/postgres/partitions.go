@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/jackc/pgx/v5"
 )
 
 // partitionsSQL lists the partitions, at every level, of the partitioned
@@ -23,7 +24,7 @@ ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`
 
 // addPartitions fills Table.Partitions of the partitioned tables among
 // tables; oids[i] is tables[i]'s.
-func (s *Snapshot) addPartitions(ctx context.Context, oids []uint32, tables []dbbackup.Table) error {
+func addPartitions(ctx context.Context, conn *pgx.Conn, oids []uint32, tables []dbbackup.Table) error {
 	index := make(map[uint32]int, len(oids))
 	for i, oid := range oids {
 		if tables[i].Partitioned {
@@ -33,7 +34,7 @@ func (s *Snapshot) addPartitions(ctx context.Context, oids []uint32, tables []db
 	if len(index) == 0 {
 		return nil
 	}
-	rows, err := s.conn.Query(ctx, partitionsSQL, oids)
+	rows, err := conn.Query(ctx, partitionsSQL, oids)
 	if err != nil {
 		return fmt.Errorf("list partitions: %w", err)
 	}

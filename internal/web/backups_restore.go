@@ -94,7 +94,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 	// nearly done; the job's timeout bounds it instead.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), fs.cfg.Timeout)
 	defer cancel()
-	done, err := s.o.App.Restore(ctx, fs.cfg, s.log, target, fs.set.ID, app.KeyFile(fs.cfg, "BACKUP_VERIFY_IDENTITY", ""), nil)
+	done, err := s.o.App.Restore(ctx, fs.cfg, s.log, target, app.RestoreOptions{SetID: fs.set.ID, Identity: app.KeyFile(fs.cfg, "BACKUP_VERIFY_IDENTITY", "")})
 	if err != nil {
 		s.audit(r, "restore", fmt.Sprintf("set %s of job %s into %s failed: %v", v.Set, v.Job, v.Where, err))
 		v.Problem, v.Hint = problemOf(err)
