@@ -47,6 +47,7 @@ func TestRestoreFromEveryFormat(t *testing.T) {
 				args []string
 			}{
 				{"csv", defaults, nil}, // the best the default formats have
+				{"json", defaults, []string{"--from", "json"}},
 				{"dump", withDump, nil},
 			} {
 				t.Run(c.from, func(t *testing.T) {

@@ -2,7 +2,9 @@ package app
 
 import (
 	"archive/zip"
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
+	"github.com/dbbackup/dbbackup/internal/export/json"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
 	"github.com/dbbackup/dbbackup/internal/postgres"
 )
@@ -91,6 +94,8 @@ func load(ctx context.Context, target *RestoreTarget, pick restorable, paths []s
 	switch pick.format {
 	case dbbackup.FormatCSV:
 		err = eachCSV(pick.files[0], m, paths[0], loadTable)
+	case dbbackup.FormatJSON:
+		err = eachJSON(pick.files[0], paths[0], tables, loadTable)
 	default:
 		err = fmt.Errorf("restore from %s is not supported", pick.format)
 	}
@@ -255,6 +260,53 @@ func eachCSV(f dbbackup.File, m *dbbackup.Manifest, path string, fn func(schema,
 	}
 	return nil
 }
+
+// eachJSON hands fn the rows of every table of a json document, turned
+// back into CSV (without a header) of the columns of the table the schema
+// made (tables, by Table.String), as the json Reader writes them.
+func eachJSON(f dbbackup.File, path string, tables map[string]dbbackup.Table, fn func(schema, name string, r io.Reader, header bool) error) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	doc := json.NewReader(bufio.NewReaderSize(in, 1<<20))
+	for {
+		h, err := doc.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		tb, ok := tables[h.String()]
+		if !ok { // fn says the schema does not make it
+			if err := fn(h.Schema, h.Name, strings.NewReader(""), false); err != nil {
+				return err
+			}
+			continue
+		}
+		pr, pw := io.Pipe()
+		written := make(chan error, 1)
+		go func() {
+			_, err := doc.WriteCSV(pw, tb.Columns)
+			pw.CloseWithError(err) // nil: the reader sees io.EOF
+			written <- err
+		}()
+		err = fn(h.Schema, h.Name, pr, false)
+		pr.CloseWithError(errStopped) // a writer fn stopped reading from returns
+		werr := <-written
+		switch {
+		case err != nil:
+			return err
+		case werr != nil:
+			return fmt.Errorf("%s: %s: %w", f.Name, h, werr)
+		}
+	}
+}
+
+// errStopped ends the conversion of a table whose load failed.
+var errStopped = errors.New("the load of the table stopped")
 
 // countingReader tells tick how many bytes were read through it.
 type countingReader struct {

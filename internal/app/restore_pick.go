@@ -13,7 +13,7 @@ import (
 // restoreOrder is the formats a restore may load, best first: a dump
 // holds everything pg_dump knows; csv is PostgreSQL's own COPY format;
 // json is read back through the catalog. xlsx is for people.
-var restoreOrder = []dbbackup.Format{dbbackup.FormatDump, dbbackup.FormatCSV}
+var restoreOrder = []dbbackup.Format{dbbackup.FormatDump, dbbackup.FormatCSV, dbbackup.FormatJSON}
 
 // restorable is a set, the format it is restored from, and the files that
 // takes: the data file first, then (for csv and json) the schema.
