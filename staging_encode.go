@@ -40,7 +40,9 @@ func (s *staging) encode(name string, format Format, e Encoding) (f File, err er
 		return File{}, fmt.Errorf("encode %s: %w", name, err)
 	}
 	plain := sha256.New()
-	n, err := io.Copy(w, io.TeeReader(in, plain))
+	// The exported bytes are hashed on another core while they are
+	// encoded: encoding is the slow part.
+	n, err := io.Copy(parallelWriter{w, plain}, in)
 	err = errors.Join(err, w.Close())
 	if err == nil {
 		err = out.Sync()

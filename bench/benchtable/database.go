@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -53,4 +55,53 @@ func Build(work string) (bin, envFile string, err error) {
 	build := exec.Command("go", "build", "-o", bin, "./cmd/dbbackup")
 	build.Stderr = os.Stderr
 	return bin, envFile, build.Run()
+}
+
+// Fill makes the table bench of rows rows in the database at url.
+func Fill(ctx context.Context, url string, rows int) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, strings.ReplaceAll(SQL, "$1", strconv.Itoa(rows)))
+	return err
+}
+
+// Bench is what a program under bench/ measures with: a database of its
+// own holding the table bench, and a dbbackup built in a scratch folder.
+type Bench struct {
+	URL, Work, Bin, EnvFile string
+	drop                    func()
+}
+
+// Setup makes the database name with rows rows in bench, and builds
+// dbbackup; Close removes both.
+func Setup(ctx context.Context, name string, rows int) (*Bench, error) {
+	url, drop, err := NewDatabase(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bench{URL: url, drop: drop}
+	if err := Fill(ctx, url, rows); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if b.Work, err = os.MkdirTemp("", name+"-"); err != nil {
+		b.Close()
+		return nil, err
+	}
+	if b.Bin, b.EnvFile, err = Build(b.Work); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Close drops the database and removes the scratch folder.
+func (b *Bench) Close() {
+	if b.Work != "" {
+		os.RemoveAll(b.Work)
+	}
+	b.drop()
 }

@@ -23,12 +23,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup/bench/benchtable"
-	"github.com/jackc/pgx/v5"
 )
 
 func main() {
@@ -39,20 +37,10 @@ func main() {
 	log.SetFlags(0)
 	ctx := context.Background()
 
-	url, drop, err := benchtable.NewDatabase(ctx, "dbbackup_bench_dumpz")
+	b, err := benchtable.Setup(ctx, "dbbackup_bench_dumpz", *rows)
 	check(err)
-	defer drop()
-	fill, err := pgx.Connect(ctx, url)
-	check(err)
-	_, err = fill.Exec(ctx, strings.ReplaceAll(benchtable.SQL, "$1", strconv.Itoa(*rows)))
-	check(err)
-	fill.Close(ctx)
-
-	work, err := os.MkdirTemp("", "dbbackup-dumpz-")
-	check(err)
-	defer os.RemoveAll(work)
-	bin, envFile, err := benchtable.Build(work)
-	check(err)
+	defer b.Close()
+	url, work, bin, envFile := b.URL, b.Work, b.Bin, b.EnvFile
 	version, _ := exec.Command("pg_dump", "--version").Output()
 
 	type result struct {
