@@ -71,6 +71,17 @@ func RestoreFiles(set dbbackup.Set, from dbbackup.Format) (dbbackup.Format, []db
 	return "", nil, dbbackup.WithHint(fmt.Errorf("set %s cannot be restored: it has %s", set.ID, what), "%s", restoreHint(has))
 }
 
+// RestoreFormats are the formats set can be restored from, best first.
+func RestoreFormats(set dbbackup.Set) []dbbackup.Format {
+	var out []dbbackup.Format
+	for _, f := range restoreOrder {
+		if _, _, err := RestoreFiles(set, f); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // restoreHint says what to restore from instead, or how to make sets
 // that restore.
 func restoreHint(has []string) string {

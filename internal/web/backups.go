@@ -56,9 +56,9 @@ type setView struct {
 	Size     int64
 	OneOff   bool
 	Files    []fileView
-	// Dump is the dump file a restore would load, "" when the set cannot
-	// be restored (broken, or made without dump).
-	Dump string
+	// Restores is the file a restore would load by default, "" when the
+	// set cannot be restored (broken, or made of xlsx alone).
+	Restores string
 	// Run is the run of the history that made the set, 0 when the
 	// history has none (made elsewhere, or the history was moved).
 	Run int64
@@ -132,8 +132,10 @@ func viewSet(job string, set dbbackup.Set) setView {
 	vouched := map[string]bool{}
 	for _, f := range set.Listed() {
 		vouched[f.ID] = true
-		if set.Complete && f.Format == dbbackup.FormatDump && v.Dump == "" {
-			v.Dump = f.Name
+	}
+	if set.Complete {
+		if _, files, err := app.RestoreFiles(set, ""); err == nil {
+			v.Restores = files[0].Name
 		}
 	}
 	for _, f := range set.Files {
@@ -301,18 +303,15 @@ func (s *Server) recordedManifest(ctx context.Context, setID string) (string, bo
 	return s.o.Store.ManifestSHA256(ctx, setID)
 }
 
-// setDump is the dump file of a set a restore loads, or why there is none.
-func setDump(set dbbackup.Set) (dbbackup.File, error) {
-	if set.Manifest == nil {
-		return dbbackup.File{}, fmt.Errorf("set %s has no readable manifest: it cannot be restored", set.ID)
+// restoreChoice is what a restore of set from from ("" the best it has)
+// loads, and the formats the form offers; or why the set cannot be
+// restored.
+func restoreChoice(set dbbackup.Set, from dbbackup.Format) (restoreView, error) {
+	format, files, err := app.RestoreFiles(set, from)
+	if err != nil {
+		return restoreView{}, err
 	}
-	for _, f := range set.Listed() {
-		if f.Format == dbbackup.FormatDump {
-			return f, nil
-		}
-	}
-	return dbbackup.File{}, dbbackup.WithHint(fmt.Errorf("set %s has no dump", set.ID), "%s",
-		"restore needs a set made with dump in BACKUP_FORMATS: add it to the job's formats, and restore a set made after")
+	return restoreView{From: string(format), File: files[0].Name, Formats: app.RestoreFormats(set)}, nil
 }
 
 // strip returns s without surrounding space; a form's fields are typed.

@@ -21,7 +21,11 @@ const targetField = "target"
 
 // restoreView is the restore form, its confirmation and its result.
 type restoreView struct {
-	Job, Set, Dump string
+	Job, Set string
+	// From is the format restored from, File the file it loads; Formats
+	// are those the set can be restored from, for the form to offer.
+	From, File string
+	Formats    []dbbackup.Format
 	// Target is what the admin typed; Where names the database it points
 	// at, without its password, for the confirmation.
 	Target, Where string
@@ -37,13 +41,12 @@ func (s *Server) restoreForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, statusOf(err), err)
 		return
 	}
-	v := restoreView{Job: fs.cfg.Job, Set: fs.set.ID}
-	dump, err := setDump(fs.set)
+	v, err := restoreChoice(fs.set, "")
 	if err != nil {
 		s.fail(w, r, http.StatusConflict, err)
 		return
 	}
-	v.Dump = dump.Name
+	v.Job, v.Set = fs.cfg.Job, fs.set.ID
 	s.render(w, r, "restore", "Restore "+v.Set, v)
 }
 
@@ -64,13 +67,12 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, statusOf(err), err)
 		return
 	}
-	v := restoreView{Job: fs.cfg.Job, Set: fs.set.ID, Target: strip(r.PostFormValue(targetField))}
-	dump, err := setDump(fs.set)
+	v, err := restoreChoice(fs.set, dbbackup.Format(strip(r.PostFormValue("from"))))
 	if err != nil {
 		s.fail(w, r, http.StatusConflict, err)
 		return
 	}
-	v.Dump = dump.Name
+	v.Job, v.Set, v.Target = fs.cfg.Job, fs.set.ID, strip(r.PostFormValue(targetField))
 	target, err := restoreTarget(fs.cfg, v.Target)
 	if err != nil {
 		v.Problem, v.Hint = problemOf(err)
@@ -94,7 +96,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request) {
 	// nearly done; the job's timeout bounds it instead.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), fs.cfg.Timeout)
 	defer cancel()
-	done, err := s.o.App.Restore(ctx, fs.cfg, s.log, target, app.RestoreOptions{SetID: fs.set.ID, Identity: app.KeyFile(fs.cfg, "BACKUP_VERIFY_IDENTITY", "")})
+	done, err := s.o.App.Restore(ctx, fs.cfg, s.log, target, app.RestoreOptions{SetID: fs.set.ID, From: dbbackup.Format(v.From), Identity: app.KeyFile(fs.cfg, "BACKUP_VERIFY_IDENTITY", "")})
 	if err != nil {
 		s.audit(r, "restore", fmt.Sprintf("set %s of job %s into %s failed: %v", v.Set, v.Job, v.Where, err))
 		v.Problem, v.Hint = problemOf(err)

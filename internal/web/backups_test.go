@@ -356,3 +356,41 @@ func TestSetsInDriveAreListedWithTheirLinksAndDownloadedThroughTheServer(t *test
 		t.Fatalf("download from Drive: %d, %d bytes, want %d", res.StatusCode, len(got), len(want))
 	}
 }
+
+// The restore form offers the formats the set restores from, the best
+// chosen; the one chosen is restored. A set of xlsx alone offers no
+// restore.
+func TestRestoreOffersTheSetsFormats(t *testing.T) {
+	in := newInstallation(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, shopSQL), "BACKUP_FORMATS": "csv,json,dump"})
+	set := in.backUp(t, "default")
+	if names, _ := filepath.Glob(filepath.Join(in.dir, "*.schema.sql")); len(names) == 0 {
+		t.Skip("the set has no .schema.sql yet: postgres.Snapshot writes none")
+	}
+	ts := in.server(t)
+	alice := ts.signedIn(t, "alice")
+	restore := "/backups/default/" + set + "/restore"
+	page := body(t, ts.get(t, alice, restore))
+	if !strings.Contains(page, `<option value="dump" selected>dump</option><option value="csv">csv</option><option value="json">json</option>`) {
+		t.Fatalf("restore form:\n%s", page)
+	}
+	name := strings.TrimPrefix(mustURL(t, pgtest.NewDatabase(t)).Path, "/")
+	res := ts.postForm(t, alice, restore, url.Values{"target": {name}, "from": {"json"}})
+	if page := body(t, res); !strings.Contains(page, "This loads the json <strong>"+set+".json</strong>") || !strings.Contains(page, `name="from" value="json"`) {
+		t.Fatalf("confirmation:\n%s", page)
+	}
+	res = ts.postForm(t, alice, restore, url.Values{"target": {name}, "from": {"json"}, "confirm": {"yes"}})
+	if page := body(t, ts.get(t, alice, res.Header.Get("Location"))); !strings.Contains(page, "1 table, 500 rows") {
+		t.Fatalf("result:\n%s", page)
+	}
+	if !ts.audited(t, "alice", "restore", "set "+set+" of job default into "+name) {
+		t.Errorf("audit log: %v", ts.auditLog(t))
+	}
+
+	xlsx := newInstallation(t, map[string]string{"DATABASE_URL": in.database, "BACKUP_FORMATS": "xlsx"})
+	xset := xlsx.backUp(t, "default")
+	xts := xlsx.server(t)
+	bob := xts.signedIn(t, "alice")
+	if page := body(t, xts.get(t, bob, "/backups?job=default")); strings.Contains(page, "Restore set "+xset) {
+		t.Errorf("a set of xlsx alone offers a restore:\n%s", page)
+	}
+}
