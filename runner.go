@@ -327,6 +327,8 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 		return File{}, err
 	}
 	w := bufio.NewWriter(f)
+	// The snapshot knows the database, not the set: the set goes first.
+	fmt.Fprintf(w, "-- %s: the schema of backup set %s, made by dbbackup %s.\n", name, st.setID, Version)
 	err = sw.WriteSchema(ctx, tables, w)
 	if err == nil {
 		err = w.Flush()

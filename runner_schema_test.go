@@ -69,7 +69,8 @@ func TestRunStoresTheSchemaFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
-	if f.Format != dbbackup.FormatSchema || string(b) != schema.text || f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != int64(len(b)) {
+	if f.Format != dbbackup.FormatSchema || !strings.HasPrefix(string(b), "-- backup_20260210_020000.schema.sql: the schema of backup set backup_20260210_020000") ||
+		!strings.HasSuffix(string(b), "\n"+schema.text) || f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != int64(len(b)) {
 		t.Errorf("manifest lists %+v; the stored file holds %q", f, b)
 	}
 	assertStagingEmpty(t, r)
