@@ -27,8 +27,8 @@ func TestChinookEveryFormat(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
 	files := setFiles(t, dir)
-	if len(files) != 5 {
-		t.Fatalf("want 5 files (csv.zip, xlsx, json, dump, manifest), have %v", files)
+	if len(files) != 6 {
+		t.Fatalf("want 6 files (csv.zip, xlsx, json, dump, schema, manifest), have %v", files)
 	}
 	conn := connect(t, url)
 	want := map[string]int64{}

@@ -82,8 +82,8 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
 	stored := g.stored()
-	if len(stored) != 4 {
-		t.Fatalf("Drive holds %v, want csv.zip, json, dump and the manifest", stored)
+	if len(stored) != 5 {
+		t.Fatalf("Drive holds %v, want csv.zip, json, dump, the schema and the manifest", stored)
 	}
 	var manifest googlefake.File
 	for name, f := range stored {
@@ -98,7 +98,7 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 	var m struct {
 		Files []struct{ Name, MD5 string }
 	}
-	if err := json.Unmarshal(b, &m); err != nil || len(m.Files) != 3 {
+	if err := json.Unmarshal(b, &m); err != nil || len(m.Files) != 4 {
 		t.Fatalf("manifest in Drive: %v %s", err, b)
 	}
 	for _, f := range m.Files {
@@ -139,7 +139,7 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 	}
 
 	keep := runCLI(t, g.with("BACKUP_KEEP_LOCAL", "true"), "run")
-	if keep.code != 0 || len(setFiles(t, g.env["BACKUP_DIR"])) != 4 {
+	if keep.code != 0 || len(setFiles(t, g.env["BACKUP_DIR"])) != 5 {
 		t.Errorf("BACKUP_KEEP_LOCAL=true: exit %d, local %v", keep.code, setFiles(t, g.env["BACKUP_DIR"]))
 	}
 }
@@ -359,8 +359,8 @@ func TestRetentionOnDrive(t *testing.T) {
 	if _, ok := stored["notes.txt"]; !ok {
 		t.Error("a foreign file was deleted")
 	}
-	if len(stored) != 2+30*2+2 {
-		t.Errorf("%d files left in Drive, want 64", len(stored))
+	if len(stored) != 2+30*2+3 {
+		t.Errorf("%d files left in Drive, want 65", len(stored))
 	}
 }
 

@@ -123,8 +123,8 @@ func TestKilledBeforeTheManifestOnDrive(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	left := g.backups()
-	if len(left) != 3 || strings.HasSuffix(left[0], ".manifest.json") {
-		t.Fatalf("the killed run left %v in Drive, want its 3 data files", left)
+	if len(left) != 4 || strings.HasSuffix(left[0], ".manifest.json") {
+		t.Fatalf("the killed run left %v in Drive, want its 3 data files and its schema", left)
 	}
 	id, _, _ := strings.Cut(left[0], ".")
 
@@ -136,7 +136,7 @@ func TestKilledBeforeTheManifestOnDrive(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("the run after the kill: exit %d\n%s", res.code, res.stderr)
 	}
-	note := "removed the leftovers of the interrupted run " + id + " from Google Drive folder " + g.folder + " (3 files)"
+	note := "removed the leftovers of the interrupted run " + id + " from Google Drive folder " + g.folder + " (4 files)"
 	if !strings.Contains(res.stdout, "Recover leftovers (warning): "+note) {
 		t.Errorf("the summary does not say %q:\n%s", note, res.stdout)
 	}
@@ -144,7 +144,7 @@ func TestKilledBeforeTheManifestOnDrive(t *testing.T) {
 		t.Errorf("the email does not say %q:\n%s", note, texts)
 	}
 	now := g.backups()
-	if len(now) != 4 {
+	if len(now) != 5 {
 		t.Errorf("Drive holds %v, want the new set alone", now)
 	}
 	for _, name := range now {
@@ -173,14 +173,14 @@ func TestKilledAfterTheManifestKeepsTheSet(t *testing.T) {
 	h.wait(t, cmd)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	if left := g.backups(); len(left) != 4 {
+	if left := g.backups(); len(left) != 5 {
 		t.Fatalf("Drive holds %v, want the killed run's whole set", left)
 	}
 	res := runCLI(t, env, "run")
 	if res.code != 0 || !strings.Contains(res.stdout, "\nRecover leftovers: no interrupted run left anything to remove.\n") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if now := g.backups(); len(now) != 8 {
+	if now := g.backups(); len(now) != 10 {
 		t.Errorf("Drive holds %v, want both sets", now)
 	}
 	if list := runCLI(t, env, "list"); !strings.Contains(list.stdout, "2 backup sets") {

@@ -92,8 +92,8 @@ func TestJobSecretsAreSealed(t *testing.T) {
 	if run.code != 0 {
 		t.Fatalf("run --job shop: exit %d\n%s%s", run.code, run.stdout, run.stderr)
 	}
-	if files := setFiles(t, dir); len(files) != 3 || !strings.HasPrefix(files[0], "shop_") {
-		t.Errorf("the job's files are %v, want shop_….csv, .json, .manifest.json", files)
+	if files := setFiles(t, dir); len(files) != 4 || !strings.HasPrefix(files[0], "shop_") {
+		t.Errorf("the job's files are %v, want shop_….csv, .json, .schema.sql, .manifest.json", files)
 	}
 	if strings.Contains(run.stdout+run.stderr, password) {
 		t.Errorf("run shows the password:\n%s%s", run.stdout, run.stderr)

@@ -234,7 +234,7 @@ func TestClockAheadSkipsRetention(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "Warning: retention skipped: this machine's clock is") {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if n := len(setFiles(t, dir)); n != 21*2+2 {
+	if n := len(setFiles(t, dir)); n != 21*2+3 {
 		t.Errorf("%d files left, want every one of the 21 sets and the new one", n)
 	}
 }

@@ -132,7 +132,7 @@ func TestReportEmailForEveryOutcome(t *testing.T) {
 		t.Errorf("export failure subject %q", subjects[3])
 	}
 	db, _, _ := strings.Cut(url[strings.LastIndex(url, "/")+1:], "?")
-	if !strings.HasPrefix(subjects[0], "[dbbackup] OK "+db+" — 3 files, ") {
+	if !strings.HasPrefix(subjects[0], "[dbbackup] OK "+db+" — 4 files, ") {
 		t.Errorf("OK subject %q", subjects[0])
 	}
 	if !strings.HasPrefix(subjects[1], "[dbbackup] FAILED ") || !strings.Contains(subjects[1], "connect") {
@@ -176,7 +176,7 @@ func TestSMTPDownExitsThreeAndKeepsTheBackup(t *testing.T) {
 	if !strings.Contains(res.stderr, "127.0.0.1:"+port) || !strings.Contains(res.stderr, "is stored") {
 		t.Errorf("stderr:\n%s", res.stderr)
 	}
-	if files := setFiles(t, dir); len(files) != 2 {
+	if files := setFiles(t, dir); len(files) != 3 {
 		t.Fatalf("the backup is not there: %v", files)
 	}
 	s, _ := state.Open(stateDir)
@@ -225,7 +225,7 @@ func TestRetentionAndPruneDryRun(t *testing.T) {
 		t.Fatalf("run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	files := setFiles(t, dir)
-	if len(files) != 83-20+2 {
+	if len(files) != 83-20+3 {
 		t.Fatalf("%d files left: %v", len(files), files)
 	}
 	for _, want := range []string{"notes.txt", future + ".csv"} {

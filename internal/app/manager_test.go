@@ -139,8 +139,8 @@ func TestManagerRunsAJobInTheBackground(t *testing.T) {
 			t.Errorf("format %s: %+v, want 2 tables (json: 1507 rows)", f, p)
 		}
 	}
-	if l.Files != 3 { // csv, json, manifest
-		t.Errorf("files stored: %d, want 3", l.Files)
+	if l.Files != 4 { // schema, csv, json, manifest
+		t.Errorf("files stored: %d, want 4", l.Files)
 	}
 	if len(m.Active()) != 0 {
 		t.Errorf("a finished run is still active")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/jackc/pgx/v5"
@@ -256,6 +255,3 @@ func section(w io.Writer, statements []string) {
 }
 
 func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
-
-// quoteLiteral quotes s as an SQL string constant (standard_conforming_strings on).
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -178,8 +178,8 @@ func TestVerifyReadsEveryFileBack(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(page, "Every file of set "+set+" matches its manifest") || strings.Contains(page, "FAIL") {
 		t.Fatalf("verify: %d\n%s", res.StatusCode, page)
 	}
-	if n := strings.Count(page, ">OK<"); n != 3 {
-		t.Errorf("%d files OK, want the manifest, the csv and the dump:\n%s", n, page)
+	if n := strings.Count(page, ">OK<"); n != 4 {
+		t.Errorf("%d files OK, want the manifest, the schema, the csv and the dump:\n%s", n, page)
 	}
 	// The result has an address of its own, reached with GET: a reload
 	// shows it again and verifies nothing twice.
