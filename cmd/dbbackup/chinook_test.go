@@ -58,7 +58,7 @@ func TestChinookEveryFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(m.Tables) != len(want) || len(m.Files) != 4 || m.ServerVersion == "" || m.SnapshotTime.IsZero() {
+		if len(m.Tables) != len(want) || len(m.Files) != 5 || m.ServerVersion == "" || m.SnapshotTime.IsZero() {
 			t.Fatalf("manifest: %+v", m)
 		}
 		for _, tc := range m.Tables {

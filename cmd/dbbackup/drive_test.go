@@ -121,7 +121,7 @@ func TestRunStoresTheSetInDrive(t *testing.T) {
 	}
 
 	verify := runCLI(t, g.env, "verify")
-	if verify.code != 0 || strings.Count(verify.stdout, "OK    ") != 3 {
+	if verify.code != 0 || strings.Count(verify.stdout, "OK    ") != 4 {
 		t.Errorf("verify:\n%s%s", verify.stdout, verify.stderr)
 	}
 	for name, f := range stored { // one bit flipped in Drive
