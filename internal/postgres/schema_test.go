@@ -58,7 +58,7 @@ SELECT 'sequence ' || s.schemaname || '.' || s.sequencename || ' ' || s.data_typ
 FROM pg_sequences s %s
 ) d(line) ORDER BY line COLLATE "C"`
 
-func describe(t *testing.T, url string, where string) []string {
+func describeCatalog(t *testing.T, url string, where string) []string {
 	t.Helper()
 	ctx := context.Background()
 	cfg, err := pgx.ParseConfig(url)
@@ -86,26 +86,18 @@ func describe(t *testing.T, url string, where string) []string {
 func schemaOf(t *testing.T, url string) (string, []dbbackup.Table) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := New(url, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := db.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close(ctx)
+	snap := openSnapshot(t, url)
 	tables, err := snap.Tables(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := snap.(*Snapshot).WriteSchema(ctx, tables, &b); err != nil {
+	if err := snap.WriteSchema(ctx, tables, &b); err != nil {
 		t.Fatalf("WriteSchema: %v", err)
 	}
 	// The snapshot's session keeps its search_path for what it reads next.
 	var path string
-	if err := snap.(*Snapshot).conn.QueryRow(ctx, "SHOW search_path").Scan(&path); err != nil || path != `"$user", public` {
+	if err := snap.conn.QueryRow(ctx, "SHOW search_path").Scan(&path); err != nil || path != `"$user", public` {
 		t.Errorf("search_path after WriteSchema = %q, %v", path, err)
 	}
 	return b.String(), tables
@@ -185,7 +177,7 @@ func TestSchemaRecreatesTheTables(t *testing.T) {
 			sql, tables := schemaOf(t, from)
 			to := pgtest.NewDatabase(t)
 			restoreSchema(t, sql, tables, from, to)
-			want, got := describe(t, from, tt.unused), describe(t, to, "")
+			want, got := describeCatalog(t, from, tt.unused), describeCatalog(t, to, "")
 			if d := diffLines(want, got); d != "" {
 				t.Errorf("the restored catalog differs (- source, + restored):\n%s\nschema file:\n%s", d, sql)
 			}
@@ -221,4 +213,20 @@ func diffLines(a, b []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// openSnapshot opens a snapshot of the database at url, closed when the
+// test ends.
+func openSnapshot(t testing.TB, url string) *Snapshot {
+	t.Helper()
+	db, err := New(url, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := db.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snap.Close(context.Background()) })
+	return snap.(*Snapshot)
 }
