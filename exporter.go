@@ -48,6 +48,12 @@ type RowsOptions struct {
 	// of json or jsonb (pgtext.JSONArrayType). pgtext.IsArrayLiteral tells
 	// the two forms apart.
 	ArraysAsJSON bool
+	// ArraysAlsoAsJSON keeps KindArray columns as array literals and adds,
+	// after t's columns, one value per KindArray column of t, in order:
+	// that column as a JSON array (to_json), so that formats wanting
+	// either form share one read of the table (see the fan-out). It
+	// overrides ArraysAsJSON.
+	ArraysAlsoAsJSON bool
 }
 
 // Exporter writes one format of a backup set. internal/exporttest.Run,

@@ -3,6 +3,7 @@ package dbbackup
 import (
 	"context"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -25,10 +26,23 @@ type Progress struct {
 	RunID int64
 }
 
-// Observer hears how a run goes. It is called on the run's goroutine and
-// should return quickly: the run waits for it. A nil Observer hears
-// nothing.
+// Observer hears how a run goes. It is called by one of the run's
+// goroutines at a time (the formats are written at once) and should return
+// quickly: the run waits for it. A nil Observer hears nothing.
 type Observer func(Progress)
+
+// serialized is o, called by one goroutine at a time.
+func (o Observer) serialized() Observer {
+	if o == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		o(p)
+	}
+}
 
 func (o Observer) call(p Progress) {
 	if o != nil {
@@ -126,4 +140,13 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	c.tick(0, c.n, false)
 	return n, err
+}
+
+// CopyCSVFrom implements CSVWriterFrom, for a fan-out over p: the rows
+// come from the fan-out's one read, whose progress Rows tells.
+func (p *progressSource) CopyCSVFrom(ctx context.Context, read RowsFunc, t Table, w io.Writer) (int64, error) {
+	if c, ok := p.Source.(CSVWriterFrom); ok {
+		return c.CopyCSVFrom(ctx, read, t, w)
+	}
+	return WriteCSV(ctx, read, t, w, nil)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -149,7 +151,7 @@ func (r *Runner) Run(ctx context.Context, observe Observer) (*Report, error) {
 		return rep, &StageError{StageCheck, err}
 	}
 	rep.SetID = st.setID
-	st.observe = observe
+	st.observe = observe.serialized()
 	err = r.run(ctx, rep, st)
 	rep.Finished = r.Now()
 	if err != nil {
@@ -266,10 +268,6 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		log.Warn(w)
 	}
 	st.observe.stage(StageExport)
-	src := Source(snap)
-	if st.observe != nil {
-		src = &progressSource{Source: snap, report: st.observe, now: r.Now}
-	}
 	var files []File
 	if sw, ok := snap.(SchemaWriter); ok {
 		f, err := r.writeSchema(ctx, sw, tables, st)
@@ -279,31 +277,11 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		log.Info("exported", "format", f.Format, "file", f.Name, "size", f.Size)
 		files = append(files, f)
 	}
-	for _, e := range r.Exporters {
-		name := st.setID + e.Extension(tables)
-		if ps, ok := src.(*progressSource); ok {
-			ps.format = e.Format()
-		}
-		started := r.Now()
-		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
-		res, err := e.Export(ctx, src, tables, st.path(name))
-		if err != nil {
-			return nil, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
-		}
-		if err := mergeCounts(rep, e.Format(), res.Tables); err != nil {
-			return nil, &StageError{StageExport, err}
-		}
-		rep.Warnings = append(rep.Warnings, res.Warnings...)
-		exported := r.Now()
-		f, err := st.seal(name, e.Format())
-		if err != nil {
-			return nil, &StageError{StageExport, err}
-		}
-		f.Parts = res.Parts
-		log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond),
-			"sealed_in", r.Now().Sub(exported).Round(time.Millisecond))
-		files = append(files, f)
+	written, err := r.exportAll(ctx, rep, st, snap, tables, log)
+	if err != nil {
+		return nil, err
 	}
+	files = append(files, written...)
 	if len(rep.Tables) == 0 { // dump alone counts no rows
 		for _, t := range tables {
 			rep.Tables = append(rep.Tables, TableCount{Schema: t.Schema, Name: t.Name, Rows: -1})
@@ -363,6 +341,110 @@ func fingerprint(ctx context.Context, fp Fingerprinter, tables []Table, counts [
 		counts[i].Fingerprint = sum
 	}
 	return nil
+}
+
+// exported is what one exporter made.
+type exported struct {
+	file File
+	res  ExportResult
+}
+
+// exportAll runs every exporter at once, each on a goroutine: the text
+// formats read the snapshot through one fan-out (each table is read once
+// for all of them) and pg_dump reads it by its id. The first failure stops
+// the others. Counts and warnings are merged in the exporters' order.
+func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap Snapshot, tables []Table, log *slog.Logger) ([]File, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	src := Source(snap)
+	var progress *progressSource
+	if st.observe != nil {
+		progress = &progressSource{Source: snap, report: st.observe, now: r.Now}
+		src = progress
+	}
+	var text []int // the exporters that read rows
+	for i, e := range r.Exporters {
+		if info, _ := lookup(e.Format()); !info.PgDump {
+			text = append(text, i)
+		}
+	}
+	sources := make([]Source, len(r.Exporters))
+	for i := range sources {
+		sources[i] = src
+	}
+	var formats []string
+	for _, i := range text {
+		formats = append(formats, string(r.Exporters[i].Format()))
+	}
+	if progress != nil {
+		// One read serves them all: its progress is theirs.
+		progress.format = Format(strings.Join(formats, ", "))
+	}
+	var views []*FanView
+	if len(text) > 1 {
+		views = FanOut(ctx, src, len(text))
+		for k, i := range text {
+			sources[i] = views[k]
+		}
+	}
+
+	var (
+		mu   sync.Mutex
+		errs []error // in the order they happened
+		wg   sync.WaitGroup
+	)
+	done := make([]exported, len(r.Exporters))
+	for i, e := range r.Exporters {
+		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x, err := r.exportOne(ctx, st, e, sources[i], tables, log)
+			if v, ok := sources[i].(*FanView); ok {
+				v.Leave()
+			}
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				cancel(ErrOtherFormatFailed)
+				return
+			}
+			done[i] = x
+		}()
+	}
+	wg.Wait()
+	if err := firstCause(errs); err != nil {
+		return nil, err
+	}
+	var files []File
+	for i, e := range r.Exporters {
+		if err := mergeCounts(rep, e.Format(), done[i].res.Tables); err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+		rep.Warnings = append(rep.Warnings, done[i].res.Warnings...)
+		files = append(files, done[i].file)
+	}
+	return files, nil
+}
+
+// exportOne writes the file of one exporter and seals it.
+func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, src Source, tables []Table, log *slog.Logger) (exported, error) {
+	name := st.setID + e.Extension(tables)
+	started := r.Now()
+	res, err := e.Export(ctx, src, tables, st.path(name))
+	if err != nil {
+		return exported{}, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
+	}
+	written := r.Now()
+	f, err := st.seal(name, e.Format())
+	if err != nil {
+		return exported{}, &StageError{StageExport, err}
+	}
+	f.Parts = res.Parts
+	log.Info("exported", "format", e.Format(), "file", f.Name, "size", f.Size, "duration", r.Now().Sub(started).Round(time.Millisecond),
+		"sealed_in", r.Now().Sub(written).Round(time.Millisecond))
+	return exported{file: f, res: res}, nil
 }
 
 // mergeCounts records row counts; every format read the same snapshot, so

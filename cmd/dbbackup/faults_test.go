@@ -137,14 +137,15 @@ func TestNoSecretInOutput(t *testing.T) {
 }
 
 // killingSnapshot ends the backup's own connection from the server side
-// when the second table is read: the database going away mid-export.
+// when the second table is read (every format reads rows through Rows, at
+// once: see the fan-out): the database going away mid-export.
 type killingSnapshot struct {
 	dbbackup.Snapshot
 	admin *pgx.Conn
 	reads *int
 }
 
-func (s killingSnapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Writer) (int64, error) {
+func (s killingSnapshot) Rows(ctx context.Context, t dbbackup.Table, opt dbbackup.RowsOptions, fn func([][]byte, []*io.SectionReader) error) (int64, error) {
 	if *s.reads++; *s.reads == 2 {
 		_, err := s.admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 			WHERE datname = $1 AND application_name = 'dbbackup'`, s.Info().Database)
@@ -152,7 +153,7 @@ func (s killingSnapshot) CopyCSV(ctx context.Context, t dbbackup.Table, w io.Wri
 			return 0, err
 		}
 	}
-	return s.Snapshot.CopyCSV(ctx, t, w)
+	return s.Snapshot.Rows(ctx, t, opt, fn)
 }
 
 type killingDB struct {

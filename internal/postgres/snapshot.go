@@ -95,10 +95,21 @@ func selectSQL(t dbbackup.Table, opt dbbackup.RowsOptions) string {
 			b.WriteString(", ")
 		}
 		col := pgx.Identifier{c.Name}.Sanitize()
-		if opt.ArraysAsJSON && c.Kind == dbbackup.KindArray {
+		if opt.ArraysAsJSON && !opt.ArraysAlsoAsJSON && c.Kind == dbbackup.KindArray {
 			col = arrayAsJSON(col, c.Type)
 		}
 		b.WriteString(col)
+	}
+	if opt.ArraysAlsoAsJSON {
+		for _, c := range t.Columns {
+			if c.Kind != dbbackup.KindArray {
+				continue
+			}
+			if b.Len() > len("SELECT ") {
+				b.WriteString(", ")
+			}
+			b.WriteString(arrayAsJSON(pgx.Identifier{c.Name}.Sanitize(), c.Type))
+		}
 	}
 	b.WriteString(" FROM ")
 	if !t.Partitioned {
