@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/dbbackup/dbbackup/internal/export/csv"
 	"github.com/dbbackup/dbbackup/internal/export/json"
 	"github.com/dbbackup/dbbackup/internal/export/xlsx"
+	"github.com/dbbackup/dbbackup/internal/localdir"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/dbbackup/dbbackup/internal/postgres"
 )
@@ -327,6 +329,64 @@ func TestARunWhoseWriterFailsMidTableStoresNothing(t *testing.T) {
 	}
 	if n := src.read.Load(); n >= src.rows {
 		t.Errorf("the source gave all %d rows of the first table after a writer failed", n)
+	}
+	assertDestEmpty(t, dest)
+	assertStagingEmpty(t, r)
+}
+
+// quickExporter writes its file at once, reading no rows, as pg_dump
+// could finish before the text formats.
+type quickExporter struct{ format dbbackup.Format }
+
+func (e quickExporter) Format() dbbackup.Format           { return e.format }
+func (e quickExporter) Extension([]dbbackup.Table) string { return "." + string(e.format) }
+func (e quickExporter) Export(_ context.Context, _ dbbackup.Source, _ []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	return dbbackup.ExportResult{}, os.WriteFile(path, []byte("quick"), 0o600)
+}
+
+// signallingDest fails the Put of the files named …failOn, and closes
+// failed when it does.
+type signallingDest struct {
+	*localdir.Dir
+	failOn string
+	failed chan struct{}
+	once   *sync.Once
+}
+
+func (d signallingDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if strings.HasSuffix(f.Name, d.failOn) {
+		d.once.Do(func() { close(d.failed) })
+		return dbbackup.File{}, errors.New("503 service unavailable")
+	}
+	return d.Dir.Put(ctx, f, r)
+}
+
+// TestStoringOverlapsExporting: a file done early is stored while the
+// others are written, and when storing it fails, the exports stop and the
+// run stores nothing.
+func TestStoringOverlapsExporting(t *testing.T) {
+	src := &countingSource{rows: 5_000_000}
+	failed := make(chan struct{})
+	var rows int64
+	waitForTheStore := func(dbbackup.Table, []byte) error {
+		if rows++; rows == 1000 {
+			<-failed // the dump is stored while the rows are written
+		}
+		return nil
+	}
+	r, dest := newRunner(t,
+		&funcExporter{format: "csv", row: waitForTheStore},
+		&funcExporter{format: "json", row: func(dbbackup.Table, []byte) error { return nil }},
+		quickExporter{format: "dump"})
+	r.DB = countingDB{src}
+	r.Dest = signallingDest{Dir: dest, failOn: ".dump", failed: failed, once: new(sync.Once)}
+	_, err := r.Run(context.Background(), nil)
+	var se *dbbackup.StageError
+	if !errors.As(err, &se) || se.Stage != dbbackup.StageStore || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("got %v, want the store's failure", err)
+	}
+	if n := src.read.Load(); n >= src.rows {
+		t.Errorf("the source gave all %d rows of the first table after the store failed", n)
 	}
 	assertDestEmpty(t, dest)
 	assertStagingEmpty(t, r)

@@ -71,7 +71,9 @@ type progressSource struct {
 	Source
 	report Observer
 	now    func() time.Time
-	format Format
+	// formats are those the rows go to: a fan-out's one read is every
+	// text format's progress, told for each.
+	formats []Format
 }
 
 func (p *progressSource) CopyCSV(ctx context.Context, t Table, w io.Writer) (int64, error) {
@@ -100,7 +102,15 @@ func (p *progressSource) Rows(ctx context.Context, t Table, opt RowsOptions, fn 
 // lock held on t may keep waiting), and returns a function that reports
 // its progress (see TableProgress).
 func (p *progressSource) start(t Table) func(rows, bytes int64, done bool) {
-	return TableProgress(p.report, StageExport, p.format, t, p.now)
+	ticks := make([]func(rows, bytes int64, done bool), len(p.formats))
+	for i, f := range p.formats {
+		ticks[i] = TableProgress(p.report, StageExport, f, t, p.now)
+	}
+	return func(rows, bytes int64, done bool) {
+		for _, tick := range ticks {
+			tick(rows, bytes, done)
+		}
+	}
 }
 
 // TableProgress reports that the work of stage on table t in format

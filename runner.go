@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 )
@@ -179,18 +179,6 @@ func (r *Runner) run(ctx context.Context, rep *Report, st *staging) error {
 	if err != nil {
 		return err
 	}
-	if err := r.writeRecord(st, rep.Snapshot.Database); err != nil {
-		return &StageError{StageStore, err}
-	}
-	st.observe.stage(StageStore)
-	for _, f := range staged {
-		stored, err := r.put(ctx, st, f)
-		if err != nil {
-			return &StageError{StageStore, err}
-		}
-		rep.Files = append(rep.Files, stored)
-		log.Info("stored", "file", stored.Name, "size", stored.Size, "sha256", stored.SHA256)
-	}
 	st.observe.stage(StageVerify)
 	if err := r.verify(ctx, rep.Files); err != nil {
 		return &StageError{StageVerify, err}
@@ -267,6 +255,11 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		rep.Warnings = append(rep.Warnings, w)
 		log.Warn(w)
 	}
+	// Files are stored while others are written: the record that lets
+	// the next run remove them, should this one be killed, comes first.
+	if err := r.writeRecord(st, rep.Snapshot.Database); err != nil {
+		return nil, &StageError{StageStore, err}
+	}
 	st.observe.stage(StageExport)
 	var files []File
 	if sw, ok := snap.(SchemaWriter); ok {
@@ -277,7 +270,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 		log.Info("exported", "format", f.Format, "file", f.Name, "size", f.Size)
 		files = append(files, f)
 	}
-	written, err := r.exportAll(ctx, rep, st, snap, tables, log)
+	written, err := r.exportAll(ctx, rep, st, snap, tables, files, log)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +346,7 @@ type exported struct {
 // formats read the snapshot through one fan-out (each table is read once
 // for all of them) and pg_dump reads it by its id. The first failure stops
 // the others. Counts and warnings are merged in the exporters' order.
-func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap Snapshot, tables []Table, log *slog.Logger) ([]File, error) {
+func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap Snapshot, tables []Table, first []File, log *slog.Logger) ([]File, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	src := Source(snap)
@@ -372,13 +365,10 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	for i := range sources {
 		sources[i] = src
 	}
-	var formats []string
-	for _, i := range text {
-		formats = append(formats, string(r.Exporters[i].Format()))
-	}
 	if progress != nil {
-		// One read serves them all: its progress is theirs.
-		progress.format = Format(strings.Join(formats, ", "))
+		for _, i := range text {
+			progress.formats = append(progress.formats, r.Exporters[i].Format())
+		}
 	}
 	var views []*FanView
 	if len(text) > 1 {
@@ -393,7 +383,37 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 		errs []error // in the order they happened
 		wg   sync.WaitGroup
 	)
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+		cancel(ErrOtherFormatFailed) // after the cause is recorded
+	}
 	done := make([]exported, len(r.Exporters))
+	sealed := make(chan File, len(first)+len(r.Exporters))
+	for _, f := range first {
+		sealed <- f
+	}
+	order := map[string]int{} // a stored file's place in the report
+	for i, f := range first {
+		order[f.Name] = i - len(first)
+	}
+	stored := make(chan struct{})
+	go func() {
+		defer close(stored)
+		for f := range sealed {
+			if ctx.Err() != nil {
+				continue // the run failed: store no more
+			}
+			s, err := r.put(ctx, st, f)
+			if err != nil {
+				fail(&StageError{StageStore, err})
+				continue
+			}
+			rep.Files = append(rep.Files, s)
+			log.Info("stored", "file", s.Name, "size", s.Size, "sha256", s.SHA256)
+		}
+	}()
 	for i, e := range r.Exporters {
 		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
 		wg.Add(1)
@@ -404,19 +424,30 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 				v.Leave()
 			}
 			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-				cancel(ErrOtherFormatFailed)
+				fail(err)
 				return
 			}
 			done[i] = x
+			mu.Lock()
+			order[x.file.Name] = i
+			mu.Unlock()
+			sealed <- x.file
 		}()
 	}
 	wg.Wait()
+	mu.Lock()
+	if len(errs) == 0 {
+		st.observe.stage(StageStore) // the files not stored yet
+	}
+	mu.Unlock()
+	close(sealed)
+	<-stored
 	if err := firstCause(errs); err != nil {
 		return nil, err
 	}
+	// The report lists the files in the order they were made, whatever
+	// the order they were stored in.
+	slices.SortStableFunc(rep.Files, func(a, b File) int { return order[a.Name] - order[b.Name] })
 	var files []File
 	for i, e := range r.Exporters {
 		if err := mergeCounts(rep, e.Format(), done[i].res.Tables); err != nil {
