@@ -79,6 +79,7 @@ type Config struct {
 	// encrypted sets for verify --restore (BACKUP_VERIFY_IDENTITY), "" when
 	// none: it was read once.
 	VerifyIdentity string
+	Verify         Verify // BACKUP_VERIFY, VERIFY_DATABASE_URL: restore tests
 }
 
 // DriveEnabled reports whether backups go to Google Drive.

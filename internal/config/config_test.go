@@ -102,6 +102,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{mapEnv{"BACKUP_RETENTION_MIN_KEEP": "0"}, "BACKUP_RETENTION_MIN_KEEP", "from 1"},
 		{mapEnv{"BACKUP_TIMEOUT": "6 hours"}, "BACKUP_TIMEOUT", "6h"},
 		{mapEnv{"BACKUP_TIMEOUT": "-5m"}, "BACKUP_TIMEOUT", "positive"},
+		{mapEnv{"BACKUP_VERIFY": "daily"}, "BACKUP_VERIFY", "after-run"},
 		{mapEnv{"SMTP_PORT": "99999"}, "SMTP_PORT", "65535"},
 		{mapEnv{"SMTP_TLS": "ssl"}, "SMTP_TLS", "starttls"},
 		{mapEnv{"EMAIL_TO": "admin"}, "EMAIL_TO", `"admin"`},

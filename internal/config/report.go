@@ -42,6 +42,9 @@ func (c *Config) parseRun(v func(name, def string) string) error {
 		return &dbbackup.ConfigError{Var: "BACKUP_TIMEOUT", Problem: fmt.Sprintf("%q is not a positive duration", timeout),
 			Hint: "write a duration such as 6h, 90m or 45m30s"}
 	}
+	if err := c.parseVerify(v); err != nil {
+		return err
+	}
 	return parseEmail(v, &c.Email)
 }
 

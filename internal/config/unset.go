@@ -19,6 +19,7 @@ var unsetWords = map[string]string{
 	"SMTP_PASSWORD":             "no password",
 	"SMTP_TLS":                  "STARTTLS when the server offers it",
 	"BACKUP_DUMP_COMPRESSION":   "pg_dump's default: gzip at level 6",
+	"VERIFY_DATABASE_URL":       "DATABASE_URL's server and role",
 	"PG_DUMP":                   "found automatically: the server's version in /usr/lib/postgresql, else pg_dump on PATH",
 	"BACKUP_ENCRYPT_RECIPIENTS": "no encryption: files are stored as exported",
 	"BACKUP_VERIFY_IDENTITY":    "none: verify --restore skips encrypted sets",
