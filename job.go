@@ -65,6 +65,10 @@ type Job struct {
 	// unattended run's email shows what only its log said.
 	Warnings []string
 	Log      *slog.Logger
+	// RestoreTest, when set, tests every stored and verified set before
+	// retention runs (BACKUP_VERIFY): a set that fails it fails the run,
+	// and no older set is deleted.
+	RestoreTest RestoreTester
 }
 
 // Run performs the job. Its error is the backup's failure (a *StageError)
@@ -93,7 +97,18 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 		// The run itself stops on the same folder and says why.
 		j.Log.Warn("could not look for what interrupted runs left", "err", rerr)
 	}
-	rep, err := r.Run(ctx, observe.withRun(o.RunID))
+	observe = observe.withRun(o.RunID)
+	rep, err := r.Run(ctx, observe)
+	if err == nil && j.RestoreTest != nil {
+		observe.stage(StageRestoreTest)
+		var t *RestoreTest
+		t, err = j.RestoreTest(ctx, rep, observe)
+		o.RestoreTest = t
+		if err == nil {
+			err = t.Failed()
+		}
+		err = AtStage(StageRestoreTest, err)
+	}
 	err = stoppedBy(ctx, err)
 	rep.Warnings = slices.Concat(j.Warnings, rep.Warnings)
 	o.Report = rep

@@ -233,3 +233,44 @@ func (e *cancellingExporter) Export(ctx context.Context, _ dbbackup.Source, _ []
 	e.cancel(&dbbackup.Cancelled{By: "alice"})
 	return dbbackup.ExportResult{}, fmt.Errorf("read public.a: %w", ctx.Err())
 }
+
+// A set that fails its restore test fails the run: it is reported as
+// failed at the restore test, and no older set is deleted; a test that was
+// skipped for want of a key warns and fails nothing.
+func TestJobRestoreTestFailureKeepsOlderSets(t *testing.T) {
+	r, dest := newRunner(t)
+	now := time.Date(2026, 2, 10, 2, 0, 0, 0, time.UTC)
+	r.Now = func() time.Time { return now }
+	seedSets(t, dest, 5, now.AddDate(0, 0, -40))
+	hist, rep := &memHistory{}, &memReporter{}
+	var tested []string
+	job := &dbbackup.Job{Runner: r, Retention: dbbackup.Policy{Days: 30, MinKeep: 1}, Reporter: rep, History: hist,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RestoreTest: func(_ context.Context, rep *dbbackup.Report, _ dbbackup.Observer) (*dbbackup.RestoreTest, error) {
+			tested = append(tested, rep.SetID)
+			return &dbbackup.RestoreTest{SetID: rep.SetID, Format: dbbackup.FormatCSV, Tables: 2,
+				Problems: []string{"public.t: 1 row, the manifest says 2"}}, nil
+		}}
+	o, err := job.Run(context.Background(), nil)
+	var se *dbbackup.StageError
+	if !errors.As(err, &se) || se.Stage != dbbackup.StageRestoreTest || !strings.Contains(err.Error(), "public.t: 1 row") {
+		t.Fatalf("run with a failed restore test: %v", err)
+	}
+	if len(tested) != 1 || tested[0] != o.Report.SetID || o.Retention != nil || o.RestoreTest == nil {
+		t.Fatalf("tested %v, retention %+v, test %+v", tested, o.Retention, o.RestoreTest)
+	}
+	if n := countSets(t, dest); n != 6 {
+		t.Fatalf("%d sets, want the 5 old ones and the new one", n)
+	}
+	if last := hist.reports[len(hist.reports)-1]; last != "FAILED at restore-test" {
+		t.Fatalf("reported %q", last)
+	}
+
+	job.RestoreTest = func(context.Context, *dbbackup.Report, dbbackup.Observer) (*dbbackup.RestoreTest, error) {
+		return &dbbackup.RestoreTest{Skipped: "the set is encrypted and BACKUP_VERIFY_IDENTITY is not set", Warn: true}, nil
+	}
+	r.Now = func() time.Time { return now.Add(time.Hour) }
+	if o, err = job.Run(context.Background(), nil); err != nil || o.Retention == nil {
+		t.Fatalf("a skipped restore test failed the run: %v, retention %+v", err, o.Retention)
+	}
+}

@@ -31,6 +31,9 @@ type Outcome struct {
 	// run, for the change columns; nil when there is none.
 	Previous     []TableCount
 	PreviousSize int64
+	// RestoreTest is what the run's restore test proved, or why it was
+	// not made; nil when restore tests are off (BACKUP_VERIFY=never).
+	RestoreTest *RestoreTest
 	// Retention is what retention did; nil when it did not run (it runs
 	// only after a stored and verified set).
 	Retention *RetentionResult

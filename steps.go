@@ -36,7 +36,7 @@ type Leftovers struct {
 }
 
 // Steps returns the steps of the run, in the order they happen: recover
-// leftovers, export, store, verify, retention, retention of the local
+// leftovers, export, store, verify, the restore test, retention, retention of the local
 // copy (when there is one) and the report (once it is sent or known not
 // to be).
 func (o *Outcome) Steps() []Step {
@@ -47,6 +47,7 @@ func (o *Outcome) Steps() []Step {
 		o.step("verify", "Verify", o.runStep(StageVerify, func() string {
 			return "every file listed back with the size written (and the md5, where the destination keeps one)"
 		})),
+		o.step("restore-test", "Restore test", o.restoreTestStep),
 		o.step("retention", "Retention", func() (StepStatus, string) { return o.retentionStep(o.Retention, "") }),
 	}
 	if o.Copy != "" {
@@ -85,7 +86,7 @@ func (o *Outcome) recoverStep() (StepStatus, string) {
 
 // stageOrder is where each stage comes in a run, to tell the steps a
 // failure stopped from those that were done.
-var stageOrder = map[Stage]int{StageConfig: 0, StageLock: 1, StageCheck: 2, StageConnect: 3, StageExport: 4, StageStore: 5, StageVerify: 6}
+var stageOrder = map[Stage]int{StageConfig: 0, StageLock: 1, StageCheck: 2, StageConnect: 3, StageExport: 4, StageStore: 5, StageVerify: 6, StageRestoreTest: 7}
 
 // runStep is the status of the backup's step that ends with stage (its
 // detail, done, when the run got past it).

@@ -56,6 +56,8 @@ func doing(l app.Live, now time.Time) string {
 		return "storing the files"
 	case dbbackup.StageVerify:
 		return "verifying what was stored"
+	case dbbackup.StageRestoreTest:
+		return "restore test: restoring the set into a throwaway database and comparing every table"
 	}
 	return string(l.Stage)
 }
