@@ -104,6 +104,9 @@ func (j *Job) Run(ctx context.Context, observe Observer) (*Outcome, error) {
 		var t *RestoreTest
 		t, err = j.RestoreTest(ctx, rep, observe)
 		o.RestoreTest = t
+		if t != nil {
+			rep.Warnings = append(rep.Warnings, t.Warnings...)
+		}
 		if err == nil {
 			err = t.Failed()
 		}

@@ -17,9 +17,12 @@ const StageRestoreTest Stage = "restore-test"
 type RestoreTest struct {
 	SetID  string
 	Format Format // the files restored: dump, csv or json
-	Tables int
-	Rows   int64
-	Took   time.Duration
+	// Database is the throwaway database the set was restored into; it is
+	// dropped when the test ends.
+	Database string
+	Tables   int
+	Rows     int64
+	Took     time.Duration
 	// Problems are the tables that came back unlike the manifest says
 	// (rows, fingerprint), one line each; none when the test passed.
 	Problems []string
@@ -28,6 +31,9 @@ type RestoreTest struct {
 	// create the throwaway database), not a test that is off or not due.
 	Skipped string
 	Warn    bool
+	// Warnings are what the report must carry beside the result, such as
+	// a throwaway database that could not be dropped.
+	Warnings []string
 }
 
 // RestoreTester tests a run's stored and verified set by restoring it

@@ -18,9 +18,21 @@ type verifyJSON struct {
 }
 
 type verifiedSetJS struct {
-	ID       string          `json:"id"`
-	Manifest fileCheckJSON   `json:"manifest"`
-	Files    []fileCheckJSON `json:"files"`
+	ID       string           `json:"id"`
+	Manifest fileCheckJSON    `json:"manifest"`
+	Files    []fileCheckJSON  `json:"files"`
+	Restore  *restoreTestJSON `json:"restore,omitempty"`
+}
+
+// restoreTestJSON is what verify --restore proved of a set.
+type restoreTestJSON struct {
+	OK       bool     `json:"ok"`
+	Database string   `json:"database,omitempty"` // the throwaway database, dropped
+	Format   string   `json:"format,omitempty"`
+	Tables   int      `json:"tables"`
+	Rows     int64    `json:"rows"`
+	Seconds  float64  `json:"seconds"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 type fileCheckJSON struct {
@@ -34,7 +46,8 @@ type fileCheckJSON struct {
 
 // verifyOptions are the flags of verify.
 type verifyOptions struct {
-	all, asJSON bool
+	all, asJSON, restore bool
+	identity             string
 }
 
 func newVerifyCommand(g *globals) *cobra.Command {
@@ -45,18 +58,30 @@ func newVerifyCommand(g *globals) *cobra.Command {
 		Long: `Downloads (or reads) every file of a set from the destination and compares
 its size and SHA-256 with the set's manifest. Without SET it checks the newest
 set of the job's database; with --all, every set. Exit code 1 when any
-file is missing or damaged.`,
+file is missing or damaged.
+
+With --restore it also restores the set into a throwaway database
+(dbbackup_verify_…, made on VERIFY_DATABASE_URL's server, else on
+DATABASE_URL's, and always dropped) and compares every table's rows with the
+fingerprints the manifest recorded at backup time: exit code 1 when a table
+came back different.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runVerify(cmd.Context(), g, opts, args) },
 	}
 	cmd.Flags().BoolVar(&opts.all, "all", false, "verify every set, not only the newest")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print JSON (field names are stable; see the README)")
+	cmd.Flags().BoolVar(&opts.restore, "restore", false, "also restore the set into a throwaway database and compare every table with the manifest")
+	cmd.Flags().StringVar(&opts.identity, "identity", "", "age identity (private key) file, to restore an encrypted set")
 	g.jobFlag(cmd)
 	return cmd
 }
 
 func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []string) error {
-	cfg, found, err := g.sets(ctx)
+	cfg, log, err := g.load(ctx)
+	if err != nil {
+		return err
+	}
+	found, err := g.app().Sets(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -120,9 +145,19 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 			vs.Files = append(vs.Files, fc)
 			say(fc)
 		}
+		v := state.Verification{At: clock(), Job: s.Job, SetID: s.ID, Database: s.Database, By: whoOnCommandLine()}
+		if opts.restore && bad == before {
+			// Only a set whose files are whole is worth restoring.
+			vs.Restore = &restoreTestJSON{}
+			problems := restoreTest(ctx, g, cfg, log, opts, s, vs.Restore, &v)
+			if !opts.asJSON {
+				printRestoreTest(out, s.ID, vs.Restore)
+			}
+			bad += problems
+		}
 		report.Sets = append(report.Sets, vs)
-		if err := keep(ctx, state.Verification{At: clock(), Job: s.Job, SetID: s.ID, Database: s.Database,
-			OK: bad == before, Problems: bad - before, By: whoOnCommandLine()}); err != nil {
+		v.OK, v.Problems = bad == before, bad-before
+		if err := keep(ctx, v); err != nil {
 			fmt.Fprintf(g.stderr, "Warning: the history did not record this verification: %v\n", err)
 		}
 	}
@@ -137,6 +172,8 @@ func runVerify(ctx context.Context, g *globals, opts verifyOptions, args []strin
 	}
 	switch {
 	case opts.asJSON:
+	case len(sets) == 1 && opts.restore:
+		fmt.Fprintf(out, "All files of set %s match its manifest, and it restores to exactly the rows it was made from.\n", sets[0].ID)
 	case len(sets) == 1:
 		fmt.Fprintf(out, "All files of set %s match its manifest.\n", sets[0].ID)
 	default:

@@ -33,7 +33,7 @@ func newManagerSetup(t *testing.T, url string, env map[string]string) managerSet
 	t.Helper()
 	s := managerSetup{app: &App{EnvFile: filepath.Join(t.TempDir(), "none")}, dir: t.TempDir(), stateDir: t.TempDir()}
 	for k, v := range map[string]string{"DATABASE_URL": url, "BACKUP_DIR": s.dir, "STATE_DIR": s.stateDir,
-		"BACKUP_FORMATS": "csv,json", "EMAIL_TO": ""} {
+		"BACKUP_FORMATS": "csv,json", "EMAIL_TO": "", "BACKUP_VERIFY": "never"} {
 		t.Setenv(k, v)
 	}
 	for k, v := range env {

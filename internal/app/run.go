@@ -11,6 +11,7 @@ import (
 	"github.com/dbbackup/dbbackup/internal/config"
 	"github.com/dbbackup/dbbackup/internal/googleauth"
 	"github.com/dbbackup/dbbackup/internal/lock"
+	"github.com/dbbackup/dbbackup/internal/state"
 )
 
 // Run backs up the job cfg describes now, under its lock: it removes what
@@ -68,6 +69,8 @@ func (a *App) Run(ctx context.Context, cfg *config.Config, log *slog.Logger, obs
 		return nil, failEarly(stage, err)
 	}
 	job.Runner = r
+	store, _ := history.(*state.Store)
+	job.RestoreTest = a.restoreTester(cfg, log, store)
 	log.Info("backup started", "destination", r.Dest.String(), "formats", fmt.Sprint(cfg.Formats))
 	o, err := job.Run(ctx, observe)
 	runID = o.RunID

@@ -66,7 +66,7 @@ var JobSettings = []JobSetting{
 	{"BACKUP_RETENTION_MIN_KEEP", "min-keep", "always keep this many newest complete sets", false},
 	{"BACKUP_RETENTION_TRASH", "trash", "move expired Drive files to the trash: true or false", false},
 	{"BACKUP_VERIFY", "verify", "prove sets restorable by restoring them into a throwaway database: weekly, after-run or never", false},
-	{"VERIFY_DATABASE_URL", "verify-database-url", "server and role that make the restore test's throwaway database (default: DATABASE_URL's; - reads it from stdin)", true},
+	{"VERIFY_DATABASE_URL", "verify-database-url", "server and role that make the restore test's throwaway database; default: DATABASE_URL's (- reads it from stdin)", true},
 	{"EMAIL_TO", "email-to", "report recipients, comma-separated", false},
 	{"EMAIL_ON", "email-on", "when to email: always, failure or never", false},
 	{"EMAIL_FROM", "email-from", "sender of the report", false},

@@ -58,29 +58,29 @@ func (t *Target) Tables(ctx context.Context) ([]dbbackup.Table, error) {
 	return (&Snapshot{conn: t.conn}).Tables(ctx)
 }
 
-// Fingerprint returns the fingerprint of table tb's rows in the target,
+// Fingerprint returns the fingerprint of table tb's rows in the target, and their number,
 // computed as a Snapshot computes it at export (the same code, under
 // pgtext.SessionSettings) with the session's TimeZone set to timeZone: the
 // manifest's time_zone, so that timestamptz values print as they did in
 // the backup. tb's columns are those the target's catalog lists (Tables).
 // It reads in a READ ONLY transaction of its own and leaves the session's
 // settings as they were.
-func (t *Target) Fingerprint(ctx context.Context, tb dbbackup.Table, timeZone string) (string, error) {
+func (t *Target) Fingerprint(ctx context.Context, tb dbbackup.Table, timeZone string) (sum string, rows int64, err error) {
 	tx, err := t.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return "", fmt.Errorf("fingerprint %s: %w", tb, err)
+		return "", 0, fmt.Errorf("fingerprint %s: %w", tb, err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	settings := pgtext.SessionSettings()
 	settings["TimeZone"] = timeZone
 	for k, v := range settings {
 		if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", k, v); err != nil {
-			return "", fmt.Errorf("fingerprint %s: set %s to %q: %w", tb, k, v, err)
+			return "", 0, fmt.Errorf("fingerprint %s: set %s to %q: %w", tb, k, v, err)
 		}
 	}
 	var h fingerprint.Hash
 	if _, err := writeCSV(ctx, (&Snapshot{conn: t.conn}).Rows, tb, io.Discard, &h); err != nil {
-		return "", fmt.Errorf("fingerprint %s: %w", tb, err)
+		return "", 0, fmt.Errorf("fingerprint %s: %w", tb, err)
 	}
-	return h.Sum(), tx.Commit(ctx)
+	return h.Sum(), h.Rows(), tx.Commit(ctx)
 }

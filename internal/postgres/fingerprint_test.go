@@ -77,7 +77,7 @@ func TestARestoredDatabaseHasTheSnapshotsFingerprints(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, tb := range tables {
-			if got[tb.String()], err = target.Fingerprint(ctx, tb, zone); err != nil {
+			if got[tb.String()], _, err = target.Fingerprint(ctx, tb, zone); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -40,7 +40,7 @@ func newInstallation(t *testing.T, env map[string]string) *installation {
 	in := &installation{dir: t.TempDir(), envFile: filepath.Join(t.TempDir(), ".env")}
 	in.app = &app.App{EnvFile: in.envFile, Explicit: true}
 	in.ts = newTestServer(t, Options{App: in.app})
-	settings := map[string]string{"BACKUP_DIR": in.dir, "STATE_DIR": filepath.Dir(in.ts.store.Path()),
+	settings := map[string]string{"BACKUP_DIR": in.dir, "STATE_DIR": filepath.Dir(in.ts.store.Path()), "BACKUP_VERIFY": "never",
 		"BACKUP_FORMATS": "csv,dump", "EMAIL_TO": ""}
 	for k, v := range env {
 		settings[k] = v
