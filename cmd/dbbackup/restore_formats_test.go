@@ -39,7 +39,6 @@ func TestRestoreFromEveryFormat(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			url := pgtest.NewDatabase(t, script)
 			defaults := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir()})
-			needSchema(t, defaults["BACKUP_DIR"])
 			withDump := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir(), "BACKUP_FORMATS": "dump"})
 			for _, c := range []struct {
 				from string
@@ -143,7 +142,6 @@ CREATE TABLE checked (x small); INSERT INTO checked SELECT generate_series(1, 20
 ALTER DOMAIN small ADD CONSTRAINT small_check CHECK (VALUE <= 1000) NOT VALID;`)
 	dir := t.TempDir()
 	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir})
-	needSchema(t, dir)
 	target := pgtest.NewDatabase(t)
 	res := runCLI(t, env, "restore", "--target", target, "--from", "csv")
 	if res.code == 0 || !strings.Contains(res.stderr, "nothing was restored") || !strings.Contains(res.stderr, "small_check") {
@@ -182,7 +180,6 @@ ALTER DOMAIN small ADD CONSTRAINT small_check CHECK (VALUE <= 1000) NOT VALID;`)
 func TestRestoreSomeTables(t *testing.T) {
 	url := pgtest.NewDatabase(t, pgtest.Chinook(t))
 	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": t.TempDir()})
-	needSchema(t, env["BACKUP_DIR"])
 	target := pgtest.NewDatabase(t)
 	res := runCLI(t, env, "restore", "--target", target, "--tables", "public.track,public.alb*")
 	if res.code != 0 || !strings.Contains(res.stdout, "2 tables, 3850 rows.") {
@@ -229,12 +226,3 @@ func TestRestoreSomeTables(t *testing.T) {
 	}
 }
 
-// needSchema skips a test of a restore from csv or json while runs write
-// no schema file (until postgres.Snapshot writes one: issue 11's schema
-// work, landing beside this).
-func needSchema(t *testing.T, dir string) {
-	t.Helper()
-	if names, _ := filepath.Glob(filepath.Join(dir, "*.schema.sql")); len(names) == 0 {
-		t.Skip("the set has no .schema.sql yet: postgres.Snapshot writes none")
-	}
-}
