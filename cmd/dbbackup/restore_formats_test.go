@@ -225,4 +225,3 @@ func TestRestoreSomeTables(t *testing.T) {
 		}
 	}
 }
-
