@@ -140,7 +140,8 @@ func TestTypeFidelity(t *testing.T) {
 }
 
 // wantJSON is the JSON of rows of all_types (see testdata/types.sql), with
-// the session in Europe/Moscow (UTC+3).
+// the session in Europe/Moscow (UTC+3). A jsonb null (row 4) is wrapped as
+// {"$json": null}: null alone is SQL NULL (row 2).
 var wantJSON = map[string]string{
 	"1": `{"t": "comma, \"quote\", new\nline\ttab; Привет, мир! 🙂", "vc": "short", "ch": "ab   ",
 		"i2": 32767, "i4": 2147483647, "i8": 9223372036854775807,
@@ -162,7 +163,7 @@ var wantJSON = map[string]string{
 		"by": "", "j": [], "jb": {}, "arr_i": [], "arr_t": [], "arr_2d": [], "mt": ""}`,
 	"4": `{"t": "=1+1", "vc": "@SUM(A1)", "ch": "+cmd ", "n": "Infinity", "n_scaled": -0.0000000001, "f4": "Infinity", "f8": 1e+100,
 		"d": "-0043-03-15", "ts": "-0043-03-15T12:00:00", "tm": "24:00:00",
-		"by": "DQo=", "j": "just a string", "jb": null, "arr_t": ["NULL"], "arr_2d": [[null, 1], [2, null]]}`,
+		"by": "DQo=", "j": "just a string", "jb": {"$json": null}, "arr_t": ["NULL"], "arr_2d": [[null, 1], [2, null]]}`,
 	"5": `{"t": "control chars: \u0001\b\u001b _x0041_ end", "vc": "NULL", "ch": "null ", "i8": 9007199254740993,
 		"n": "-Infinity", "f8": 1.7976931348623157e+308, "d": "9999-12-31", "tstz": "+10000-01-01T03:00:00+03:00",
 		"by": "3q2+7w==", "j": 123, "arr_t": ["\\"], "inet_col": "2001:db8::/32"}`,

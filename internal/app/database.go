@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -44,6 +45,11 @@ type hintedDB struct {
 
 func (d hintedDB) Snapshot(ctx context.Context) (dbbackup.Snapshot, error) {
 	s, err := d.Database.Snapshot(ctx)
+	if err != nil && ctx.Err() != nil {
+		// The run's own deadline (BACKUP_TIMEOUT) or an interruption ended
+		// the connection, not the server: the advice is theirs.
+		return s, fmt.Errorf("%w (%w)", err, ctx.Err())
+	}
 	if hint := ConnectHint(d.cfg, err); hint != "" {
 		err = dbbackup.WithHint(err, "%s", hint)
 	}

@@ -21,8 +21,9 @@ var unsetWords = map[string]string{
 	"BACKUP_DUMP_COMPRESSION":   "pg_dump's default: gzip at level 6",
 	"VERIFY_DATABASE_URL":       "DATABASE_URL's server and role",
 	"PG_DUMP":                   "found automatically: the server's version in /usr/lib/postgresql, else pg_dump on PATH",
+	"BACKUP_COMPRESS":           "no compression: csv and json files are stored as written",
 	"BACKUP_ENCRYPT_RECIPIENTS": "no encryption: files are stored as exported",
-	"BACKUP_VERIFY_IDENTITY":    "none: verify --restore skips encrypted sets",
+	"BACKUP_VERIFY_IDENTITY":    "no key: verify --restore skips encrypted sets, and restore needs --identity",
 }
 
 // Unset says, for people, what setting key does when nothing sets it.
