@@ -6,8 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -64,7 +62,7 @@ func Fill(ctx context.Context, url string, rows int) error {
 		return err
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, strings.ReplaceAll(SQL, "$1", strconv.Itoa(rows)))
+	_, err = conn.Exec(ctx, Script(rows))
 	return err
 }
 

@@ -4,6 +4,11 @@
 // 10 % NULLs).
 package benchtable
 
+import (
+	"strconv"
+	"strings"
+)
+
 // SQL makes the table bench of $1 rows (replace $1 with the number: it
 // holds several statements, so it takes no parameters).
 const SQL = `
@@ -21,3 +26,6 @@ SELECT g::bigint AS id,
   CASE WHEN g % 10 = 4 THEN NULL ELSE 'note ' || md5(g::text) END AS note
 FROM generate_series(1, $1::bigint) g;
 ANALYZE bench;`
+
+// Script is SQL for a table of rows rows.
+func Script(rows int) string { return strings.ReplaceAll(SQL, "$1", strconv.Itoa(rows)) }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"github.com/dbbackup/dbbackup"
 	rowsum "github.com/dbbackup/dbbackup/internal/fingerprint"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 	"github.com/dbbackup/dbbackup/internal/pgtext"
@@ -22,15 +20,7 @@ func TestTheManifestFingerprintsEveryTable(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	f, err := os.Open(only(t, dir, ".manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m, err := dbbackup.ReadManifest(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readManifestFile(t, only(t, dir, ".manifest.json"))
 	if m.TimeZone != "Asia/Kathmandu" || len(m.Tables) < 10 {
 		t.Fatalf("manifest time zone %q, tables %+v", m.TimeZone, m.Tables)
 	}

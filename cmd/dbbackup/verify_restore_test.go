@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,6 +65,33 @@ func TestVerifyRestoreCatchesChangedData(t *testing.T) {
 	}
 	if r.Database == "" || count(t, pgtest.AdminURL(), "SELECT count(*) FROM pg_database WHERE datname = '"+r.Database+"'") != 0 {
 		t.Fatalf("the throwaway database %q was not dropped", r.Database)
+	}
+}
+
+// A set that fails to restore half way (its schema's post-data part no
+// longer runs) fails verify --restore with the cause, and the throwaway
+// database it was restored into is dropped all the same.
+func TestVerifyRestoreFailingHalfWayDropsItsDatabase(t *testing.T) {
+	url := pgtest.NewDatabase(t, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1), (2);")
+	dir := t.TempDir()
+	env := backUp(t, map[string]string{"DATABASE_URL": url, "BACKUP_DIR": dir, "BACKUP_FORMATS": "csv"})
+	schema := only(t, dir, ".schema.sql")
+	b, err := os.ReadFile(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(schema, append(b, []byte("\nALTER TABLE public.nowhere ADD PRIMARY KEY (id);\n")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rechecksum(t, only(t, dir, ".manifest.json"), schema)
+	env = withEnv(env, "STATE_DIR", t.TempDir())
+	res := runCLI(t, env, "verify", "--restore")
+	m := regexp.MustCompile(`restore test in the throwaway database (dbbackup_verify_[a-z0-9_]+)`).FindStringSubmatch(res.stdout)
+	if res.code != 1 || m == nil || !strings.Contains(res.stdout, "nowhere") {
+		t.Fatalf("verify --restore of a set that fails half way: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if count(t, pgtest.AdminURL(), "SELECT count(*) FROM pg_database WHERE datname = '"+m[1]+"'") != 0 {
+		t.Fatalf("the throwaway database %s was not dropped", m[1])
 	}
 }
 

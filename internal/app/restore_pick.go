@@ -30,9 +30,14 @@ func RestoreFiles(set dbbackup.Set, from dbbackup.Format) (dbbackup.Format, []db
 	if set.Manifest == nil {
 		return "", nil, fmt.Errorf("set %s has no readable manifest: it cannot be restored", set.ID)
 	}
+	return restoreFilesOf(set.ID, set.Listed(), from)
+}
+
+// restoreFilesOf is RestoreFiles over the files of set setID.
+func restoreFilesOf(setID string, files []dbbackup.File, from dbbackup.Format) (dbbackup.Format, []dbbackup.File, error) {
 	byFormat := map[dbbackup.Format]dbbackup.File{}
 	var has []string
-	for _, f := range set.Listed() {
+	for _, f := range files {
 		if _, ok := byFormat[f.Format]; !ok && f.Format != dbbackup.FormatManifest && f.Format != dbbackup.FormatSchema {
 			has = append(has, string(f.Format))
 		}
@@ -53,7 +58,7 @@ func RestoreFiles(set dbbackup.Set, from dbbackup.Format) (dbbackup.Format, []db
 		case hasSchema:
 			return f, []dbbackup.File{data, schema}, nil
 		case noSchema == nil:
-			noSchema = dbbackup.WithHint(fmt.Errorf("set %s has no schema file (%s): its %s cannot be restored by this tool", set.ID, set.ID+dbbackup.FormatSchema.Suffix(0), f),
+			noSchema = dbbackup.WithHint(fmt.Errorf("set %s has no schema file (%s): its %s cannot be restored by this tool", setID, setID+dbbackup.FormatSchema.Suffix(0), f),
 				"%s", "sets made before the schema traveled with them restore from their dump; or create the tables by hand and load the data with psql (see the README)")
 		}
 	}
@@ -66,9 +71,9 @@ func RestoreFiles(set dbbackup.Set, from dbbackup.Format) (dbbackup.Format, []db
 		what = strings.Join(has, ", ")
 	}
 	if from != "" {
-		return "", nil, dbbackup.WithHint(fmt.Errorf("set %s has no %s: it has %s", set.ID, from, what), "%s", restoreHint(has))
+		return "", nil, dbbackup.WithHint(fmt.Errorf("set %s has no %s: it has %s", setID, from, what), "%s", restoreHint(has))
 	}
-	return "", nil, dbbackup.WithHint(fmt.Errorf("set %s cannot be restored: it has %s", set.ID, what), "%s", restoreHint(has))
+	return "", nil, dbbackup.WithHint(fmt.Errorf("set %s cannot be restored: it has %s", setID, what), "%s", restoreHint(has))
 }
 
 // RestoreFormats are the formats set can be restored from, best first.

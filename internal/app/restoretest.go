@@ -60,7 +60,7 @@ func (a *App) TestRestore(ctx context.Context, cfg *config.Config, log *slog.Log
 	}
 	restored, err := a.Restore(ctx, cfg, log, target, RestoreOptions{SetID: opts.SetID, Identity: opts.Identity, Progress: opts.Progress})
 	if err != nil {
-		return nil, fmt.Errorf("restore test: the set could not be restored: %w", err)
+		return nil, fmt.Errorf("restore test in the throwaway database %s, which is dropped: the set could not be restored: %w", scratch.Name, err)
 	}
 	m := restored.Set.Manifest
 	test = &dbbackup.RestoreTest{SetID: restored.Set.ID, Format: restored.Format, Database: scratch.Name, Tables: len(m.Tables)}

@@ -33,7 +33,7 @@ func (a *App) restoreTester(cfg *config.Config, log *slog.Logger, store *state.S
 					last.SetID, last.At.Format("2006-01-02 15:04"))}, nil
 			}
 		}
-		if !restorableFiles(rep.Files) {
+		if _, _, err := restoreFilesOf(rep.SetID, rep.Files, ""); err != nil {
 			return &dbbackup.RestoreTest{SetID: rep.SetID, Warn: true,
 				Skipped: "not made: the set holds no format that restores (xlsx is for people): add csv, json or dump to BACKUP_FORMATS"}, nil
 		}
@@ -74,14 +74,4 @@ func encrypted(files []dbbackup.File) bool {
 		}
 	}
 	return false
-}
-
-// restorableFiles reports whether a set of these files can be restored: it
-// has a dump, or csv or json with the schema file.
-func restorableFiles(files []dbbackup.File) bool {
-	has := map[dbbackup.Format]bool{}
-	for _, f := range files {
-		has[f.Format] = true
-	}
-	return has[dbbackup.FormatDump] || has[dbbackup.FormatSchema] && (has[dbbackup.FormatCSV] || has[dbbackup.FormatJSON])
 }

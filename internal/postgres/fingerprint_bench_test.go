@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbbackup/dbbackup/bench/benchtable"
 	"github.com/dbbackup/dbbackup/internal/fingerprint"
 	"github.com/dbbackup/dbbackup/internal/pgtest"
 )
@@ -17,20 +18,7 @@ import (
 //
 //	go test -run XXX -bench CopyCSV -benchtime 10x ./internal/postgres
 func BenchmarkCopyCSV(b *testing.B) {
-	db, err := New(pgtest.NewDatabase(b, `
-CREATE TABLE bench AS
-SELECT g::bigint AS id,
-  'Имя, "клиент" №' || g || E'\nвторая строка; tab\there' AS name,
-  CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 10000000) / 100.0 END::numeric(12,2) AS amount,
-  timestamptz '2020-01-01 00:00:00+00' + g * interval '17 seconds' AS created_at,
-  CASE WHEN g % 10 = 1 THEN NULL ELSE date '2020-01-01' + (g % 3650)::int END AS day,
-  CASE WHEN g % 10 = 2 THEN NULL ELSE jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b'), 'ok', g % 2 = 0) END AS payload,
-  CASE WHEN g % 10 = 3 THEN NULL ELSE g % 3 = 0 END AS flag,
-  g * 1.25::float8 AS score,
-  md5(g::text)::uuid AS code,
-  CASE WHEN g % 10 = 4 THEN NULL ELSE 'note ' || md5(g::text) END AS note
-FROM generate_series(1, 200000) g;
-ANALYZE bench;`), 0)
+	db, err := New(pgtest.NewDatabase(b, benchtable.Script(200000)), 0)
 	if err != nil {
 		b.Fatal(err)
 	}
