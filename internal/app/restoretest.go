@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/dbbackup/dbbackup"
@@ -38,7 +35,8 @@ func (a *App) TestRestore(ctx context.Context, cfg *config.Config, log *slog.Log
 	if admin == "" {
 		admin = cfg.DatabaseURL
 	}
-	scratch, err := postgres.CreateScratch(ctx, admin, scratchName(cfg.Job))
+	sweepScratches(ctx, admin, cfg.Timeout, started, log)
+	scratch, err := postgres.CreateScratch(ctx, admin, scratchName(cfg.Job, started))
 	if errors.Is(err, postgres.ErrCannotCreate) {
 		return nil, &cannotTestError{&dbbackup.ConfigError{Var: variable, Problem: err.Error(),
 			Hint: "let the role create databases (ALTER ROLE … CREATEDB), or set VERIFY_DATABASE_URL to a server and role that may (a test server is best), or BACKUP_VERIFY=never"}}
@@ -109,18 +107,6 @@ func compareTables(ctx context.Context, url string, m *dbbackup.Manifest) (probl
 		}
 	}
 	return problems, rows, nil
-}
-
-// scratchName names a restore test's database: the job, and a random
-// part so that two tests never meet.
-func scratchName(job string) string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	job = strings.NewReplacer("-", "_").Replace(job)
-	if len(job) > 30 {
-		job = job[:30]
-	}
-	return "dbbackup_verify_" + job + "_" + hex.EncodeToString(b)
 }
 
 // cannotTestError is a restore test that could not be made for a reason

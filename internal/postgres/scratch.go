@@ -22,6 +22,10 @@ type Scratch struct {
 	// string it was made from.
 	URL   string
 	admin string
+	// keep is a session held in the database while the test lasts: it
+	// tells IdleScratches that the test is alive, even while it fetches
+	// files and nothing else is connected.
+	keep *pgx.Conn
 }
 
 // CreateScratch makes an empty database called name on the server
@@ -34,13 +38,9 @@ func CreateScratch(ctx context.Context, connString, name string) (*Scratch, erro
 	if err != nil {
 		return nil, err
 	}
-	db, err := New(connString, 0)
+	conn, db, err := connectAdmin(ctx, connString)
 	if err != nil {
 		return nil, err
-	}
-	conn, err := pgx.ConnectConfig(ctx, db.config)
-	if err != nil {
-		return nil, connectError(db.Target(), err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var may bool
@@ -58,7 +58,12 @@ func CreateScratch(ctx context.Context, connString, name string) (*Scratch, erro
 	if _, err := conn.Exec(ctx, sql); err != nil {
 		return nil, fmt.Errorf("make the database %s for the restore test: %w", name, err)
 	}
-	return &Scratch{Name: name, URL: url, admin: connString}, nil
+	s := &Scratch{Name: name, URL: url, admin: connString}
+	if s.keep, err = pgx.Connect(ctx, url); err != nil {
+		err = fmt.Errorf("connect to the restore test's database %s: %w", name, err)
+		return nil, errors.Join(err, s.Drop(ctx))
+	}
+	return s, nil
 }
 
 // Drop removes the database, ending any session still in it. It works on
@@ -67,19 +72,32 @@ func CreateScratch(ctx context.Context, connString, name string) (*Scratch, erro
 func (s *Scratch) Drop(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	db, err := New(s.admin, 0)
-	if err != nil {
-		return err
+	if s.keep != nil {
+		s.keep.Close(ctx)
 	}
-	conn, err := pgx.ConnectConfig(ctx, db.config)
+	conn, _, err := connectAdmin(ctx, s.admin)
 	if err != nil {
-		return fmt.Errorf("drop the restore test's database %s: %w", s.Name, connectError(db.Target(), err))
+		return fmt.Errorf("drop the restore test's database %s: %w", s.Name, err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{s.Name}.Sanitize()+" WITH (FORCE)"); err != nil {
 		return fmt.Errorf("drop the restore test's database %s: %w; drop it by hand (dropdb %s)", s.Name, err, s.Name)
 	}
 	return nil
+}
+
+// connectAdmin connects to the database connString names, from which a
+// restore test's database is made, listed and dropped.
+func connectAdmin(ctx context.Context, connString string) (*pgx.Conn, *DB, error) {
+	db, err := New(connString, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := pgx.ConnectConfig(ctx, db.config)
+	if err != nil {
+		return nil, nil, connectError(db.Target(), err)
+	}
+	return conn, db, nil
 }
 
 // OtherDatabase is connString (a URL or key=value string) reaching the

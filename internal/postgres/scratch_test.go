@@ -24,6 +24,11 @@ func TestScratchIsMadeEmptyAndDropped(t *testing.T) {
 			s.Drop(ctx)
 		}
 	})
+	// The test holds a session in its database while it lasts: no sweep
+	// takes it for what a killed test left.
+	if idle, err := IdleScratches(ctx, src, name); err != nil || len(idle) != 0 {
+		t.Errorf("IdleScratches while the test lasts = %v, %v; want none", idle, err)
+	}
 	conn, err := pgx.Connect(ctx, s.URL)
 	if err != nil {
 		t.Fatalf("connect to the scratch database: %v", err)
