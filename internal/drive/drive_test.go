@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -52,8 +53,13 @@ func newFixture(t *testing.T) *fixture {
 
 func (fx *fixture) newDest(t *testing.T, folder string) *drive.Dest {
 	t.Helper()
+	return fx.newDestChunk(t, folder, 256<<10)
+}
+
+func (fx *fixture) newDestChunk(t *testing.T, folder string, chunk int) *drive.Dest {
+	t.Helper()
 	ctx := context.Background()
-	d, err := drive.New(ctx, drive.Options{FolderID: folder, Endpoint: fx.root, ChunkSize: 256 << 10,
+	d, err := drive.New(ctx, drive.Options{FolderID: folder, Endpoint: fx.root, ChunkSize: chunk,
 		HTTPClient: fx.ts.Client(nil), Unauthorized: fx.ts.Invalidate})
 	if err != nil {
 		t.Fatal(err)
@@ -296,5 +302,49 @@ func TestAccountNeedsNoFolder(t *testing.T) {
 	}
 	if q.User != "owner@example.com" || q.Limit != 15<<30 || q.Usage < 1<<30 {
 		t.Fatalf("account %+v", q)
+	}
+}
+
+// TestAFileOfUnknownSizeGoesInSmallerChunks: a file uploaded while it is
+// written (its size and md5 not known) goes in chunks of 8 MiB at most,
+// however large BACKUP_UPLOAD_CHUNK_MB is: a run uploads several at once,
+// each holding a chunk in memory.
+func TestAFileOfUnknownSizeGoesInSmallerChunks(t *testing.T) {
+	fx := newFixture(t)
+	d := fx.newDestChunk(t, fx.folder, 32<<20)
+	data, f := payload(9<<20 + 5)
+	f.Size, f.MD5 = 0, ""
+	stored, err := d.Put(context.Background(), f, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fx.fake.Content(stored.ID); !bytes.Equal(got, data) {
+		t.Fatalf("Drive holds %d bytes that differ from the %d sent", len(got), len(data))
+	}
+	var chunks []int64
+	for _, r := range fx.fake.Requests() {
+		if r.Kind == googlefake.KindChunk {
+			chunks = append(chunks, r.BodyBytes)
+		}
+	}
+	if len(chunks) != 2 || chunks[0] != 8<<20 {
+		t.Fatalf("chunks of %v bytes, want 8 MiB then the rest", chunks)
+	}
+}
+
+// TestASmallFileHoldsNoWholeChunk: a file smaller than a chunk takes a
+// buffer of its own size, not of BACKUP_UPLOAD_CHUNK_MB.
+func TestASmallFileHoldsNoWholeChunk(t *testing.T) {
+	fx := newFixture(t)
+	d := fx.newDestChunk(t, fx.folder, 64<<20)
+	data, f := payload(2000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := d.Put(context.Background(), f, bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+		t.Fatalf("a %d-byte upload allocated %d MiB", len(data), n>>20)
 	}
 }

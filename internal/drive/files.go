@@ -14,7 +14,9 @@ import (
 )
 
 // Put implements dbbackup.Destination. The upload is resumable, in chunks
-// of the configured size, so memory stays flat for any file size. When a
+// of the configured size, so memory stays flat for any file size; r may
+// be a file still being written (f.Size 0: the size is sent with the last
+// chunk). When a
 // file of this name is already in the folder — an earlier attempt whose
 // answer was lost — and it has the expected md5, it is taken as stored;
 // otherwise Put refuses to add a second file of the same name.
@@ -36,7 +38,7 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 		AppProperties: map[string]string{propTool: dbbackup.Version, propSet: f.SetID, propFormat: string(f.Format), propDB: f.Database, propJob: f.Job},
 	}
 	created, err := d.svc.Files.Create(meta).
-		Media(r, googleapi.ChunkSize(d.chunk), googleapi.ContentType(meta.MimeType)).
+		Media(r, googleapi.ChunkSize(d.chunkFor(f)), googleapi.ContentType(meta.MimeType)).
 		ProgressUpdater(d.progress(f)).
 		Fields(fileFields).Context(ctx).Do()
 	if err != nil {
@@ -53,6 +55,27 @@ func (d *Dest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.
 	return stored, nil
 }
 
+// followChunk is the largest chunk of an upload whose size is not known
+// yet: a file uploaded while it is written. A run uploads its text
+// formats so, all at once (three files in the default run), and each
+// upload holds one chunk in memory.
+const followChunk = 8 << 20
+
+// chunkFor is the chunk size of f's upload: d's, but no more than
+// followChunk for a file of unknown size, and just over the file's size
+// for a file smaller than a chunk (the client holds a buffer of the chunk
+// size, which would be mostly empty). A chunk that holds the whole file
+// makes the upload one request.
+func (d *Dest) chunkFor(f dbbackup.File) int {
+	switch {
+	case f.Size == 0 && f.MD5 == "":
+		return min(d.chunk, followChunk)
+	case f.Size < int64(d.chunk):
+		return int(f.Size) + 1
+	}
+	return d.chunk
+}
+
 // progressEvery is how often a long upload says how far it is.
 const progressEvery = 30 * time.Second
 
@@ -67,8 +90,11 @@ func (d *Dest) progress(f dbbackup.File) googleapi.ProgressUpdater {
 		}
 		last = now
 		rate := float64(current) / now.Sub(start).Seconds()
-		d.log.Info("uploading", "file", f.Name, "sent", dbbackup.HumanSize(current), "of", dbbackup.HumanSize(f.Size),
-			"rate", dbbackup.HumanSize(int64(rate))+"/s")
+		args := []any{"file", f.Name, "sent", dbbackup.HumanSize(current)}
+		if f.Size > 0 { // unknown for a file uploaded while it is written
+			args = append(args, "of", dbbackup.HumanSize(f.Size))
+		}
+		d.log.Info("uploading", append(args, "rate", dbbackup.HumanSize(int64(rate))+"/s")...)
 	}
 }
 
