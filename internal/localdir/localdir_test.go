@@ -3,9 +3,12 @@ package localdir_test
 import (
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
@@ -78,5 +81,35 @@ func TestPutOfASealedFileLinksIt(t *testing.T) {
 	defer g.Close()
 	if _, err := d.Put(context.Background(), in, g); err == nil {
 		t.Fatal("a second Put of the same name succeeded")
+	}
+}
+
+// TestALinkedFileIsCheckedByItsSHA256: a sealed file given with its sha256
+// is checked by it (faster than md5) before it is linked; one whose bytes
+// changed after it was sealed is refused and nothing is stored.
+func TestALinkedFileIsCheckedByItsSHA256(t *testing.T) {
+	dir := t.TempDir()
+	d, err := localdir.New(filepath.Join(dir, "backups"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("id,name\n1,x\n")
+	m, s := md5.Sum(data), sha256.Sum256(data)
+	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(s[:])}
+	src := filepath.Join(dir, "staged")
+	os.WriteFile(src, []byte("id,name\n1,y\n"), 0o600) // same size, other bytes
+	f, _ := os.Open(src)
+	defer f.Close()
+	if _, err := d.Put(context.Background(), in, f); !errors.Is(err, dbbackup.ErrChecksumMismatch) || !strings.Contains(err.Error(), "sha256") {
+		t.Fatalf("Put of a changed file: %v, want a sha256 mismatch", err)
+	}
+	if entries, _ := os.ReadDir(d.Path()); len(entries) != 0 {
+		t.Fatalf("a file that failed its check was stored: %v", entries)
+	}
+	os.WriteFile(src, data, 0o600)
+	g, _ := os.Open(src)
+	defer g.Close()
+	if _, err := d.Put(context.Background(), in, g); err != nil {
+		t.Fatal(err)
 	}
 }
