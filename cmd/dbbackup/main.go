@@ -26,6 +26,7 @@ const (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stopped := stopOnSignal(context.Background())
 	err := newRootCommand().ExecuteContext(ctx)
 	code := report(os.Stderr, err)
