@@ -44,3 +44,25 @@ func stoppedBy(ctx context.Context, err error) error {
 	}
 	return c
 }
+
+// exportFailure is the one of errs, the failures of the formats' exports
+// and of the stores that overlap them, that a failed exportAll returns;
+// ctx is exportAll's own. When one failure stopped the others, it is the
+// first cause. When the run was stopped from outside (cancelled, or out of
+// time), every one of errs is the stop's doing, heard in whatever order the
+// goroutines gave up, and the one returned names the stage that was
+// interrupted: the export while any format was still being written (its
+// exporter failed), even though a file already being stored may have given
+// up first; the store only once every format was written.
+func exportFailure(ctx context.Context, errs []error) error {
+	if errors.Is(context.Cause(ctx), ErrOtherFormatFailed) {
+		return firstCause(errs)
+	}
+	for _, err := range errs {
+		var se *StageError
+		if errors.As(err, &se) && se.Stage == StageExport {
+			return err
+		}
+	}
+	return firstCause(errs)
+}

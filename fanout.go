@@ -94,6 +94,15 @@ func (f *fanOut) stop(cause error) bool {
 // stopped is the error of a read that was stopped.
 func (f *fanOut) stopped() error { return context.Cause(f.ctx) }
 
+// interrupted stops the fan-out because a view's ctx ended, and is that
+// view's error: the fan-out's cause, so a view stopped because another
+// format failed says so (ErrOtherFormatFailed), not a bare "context
+// canceled" that would pass for a failure of its own.
+func (f *fanOut) interrupted(ctx context.Context) error {
+	f.stop(context.Cause(ctx))
+	return f.stopped()
+}
+
 // fanRequest is one view's read of one table.
 type fanRequest struct {
 	t       Table
@@ -355,16 +364,14 @@ func (v *FanView) Rows(ctx context.Context, t Table, opt RowsOptions, fn func(va
 	case <-f.ctx.Done():
 		return 0, f.stopped()
 	case <-ctx.Done():
-		f.stop(context.Cause(ctx))
-		return 0, ctx.Err()
+		return 0, f.interrupted(ctx)
 	}
 	var err error
 	for b := range r.in {
 		// After a failure, go on taking the batches, so the read never
 		// waits for this view.
 		if err == nil && ctx.Err() != nil {
-			f.stop(context.Cause(ctx))
-			err = ctx.Err()
+			err = f.interrupted(ctx)
 		}
 		if err == nil {
 			if err = v.each(b, r, fn); err != nil && !f.stop(ErrOtherFormatFailed) {
@@ -417,10 +424,13 @@ func (v *FanView) Leave() {
 }
 
 // firstCause returns the first of errs (in the order they happened) that is
-// not a consequence of another: ErrOtherFormatFailed.
+// not a consequence of another: not a cancellation, as ErrOtherFormatFailed
+// is, nor the "context canceled" of an exporter that saw the run's context
+// end before the failure that ended it was heard (the goroutines report in
+// any order). With none, it is the first of errs.
 func firstCause(errs []error) error {
 	for _, err := range errs {
-		if !errors.Is(err, ErrOtherFormatFailed) {
+		if !errors.Is(err, context.Canceled) {
 			return err
 		}
 	}

@@ -334,6 +334,58 @@ func TestARunWhoseWriterFailsMidTableStoresNothing(t *testing.T) {
 	assertStagingEmpty(t, r)
 }
 
+// TestTheFailureIsReportedWhenItIsHeardLast: the writer that failed
+// reports last, after the others stopped because of it and one of them saw
+// the run's context end; the run still reports the writer's failure.
+func TestTheFailureIsReportedWhenItIsHeardLast(t *testing.T) {
+	src := &countingSource{rows: 5_000_000}
+	full := errors.New("no space left on device")
+	var rows, jsonRows int64
+	var failed atomic.Bool
+	waited := false
+	ok := func(dbbackup.Table, []byte) error { return nil }
+	r, dest := newRunner(t,
+		&funcExporter{format: "csv", row: ok},
+		&lateFailure{funcExporter{format: "xlsx", row: func(dbbackup.Table, []byte) error {
+			if rows++; rows == 20_000 {
+				failed.Store(true)
+				return full
+			}
+			return nil
+		}}},
+		&funcExporter{format: "json", row: func(dbbackup.Table, []byte) error {
+			// The slowest, batches behind the others when xlsx fails; it
+			// is still reading when csv stops, and then sees the run end.
+			if jsonRows++; jsonRows%512 == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			if failed.Load() && !waited {
+				waited = true
+				time.Sleep(50 * time.Millisecond)
+			}
+			return nil
+		}})
+	r.DB = countingDB{src}
+	_, err := r.Run(context.Background(), nil)
+	if !errors.Is(err, full) {
+		t.Fatalf("got %v, want the xlsx writer's failure", err)
+	}
+	assertDestEmpty(t, dest)
+	assertStagingEmpty(t, r)
+}
+
+// lateFailure is an exporter that takes its time to return a failure, as
+// one cleaning up a large file would.
+type lateFailure struct{ funcExporter }
+
+func (e *lateFailure) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	res, err := e.funcExporter.Export(ctx, src, tables, path)
+	if err != nil {
+		time.Sleep(500 * time.Millisecond) // the others hear of it first
+	}
+	return res, err
+}
+
 // quickExporter writes its file at once, reading no rows, as pg_dump
 // could finish before the text formats.
 type quickExporter struct{ format dbbackup.Format }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -87,6 +88,11 @@ type Runner struct {
 	// Copy, if set, also receives every file of a stored set (a local
 	// copy beside Google Drive). A failed copy is a warning.
 	Copy Destination
+	// StoreWhileWriting uploads the file of each text format while it is
+	// written (see follow.go): for a network destination, where storing
+	// takes about as long as writing. Not for a local folder, which takes
+	// a sealed file by linking it.
+	StoreWhileWriting bool
 	// Encoder, if set, compresses and encrypts every file of a set but
 	// the manifest after it is written and before it is checksummed and
 	// stored (BACKUP_COMPRESS, BACKUP_ENCRYPT_RECIPIENTS).
@@ -274,18 +280,7 @@ func (r *Runner) export(ctx context.Context, rep *Report, st *staging, log *slog
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, written...)
-	if len(rep.Tables) == 0 { // dump alone counts no rows
-		for _, t := range tables {
-			rep.Tables = append(rep.Tables, TableCount{Schema: t.Schema, Name: t.Name, Rows: -1})
-		}
-	}
-	if fp, ok := snap.(Fingerprinter); ok {
-		if err := fingerprint(ctx, fp, tables, rep.Tables); err != nil {
-			return nil, &StageError{StageExport, err}
-		}
-	}
-	return files, nil
+	return append(files, written...), nil
 }
 
 // writeSchema writes the set's schema file and seals it, so that it is
@@ -313,23 +308,70 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 	return st.seal(name, FormatSchema)
 }
 
-// fingerprint fills in the fingerprint of every table. A table the csv
-// format read is fingerprinted already; without csv (dump alone, or json
-// and xlsx, which read rows another way) each table is read once more, in
-// the same snapshot, for the manifest to carry its fingerprint.
-func fingerprint(ctx context.Context, fp Fingerprinter, tables []Table, counts []TableCount) error {
+// hashesRows tells whether the export fingerprints the rows beside the
+// formats, text of them reading rows: the snapshot fingerprints
+// (Fingerprinter), no format is csv (which fingerprints what it writes),
+// and the snapshot can hash rows the text formats read (CSVWriterFrom).
+func (r *Runner) hashesRows(snap Snapshot, text int) bool {
+	if _, ok := snap.(Fingerprinter); !ok {
+		return false
+	}
+	if _, ok := snap.(CSVWriterFrom); !ok && text > 0 {
+		return false
+	}
+	for _, e := range r.Exporters {
+		if e.Format() == FormatCSV {
+			return false
+		}
+	}
+	return true
+}
+
+// fingerprintRows puts the fingerprint of every table in sums while the
+// formats are written: from a fan-out view, snap writes the rows the
+// formats read as CSV to nothing but its hash (and then has the table's
+// fingerprint); from snap itself (no text format), it is one more read,
+// beside pg_dump.
+func fingerprintRows(ctx context.Context, snap Snapshot, from Source, tables []Table, sums map[[2]string]string) error {
+	fp := snap.(Fingerprinter)
+	v, shared := from.(*FanView)
+	csv, _ := snap.(CSVWriterFrom) // there when shared (hashesRows)
+	for _, t := range tables {
+		if shared {
+			if _, err := csv.CopyCSVFrom(ctx, v.Rows, t, io.Discard); err != nil {
+				return fmt.Errorf("fingerprint %s: %w", t, err)
+			}
+		}
+		sum, err := fp.Fingerprint(ctx, t)
+		if err != nil {
+			return err
+		}
+		sums[[2]string{t.Schema, t.Name}] = sum
+	}
+	return nil
+}
+
+// fingerprint fills in the fingerprint of every table counted: the one
+// fingerprintRows took during the export (sums), else the snapshot's.
+// Those of the tables the csv format wrote cost nothing (the snapshot took
+// them as it wrote); a table no one hashed is read once more.
+func fingerprint(ctx context.Context, fp Fingerprinter, tables []Table, counts []TableCount, sums map[[2]string]string) error {
 	index := make(map[[2]string]int, len(counts))
 	for i, c := range counts {
 		index[[2]string{c.Schema, c.Name}] = i
 	}
 	for _, t := range tables {
-		i, ok := index[[2]string{t.Schema, t.Name}]
+		key := [2]string{t.Schema, t.Name}
+		i, ok := index[key]
 		if !ok {
 			continue
 		}
-		sum, err := fp.Fingerprint(ctx, t)
-		if err != nil {
-			return err
+		sum := sums[key]
+		if sum == "" {
+			var err error
+			if sum, err = fp.Fingerprint(ctx, t); err != nil {
+				return err
+			}
 		}
 		counts[i].Fingerprint = sum
 	}
@@ -345,7 +387,8 @@ type exported struct {
 // exportAll runs every exporter at once, each on a goroutine: the text
 // formats read the snapshot through one fan-out (each table is read once
 // for all of them) and pg_dump reads it by its id. The first failure stops
-// the others. Counts and warnings are merged in the exporters' order.
+// the others. Counts and warnings are merged in the exporters' order, and
+// every table counted gets its fingerprint (see fingerprint).
 func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap Snapshot, tables []Table, first []File, log *slog.Logger) ([]File, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -370,9 +413,14 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 			progress.formats = append(progress.formats, r.Exporters[i].Format())
 		}
 	}
+	readers := len(text)
+	hash := r.hashesRows(snap, len(text))
+	if hash {
+		readers++ // the last view is the fingerprints'
+	}
 	var views []*FanView
-	if len(text) > 1 {
-		views = FanOut(ctx, src, len(text))
+	if readers > 1 {
+		views = FanOut(ctx, src, readers)
 		for k, i := range text {
 			sources[i] = views[k]
 		}
@@ -390,9 +438,9 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 		cancel(ErrOtherFormatFailed) // after the cause is recorded
 	}
 	done := make([]exported, len(r.Exporters))
-	sealed := make(chan File, len(first)+len(r.Exporters))
+	sealed := make(chan toStore, len(first)+len(r.Exporters))
 	for _, f := range first {
-		sealed <- f
+		sealed <- toStore{file: f}
 	}
 	order := map[string]int{} // a stored file's place in the report
 	for i, f := range first {
@@ -401,27 +449,54 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	stored := make(chan struct{})
 	go func() {
 		defer close(stored)
-		for f := range sealed {
+		for s := range sealed {
 			if ctx.Err() != nil {
 				continue // the run failed: store no more
 			}
-			s, err := r.put(ctx, st, f)
+			f, err := r.store(ctx, st, s)
 			if err != nil {
 				fail(&StageError{StageStore, err})
 				continue
 			}
-			rep.Files = append(rep.Files, s)
-			log.Info("stored", "file", s.Name, "size", s.Size, "sha256", s.SHA256)
+			rep.Files = append(rep.Files, f)
+			log.Info("stored", "file", f.Name, "size", f.Size, "sha256", f.SHA256)
 		}
 	}()
+	sums := map[[2]string]string{} // the fingerprints taken during the export
+	if hash {
+		var from Source = snap // alone: read once more, beside pg_dump
+		if views != nil {
+			from = views[len(views)-1]
+		}
+		wg.Go(func() {
+			err := fingerprintRows(ctx, snap, from, tables, sums)
+			if v, ok := from.(*FanView); ok {
+				v.Leave()
+			}
+			if err != nil {
+				fail(&StageError{StageExport, err})
+			}
+		})
+	}
+	var uploads sync.WaitGroup // the uploads that follow files as they are written
 	for i, e := range r.Exporters {
 		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
+		name := st.setID + e.Extension(tables)
+		var up *early
+		if r.follows(st, name, e.Format()) {
+			st.putTried.Store(true)
+			up = r.upload(ctx, st, name, e.Format())
+			uploads.Go(func() { <-up.stored })
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x, err := r.exportOne(ctx, st, e, sources[i], tables, log)
+			x, err := r.exportOne(ctx, st, e, name, sources[i], tables, log)
 			if v, ok := sources[i].(*FanView); ok {
 				v.Leave()
+			}
+			if up != nil {
+				up.finish(err)
 			}
 			if err != nil {
 				fail(err)
@@ -431,7 +506,7 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 			mu.Lock()
 			order[x.file.Name] = i
 			mu.Unlock()
-			sealed <- x.file
+			sealed <- toStore{file: x.file, early: up}
 		}()
 	}
 	wg.Wait()
@@ -442,7 +517,8 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	mu.Unlock()
 	close(sealed)
 	<-stored
-	if err := firstCause(errs); err != nil {
+	uploads.Wait() // a failed run's uploads end (cancelled) before it is cleaned up
+	if err := exportFailure(ctx, errs); err != nil {
 		return nil, err
 	}
 	// The report lists the files in the order they were made, whatever
@@ -456,12 +532,21 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 		rep.Warnings = append(rep.Warnings, done[i].res.Warnings...)
 		files = append(files, done[i].file)
 	}
+	if len(rep.Tables) == 0 { // dump alone counts no rows
+		for _, t := range tables {
+			rep.Tables = append(rep.Tables, TableCount{Schema: t.Schema, Name: t.Name, Rows: -1})
+		}
+	}
+	if fp, ok := snap.(Fingerprinter); ok {
+		if err := fingerprint(ctx, fp, tables, rep.Tables, sums); err != nil {
+			return nil, &StageError{StageExport, err}
+		}
+	}
 	return files, nil
 }
 
 // exportOne writes the file of one exporter and seals it.
-func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, src Source, tables []Table, log *slog.Logger) (exported, error) {
-	name := st.setID + e.Extension(tables)
+func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, name string, src Source, tables []Table, log *slog.Logger) (exported, error) {
 	started := r.Now()
 	res, err := e.Export(ctx, src, tables, st.path(name))
 	if err != nil {
@@ -504,21 +589,49 @@ func sameCount(a, b TableCount) bool {
 		(a.Fingerprint == "" || b.Fingerprint == "" || a.Fingerprint == b.Fingerprint)
 }
 
+// toStore is a sealed file for the uploader, with the upload that
+// followed it while it was written, if any.
+type toStore struct {
+	file  File
+	early *early
+}
+
+// store stores a sealed file: it keeps the upload that followed the file
+// if that stored the same bytes, and puts the file otherwise.
+func (r *Runner) store(ctx context.Context, st *staging, s toStore) (File, error) {
+	if s.early != nil {
+		stored, ok, err := r.keep(ctx, s.early, s.file)
+		if err != nil {
+			return File{}, err
+		}
+		if ok {
+			return r.stored(st, stored, s.file), nil
+		}
+	}
+	return r.put(ctx, st, s.file)
+}
+
 func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 	in, err := os.Open(st.path(f.Name))
 	if err != nil {
 		return File{}, err
 	}
 	defer in.Close()
-	st.putTried = true
+	st.putTried.Store(true)
 	stored, err := r.Dest.Put(ctx, f, in)
 	if err != nil {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}
+	return r.stored(st, stored, f), nil
+}
+
+// stored completes what the destination stored of the sealed file f with
+// what only the run knows, and reports it.
+func (r *Runner) stored(st *staging, stored, f File) File {
 	stored.SHA256, stored.Parts = f.SHA256, f.Parts
 	stored.Compression, stored.Encrypted, stored.PlainSHA256, stored.PlainSize = f.Compression, f.Encrypted, f.PlainSHA256, f.PlainSize
 	st.observe.call(Progress{Stage: StageStore, File: stored.Name, Bytes: stored.Size, Done: true})
-	return stored, nil
+	return stored
 }
 
 // verify lists the destination anew and checks that every file is there
@@ -561,7 +674,7 @@ func (r *Runner) manifest(rep *Report) *Manifest {
 // under the set's id, such as an upload whose answer was lost. It works on
 // even when ctx was canceled.
 func (r *Runner) discard(ctx context.Context, rep *Report, st *staging) error {
-	if !st.putTried {
+	if !st.putTried.Load() {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)

@@ -77,6 +77,10 @@ type lineExporter struct {
 	format dbbackup.Format
 	fail   error
 	rows   int64 // rows to claim per table; 0: the real count
+	// pause, if set, is called after the first table with the file still
+	// open: it can wait for the file's upload to begin, change what was
+	// written, or fail.
+	pause func(f *os.File, name string) error
 }
 
 func (e *lineExporter) Format() dbbackup.Format           { return e.format }
@@ -88,7 +92,7 @@ func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables [
 	}
 	defer f.Close()
 	var res dbbackup.ExportResult
-	for _, t := range tables {
+	for i, t := range tables {
 		n, err := src.Rows(ctx, t, dbbackup.RowsOptions{}, func(v [][]byte, _ []*io.SectionReader) error {
 			_, err := fmt.Fprintf(f, "%s\t%s\n", t, v[0])
 			return err
@@ -103,8 +107,25 @@ func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables [
 			n = e.rows
 		}
 		res.Tables = append(res.Tables, dbbackup.TableCount{Schema: t.Schema, Name: t.Name, Rows: n})
+		if i == 0 && e.pause != nil {
+			if err := e.pause(f, filepath.Base(path)); err != nil {
+				return res, err
+			}
+		}
 	}
 	return res, nil
+}
+
+// eachWay runs test as a subtest called name, once with files stored
+// after they are written and once with StoreWhileWriting.
+func eachWay(t *testing.T, name string, test func(t *testing.T, follow bool)) {
+	for _, follow := range []bool{false, true} {
+		sub := name + "/stored after written"
+		if follow {
+			sub = name + "/stored while written"
+		}
+		t.Run(strings.TrimPrefix(sub, "/"), func(t *testing.T) { test(t, follow) })
+	}
 }
 
 func newRunner(t *testing.T, exporters ...dbbackup.Exporter) (*dbbackup.Runner, *localdir.Dir) {
@@ -140,15 +161,7 @@ func TestRunStoresVerifiedSetWithManifestLast(t *testing.T) {
 	if len(m.Files) != 2 || len(m.Tables) != 2 || m.Tables[0].Rows != 2 || m.Database != "shop" {
 		t.Fatalf("manifest %+v", m)
 	}
-	for _, f := range m.Files {
-		b, err := os.ReadFile(filepath.Join(dest.Path(), f.Name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(b)) != f.Size {
-			t.Errorf("%s: manifest says %d bytes sha256 %s; file has %d bytes", f.Name, f.Size, f.SHA256, len(b))
-		}
-	}
+	assertStoredAsManifested(t, dest, rep.SetID)
 	assertStagingEmpty(t, r)
 }
 
@@ -204,8 +217,9 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 			dbbackup.StageExport, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		eachWay(t, tt.name, func(t *testing.T, follow bool) {
 			r, dest := newRunner(t, tt.exporters...)
+			r.StoreWhileWriting = follow
 			if tt.db != nil {
 				r.DB = tt.db
 			}
@@ -238,9 +252,9 @@ func (d failingDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbb
 
 func TestFailedStoreRemovesWhatWasStored(t *testing.T) {
 	for _, failOn := range []string{".json", ".manifest.json"} {
-		t.Run(failOn, func(t *testing.T) {
+		eachWay(t, failOn, func(t *testing.T, follow bool) {
 			r, dest := newRunner(t)
-			r.Dest = failingDest{dest, failOn}
+			r.Dest, r.StoreWhileWriting = failingDest{dest, failOn}, follow
 			_, err := r.Run(context.Background(), nil)
 			var se *dbbackup.StageError
 			if !errors.As(err, &se) || se.Stage != dbbackup.StageStore {
@@ -256,7 +270,12 @@ func TestFailedStoreRemovesWhatWasStored(t *testing.T) {
 // (a server's "stop" button) while it exports ends as a failed run that
 // left nothing behind.
 func TestCanceledRunLeavesNothing(t *testing.T) {
+	eachWay(t, "", testCanceledRunLeavesNothing)
+}
+
+func testCanceledRunLeavesNothing(t *testing.T, follow bool) {
 	r, dest := newRunner(t)
+	r.StoreWhileWriting = follow
 	ctx, cancel := context.WithCancel(context.Background())
 	exporting := make(chan struct{})
 	var once sync.Once
@@ -332,6 +351,21 @@ func readManifest(t *testing.T, dest *localdir.Dir, setID string) *dbbackup.Mani
 		t.Fatal(err)
 	}
 	return m
+}
+
+// assertStoredAsManifested checks every file the manifest lists against
+// its size and sha256 in the destination.
+func assertStoredAsManifested(t *testing.T, dest *localdir.Dir, setID string) {
+	t.Helper()
+	for _, f := range readManifest(t, dest, setID).Files {
+		b, err := os.ReadFile(filepath.Join(dest.Path(), f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(b)) != f.Size {
+			t.Errorf("%s: manifest says %d bytes sha256 %s; file has %d bytes", f.Name, f.Size, f.SHA256, len(b))
+		}
+	}
 }
 
 func assertDestEmpty(t *testing.T, dest dbbackup.Destination) {

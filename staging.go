@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -22,8 +23,8 @@ type staging struct {
 	job      string // tags the files
 	database string // tags the files, once the snapshot named it
 	dir      string
-	lastSize int64 // size of the newest set of the job and database already in the destination
-	putTried bool  // a file was handed to the destination
+	lastSize int64       // size of the newest set of the job and database already in the destination
+	putTried atomic.Bool // a file was handed to the destination; set by the exporting and the storing goroutines
 	observe  Observer
 	encoder  Encoder // nil: files are stored as exported
 }

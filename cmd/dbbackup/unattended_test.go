@@ -253,9 +253,10 @@ func exporting(staging string) bool {
 	return false
 }
 
-// TestKilledRunThenACleanRun kills a run with SIGKILL mid-export; the next
-// run starts (the lock is free), clears what the killed one left, and the
-// history says the first was interrupted.
+// TestKilledRunThenACleanRun kills a run with SIGKILL mid-export, after it
+// stored the first file of its set; the next run starts (the lock is
+// free), removes what the killed one left and says so, and the history
+// says the first was interrupted.
 func TestKilledRunThenACleanRun(t *testing.T) {
 	url := pgtest.NewDatabase(t, `CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000000) g;`)
 	dir, stateDir := t.TempDir(), t.TempDir()
@@ -271,8 +272,14 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 	}
 	staging := filepath.Join(dir, stagingDirName)
 	deadline := time.Now().Add(60 * time.Second)
+	schemaStored := func() bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "backup_*.schema.sql"))
+		return len(m) > 0
+	}
 	for {
-		if exporting(staging) {
+		// Killed while json and xlsx are written, once the schema, done
+		// at once, is stored: the set is half there.
+		if exporting(staging) && schemaStored() {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -284,10 +291,22 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	os.Remove(filepath.Join(dir, "none.env"))
+	sets, _ := os.ReadDir(staging)
+	if len(sets) != 1 {
+		t.Fatalf("the staging folder holds %d runs, want the killed one", len(sets))
+	}
+	killed := sets[0].Name()
+	// Files done before the kill (the schema, say) may be stored already;
+	// never the manifest, so the set is incomplete, not a backup.
+	left := 0
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".") { // .partial holds its unfinished files
-			t.Fatalf("a killed run left %s, which looks like a backup", e.Name())
+		f := e.Name()
+		if strings.HasSuffix(f, ".manifest.json") {
+			t.Fatalf("a killed run stored its manifest %s: its set looks whole", f)
+		}
+		if strings.HasPrefix(f, killed) {
+			left++
 		}
 	}
 
@@ -297,6 +316,14 @@ func TestKilledRunThenACleanRun(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(staging); len(entries) != 0 {
 		t.Errorf("the killed run's files are still in the staging folder")
+	}
+	// Only the new set is there (its id may be the killed one's, freed
+	// when its leftovers were removed in the same second).
+	if files := setFiles(t, dir); len(files) != 3 {
+		t.Errorf("after the run that followed the kill: %v, want its schema, csv and manifest alone", files)
+	}
+	if note := "removed the leftovers of the interrupted run " + killed; left == 0 || !strings.Contains(res.stdout+res.stderr, note) {
+		t.Errorf("the killed run left %d files and the next run did not say %q:\n%s%s", left, note, res.stdout, res.stderr)
 	}
 	runs := history(t, stateDir)
 	if len(runs) != 2 || runs[1].Status != state.StatusInterrupted || runs[0].Status != state.StatusOK {

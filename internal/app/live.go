@@ -69,12 +69,18 @@ func (l *Live) hear(p dbbackup.Progress, now time.Time) {
 	if p.RunID != 0 {
 		l.RunID = p.RunID
 	}
-	l.Stage = p.Stage
-	switch {
-	case p.Stage == dbbackup.StageStore && p.File != "":
+	if p.Stage == dbbackup.StageStore && p.File != "" {
+		// A file stored. One done while the other formats are still
+		// written is stored meanwhile: the run still exports.
 		l.Files++
 		l.StoredBytes += p.Bytes
-	case p.Table.Name != "":
+		if l.Stage != dbbackup.StageExport {
+			l.Stage = p.Stage
+		}
+		return
+	}
+	l.Stage = p.Stage
+	if p.Table.Name != "" {
 		l.heardExport(p, now)
 		return
 	}

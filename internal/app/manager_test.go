@@ -155,15 +155,28 @@ func TestManagerRunsAJobInTheBackground(t *testing.T) {
 // read was cut short is not counted as exported.
 func TestManagerCancel(t *testing.T) {
 	s := newManagerSetup(t, pgtest.NewDatabase(t, bigTable), nil)
-	m, exported := watchExport(s.app)
+	m := NewManager(s.app, quietLog())
+	// The run is held as the read of its table begins until it is
+	// cancelled: the formats are surely still being written then, while
+	// the schema file may already be stored. Cancelled on a first count
+	// of rows, a run could finish its exports before the cancel came.
+	reading, cancelled := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	m.heard = func(l Live) {
+		if l.Stage == dbbackup.StageExport && l.Table != "" {
+			once.Do(func() { close(reading); <-cancelled })
+		}
+	}
 	if m.Cancel("default", "alice") {
 		t.Error("Cancel with no run going on reported one")
 	}
 	if err := m.Start(context.Background(), "default", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	<-exported
-	if !m.Cancel("default", "alice") {
+	<-reading
+	found := m.Cancel("default", "alice")
+	close(cancelled)
+	if !found {
 		t.Fatal("Cancel found no run")
 	}
 	l := waitRun(t, m, "default")

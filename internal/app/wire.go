@@ -78,6 +78,7 @@ func (a *App) Runner(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 			return nil, err
 		}
 		r.Dest = dest
+		r.StoreWhileWriting = true
 		r.Preflight = func(ctx context.Context, need int64) (*dbbackup.Quota, error) {
 			var q drive.Quota
 			err := a.retry().Do(ctx, log, "check the backup folder", func() error {
