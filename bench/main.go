@@ -6,15 +6,32 @@
 //	go run ./bench -rows 1000000        # one size
 //	go run ./bench -formats csv,json    # some formats
 //	go run ./bench -repeat 5            # the median of 5 runs each (default 3)
+//	go run ./bench -drive-mbps 0        # no run to the fake Google Drive
 //	go run ./bench -rows '' -huge-mb 200 # only the huge-value table
+//
+// When the formats include csv, xlsx and json, each size also times the
+// default run, BACKUP_FORMATS=csv,xlsx,json (one read of each table, the
+// three files written at once), and prints it in a second table against
+// the slowest of the three alone: the target is at most 1.15 times as long.
+// A third table runs it to a fake Google Drive (internal/googlefake, served
+// by this process) whose uploads are read at -drive-mbps MB/s (default 50,
+// all uploads together): the run to the local folder (export alone), the
+// upload of its set's files one after another as a run stores them (upload
+// alone), and the run to Drive (end to end). Targets: end to end at most
+// 1.2 times the longer of the two, under 100 MiB of RSS, and that RSS flat
+// (within 15 %) from the smallest size to the largest. The fake keeps what
+// it stores in memory, here, until the folder is emptied after each run.
 //
 // The huge-value case is a table of one row holding a text and a bytea of
 // -huge-mb MB each (default 200; 0 skips it): memory must stay flat
 // whatever a value's size, so its peak RSS is the figure to watch. RSS is
-// the whole process tree's peak (for dump, pg_dump's own).
+// the whole process tree's peak (for dump, pg_dump's own), as GNU time
+// reports it. Every run has BACKUP_VERIFY=never: a restore test is not
+// what is timed.
 //
 // It needs a PostgreSQL server (BENCH_DATABASE_URL, default the local one),
-// psql, and pg_dump. It creates the database dbbackup_bench and drops it.
+// psql, pg_dump and GNU time (/usr/bin/time). It creates the database
+// dbbackup_bench and drops it.
 package main
 
 import (
@@ -28,9 +45,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/dbbackup/dbbackup/bench/benchdrive"
 	"github.com/dbbackup/dbbackup/bench/benchtable"
 	"github.com/jackc/pgx/v5"
 )
@@ -40,21 +57,24 @@ func main() {
 	formatsFlag := flag.String("formats", "csv,json,xlsx,dump", "formats to measure")
 	repeat := flag.Int("repeat", 3, "runs of each measurement; the median is reported")
 	hugeMB := flag.Int("huge-mb", 200, "size in MB of the text and the bytea of the huge-value table (0 skips it)")
+	driveMBps := flag.Int("drive-mbps", 50, "speed in MB/s of the line to the fake Google Drive the default run is also measured to (0 skips it)")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
 
-	url, drop, err := benchtable.NewDatabase(ctx, "dbbackup_bench")
+	b, err := benchtable.Setup(ctx, "dbbackup_bench", 0)
 	must(err)
-	defer drop()
+	defer b.Close()
+	formats := strings.Split(*formatsFlag, ",")
+	var fake *benchdrive.Fake
+	if *driveMBps > 0 && hasDefaultFormats(formats) {
+		fake, err = benchdrive.Start(b.Work, *driveMBps*1000*1000)
+		must(err)
+		defer fake.Close()
+	}
 
-	work, err := os.MkdirTemp("", "dbbackup-bench-")
-	must(err)
-	defer os.RemoveAll(work)
-	bin, envFile, err := benchtable.Build(work)
-	must(err)
-
-	r := runner{bin: bin, envFile: envFile, url: url, work: work, repeat: *repeat}
+	r := runner{b: b, repeat: *repeat}
+	var defaults []defaultRun
 	fmt.Printf("machine: %d cores, %s\n\n", numCPU(), goVersion())
 	fmt.Println("| rows | format | seconds | rows/s | MB/s | × \\copy | peak RSS | file |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -64,15 +84,11 @@ func main() {
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		must(err)
-		db, err := pgx.Connect(ctx, url)
-		must(err)
-		_, err = db.Exec(ctx, strings.ReplaceAll(benchtable.SQL, "$1", strconv.Itoa(n)))
-		must(err)
-		db.Close(ctx)
+		must(benchtable.Fill(ctx, b.URL, n))
 
-		out := filepath.Join(work, "copy.csv")
+		out := filepath.Join(b.Work, "copy.csv")
 		copySecs, copyRSS := median(*repeat, func() (float64, int64) {
-			return measure(exec.Command("psql", url, "-q", "-c", `\copy bench TO '`+out+`' CSV HEADER`))
+			return measure(exec.Command("psql", b.URL, "-q", "-c", `\copy bench TO '`+out+`' CSV HEADER`))
 		})
 		st, err := os.Stat(out)
 		must(err)
@@ -80,33 +96,36 @@ func main() {
 		copyRate := float64(n) / copySecs
 		row(n, `psql \copy CSV`, copySecs, copyRate, st.Size(), 1, copyRSS)
 
-		for _, f := range strings.Split(*formatsFlag, ",") {
+		alone := map[string]float64{}
+		for _, f := range formats {
 			secs, rss, size := r.run("public.bench", f)
 			row(n, f, secs, float64(n)/secs, size, float64(n)/secs/copyRate, rss)
+			alone[f] = secs
+		}
+		if hasDefaultFormats(formats) {
+			defaults = append(defaults, r.defaultRun(n, alone, fake))
 		}
 	}
+	printDefaultRuns(defaults, *driveMBps)
 	if *hugeMB > 0 {
-		huge(ctx, r, *hugeMB, strings.Split(*formatsFlag, ","))
+		huge(ctx, r, *hugeMB, formats)
 	}
 }
 
 // runner runs dbbackup on one table of the bench database.
 type runner struct {
-	bin, envFile, url, work string
-	repeat                  int
+	b      *benchtable.Bench
+	repeat int
 }
 
 // run backs up table in format, r.repeat times, and returns the median
 // time, the largest peak RSS and the size of the files.
 func (r runner) run(table, format string) (secs float64, rss, size int64) {
-	dir := filepath.Join(r.work, "backups-"+format)
+	dir := filepath.Join(r.b.Work, "backups-"+format)
 	defer os.RemoveAll(dir)
 	secs, rss = median(r.repeat, func() (float64, int64) {
 		os.RemoveAll(dir)
-		cmd := exec.Command(r.bin, "run", "--env-file", r.envFile)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+r.url, "BACKUP_DIR="+dir,
-			"BACKUP_FORMATS="+format, "BACKUP_TABLES="+table, "LOG_LEVEL=warn")
-		secs, rss := measure(cmd)
+		secs, rss := measure(r.b.RunCommand("BACKUP_DIR="+dir, "BACKUP_FORMATS="+format, "BACKUP_TABLES="+table))
 		size = dirSize(dir)
 		return secs, rss
 	})
@@ -124,7 +143,7 @@ INSERT INTO huge SELECT 1, repeat('Имя, "клиент" №1' || E'\nстро�
 // huge measures each format on a table holding one huge text and one huge
 // bytea: the peak RSS must not grow with the values.
 func huge(ctx context.Context, r runner, mb int, formats []string) {
-	db, err := pgx.Connect(ctx, r.url)
+	db, err := pgx.Connect(ctx, r.b.URL)
 	must(err)
 	_, err = db.Exec(ctx, strings.ReplaceAll(hugeSQL, "$1", strconv.Itoa(mb*1000*1000)))
 	must(err)
@@ -157,15 +176,29 @@ func median(n int, fn func() (float64, int64)) (float64, int64) {
 	return times[n/2], rss
 }
 
-// measure runs cmd and returns its wall time and peak resident memory.
+// measure runs cmd under GNU time and returns its wall time and the peak
+// resident memory of its process tree. Not the rusage Go gets for cmd:
+// Linux counts into a child's peak the peak of the process that started
+// it, and this one holds the fake Drive's files.
 func measure(cmd *exec.Cmd) (float64, int64) {
+	out, err := os.CreateTemp("", "dbbackup-bench-rss-")
+	must(err)
+	out.Close()
+	defer os.Remove(out.Name())
+	cmd.Args = append([]string{gnuTime, "-f", "%M", "-o", out.Name(), cmd.Path}, cmd.Args[1:]...)
+	cmd.Path = gnuTime
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	must(cmd.Run())
 	secs := time.Since(start).Seconds()
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return secs, ru.Maxrss << 10 // Linux reports KiB
+	kib, err := os.ReadFile(out.Name())
+	must(err)
+	n, err := strconv.ParseInt(strings.TrimSpace(string(kib)), 10, 64)
+	must(err)
+	return secs, n << 10
 }
+
+const gnuTime = "/usr/bin/time"
 
 func dirSize(dir string) int64 {
 	var total int64

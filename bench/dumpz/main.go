@@ -40,7 +40,6 @@ func main() {
 	b, err := benchtable.Setup(ctx, "dbbackup_bench_dumpz", *rows)
 	check(err)
 	defer b.Close()
-	url, work, bin, envFile := b.URL, b.Work, b.Bin, b.EnvFile
 	version, _ := exec.Command("pg_dump", "--version").Output()
 
 	type result struct {
@@ -51,15 +50,13 @@ func main() {
 	var results []result
 	sizes := map[string]int64{}
 	for _, c := range strings.Split(*list, ",") {
-		dir := filepath.Join(work, "backups")
+		dir := filepath.Join(b.Work, "backups")
 		var runs, reads []float64
 		var size int64
 		var refused string
 		for range *repeat {
 			os.RemoveAll(dir)
-			cmd := exec.Command(bin, "run", "--env-file", envFile)
-			cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir, "BACKUP_FORMATS=dump",
-				"BACKUP_DUMP_COMPRESSION="+c, "LOG_LEVEL=warn", "STATE_DIR="+filepath.Join(work, "state"))
+			cmd := b.RunCommand("BACKUP_DIR="+dir, "BACKUP_FORMATS=dump", "BACKUP_DUMP_COMPRESSION="+c)
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
 			if err != nil {

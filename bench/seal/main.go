@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,7 +39,6 @@ func main() {
 	b, err := benchtable.Setup(ctx, "dbbackup_bench_seal", *rows)
 	check(err)
 	defer b.Close()
-	url, work, bin, envFile := b.URL, b.Work, b.Bin, b.EnvFile
 	key, err := age.GenerateX25519Identity()
 	check(err)
 	recipient := key.Recipient().String()
@@ -58,15 +56,13 @@ func main() {
 		var plainTime float64
 		var plainSize int64
 		for _, m := range modes {
-			dir := filepath.Join(work, "backups")
+			dir := filepath.Join(b.Work, "backups")
 			var runs []float64
 			var size int64
 			for range *repeat {
 				os.RemoveAll(dir)
-				cmd := exec.Command(bin, "run", "--env-file", envFile)
-				cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "BACKUP_DIR="+dir, "BACKUP_FORMATS="+format,
-					"BACKUP_COMPRESS="+m.compress, "BACKUP_ENCRYPT_RECIPIENTS="+m.recipients,
-					"LOG_LEVEL=warn", "STATE_DIR="+filepath.Join(work, "state"))
+				cmd := b.RunCommand("BACKUP_DIR="+dir, "BACKUP_FORMATS="+format,
+					"BACKUP_COMPRESS="+m.compress, "BACKUP_ENCRYPT_RECIPIENTS="+m.recipients)
 				start := time.Now()
 				if out, err := cmd.CombinedOutput(); err != nil {
 					log.Fatalf("%s %s: %v\n%s", format, m.name, err, out)

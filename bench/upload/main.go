@@ -22,12 +22,8 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"log/slog"
 	"math/rand/v2"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,8 +34,7 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/drive"
-	"github.com/dbbackup/dbbackup/internal/googleauth"
+	"github.com/dbbackup/dbbackup/bench/benchdrive"
 	"github.com/dbbackup/dbbackup/internal/googlefake"
 )
 
@@ -51,13 +46,14 @@ func main() {
 	clientProfile := flag.String("client-cpuprofile", "", "write a CPU profile of our uploading process to `file` (of its last run)")
 	client := flag.String("client", "", "internal: upload -file to the fake at this address and exit")
 	folder := flag.String("folder", "", "internal: the folder to upload into")
+	token := flag.String("token", "", "internal: the token file to upload with")
 	file := flag.String("file", "", "internal: the file to upload")
 	sum := flag.String("md5", "", "internal: the file's md5")
 	name := flag.String("name", "", "internal: the name to store the file under")
 	flag.Parse()
 	log.SetFlags(0)
 	if *client != "" {
-		upload(*client, *folder, *file, *sum, *name, *chunk<<20, *clientProfile)
+		upload(*client, *folder, *token, *file, *sum, *name, *chunk<<20, *clientProfile)
 		return
 	}
 	if *cpuprofile != "" {
@@ -67,15 +63,13 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 
-	fake := googlefake.New()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	folderID := fake.AddFolder("Backups").ID
-	access := fake.AccessToken(googlefake.ScopeDrive)
-
 	dir, err := os.MkdirTemp("", "upload-bench-")
 	must(err)
 	defer os.RemoveAll(dir)
+	fake, err := benchdrive.Start(dir, 0)
+	must(err)
+	defer fake.Close()
+	access := fake.AccessToken(googlefake.ScopeDrive)
 	path := filepath.Join(dir, "backup_20260210_020000.dump")
 	md5sum := writeRandom(path, int64(*mib)<<20)
 	self, err := os.Executable()
@@ -88,7 +82,7 @@ func main() {
 	var rss int64
 	var curlRSS [2]int64
 	for i := range *repeat {
-		args := []string{"-client", srv.URL, "-folder", folderID, "-file", path, "-md5", md5sum,
+		args := []string{"-client", fake.URL, "-folder", fake.Folder, "-token", fake.Token, "-file", path, "-md5", md5sum,
 			"-name", fmt.Sprintf("backup_20260210_020000_%d.dump", i), "-chunk-mib", strconv.Itoa(*chunk)}
 		if *clientProfile != "" {
 			args = append(args, "-client-cpuprofile", *clientProfile)
@@ -99,15 +93,15 @@ func main() {
 			log.Fatalf("our upload: %s", out)
 		}
 		ours, rss = append(ours, d), max(rss, kib<<10)
-		clean(fake, srv.URL, access)
+		must(fake.Clean())
 
 		// Two plain curl uploads: --data-binary @file, as curl's manual
 		// posts a file (curl reads it all into memory, then sends it), and
 		// -T file, which streams it.
 		for j, how := range curlWays {
-			d, kib := curl(curlBin, how.args(path), access, srv.URL)
+			d, kib := curl(curlBin, how.args(path), access, fake.URL)
 			curls[j], curlRSS[j] = append(curls[j], d), max(curlRSS[j], kib<<10)
-			clean(fake, srv.URL, access)
+			must(fake.Clean())
 		}
 		log.Printf("run %d: dbbackup %.2f s, curl %s %.2f s, curl %s %.2f s", i+1, ours[i].Seconds(),
 			curlWays[0].flag, curls[0][i].Seconds(), curlWays[1].flag, curls[1][i].Seconds())
@@ -149,22 +143,14 @@ func curl(bin string, body []string, access, url string) (time.Duration, int64) 
 
 // upload is our side: one Put through the Drive destination, as a run
 // does, then the process's peak RSS in KiB on stdout.
-func upload(url, folder, path, sum, name string, chunk int, profile string) {
+func upload(url, folder, token, path, sum, name string, chunk int, profile string) {
 	ctx := context.Background()
 	if profile != "" {
 		f, err := os.Create(profile)
 		must(err)
 		must(pprof.StartCPUProfile(f))
 	}
-	dir, err := os.MkdirTemp("", "upload-bench-client-")
-	must(err)
-	defer os.RemoveAll(dir)
-	tok := &googleauth.Token{ClientID: googlefake.DefaultClientID, ClientSecret: googlefake.DefaultClientSecret,
-		RefreshToken: googlefake.DefaultRefreshToken, TokenURI: url + "/token"}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := googleauth.TokenSource(ctx, tok.Config([]string{googlefake.ScopeDrive}), tok, filepath.Join(dir, "token.json"), quiet)
-	d, err := drive.New(ctx, drive.Options{FolderID: folder, Endpoint: url + "/", ChunkSize: chunk,
-		HTTPClient: ts.Client(nil), Unauthorized: ts.Invalidate})
+	d, err := benchdrive.Dest(ctx, url, folder, token, chunk)
 	must(err)
 	f, err := os.Open(path)
 	must(err)
@@ -210,25 +196,6 @@ func timed(name string, args ...string) (time.Duration, string) {
 		log.Fatalf("%s: %v\n%s", name, err, out.String())
 	}
 	return d, out.String()
-}
-
-// clean deletes every file but the folder, through the API, so that the
-// fake holds no more than one upload at a time.
-func clean(fake *googlefake.Server, url, access string) {
-	for _, f := range fake.Files() {
-		if f.MimeType == googlefake.FolderMimeType {
-			continue
-		}
-		req, err := http.NewRequest(http.MethodDelete, url+"/drive/v3/files/"+f.ID, nil)
-		must(err)
-		req.Header.Set("Authorization", "Bearer "+access)
-		res, err := http.DefaultClient.Do(req)
-		must(err)
-		res.Body.Close()
-		if res.StatusCode != http.StatusNoContent {
-			log.Fatalf("delete %s: %s", f.Name, res.Status)
-		}
-	}
 }
 
 func median(ds []time.Duration) time.Duration {
