@@ -31,12 +31,17 @@ const (
 	spillField = 64 << 10
 )
 
-// spillConn is a net.Conn; see bigRow. pgconn reads from one goroutine at
-// a time; the spilled files are handed over under mu.
+// spillConn is a net.Conn; see bigRow. Reads hold reading: pgconn may
+// read from two goroutines at once (when it closes a connection after an
+// error, it drains the socket while its background reader may still be in
+// a read), which a net.Conn allows and the state below would not survive.
+// The spilled files are handed over under mu.
 type spillConn struct {
 	net.Conn
 	dir   string // where spilled values wait; "" is os.TempDir()
 	armed atomic.Bool
+
+	reading sync.Mutex // held by Read: in, pass, body, row, out and tmp are its
 
 	mu      sync.Mutex
 	spilled map[uint64]spilledValue
@@ -104,6 +109,8 @@ func (c *spillConn) value(marker []byte) (spilledValue, bool) {
 
 // Read implements net.Conn.
 func (c *spillConn) Read(p []byte) (int, error) {
+	c.reading.Lock()
+	defer c.reading.Unlock()
 	for {
 		switch {
 		case len(c.out) > 0:
