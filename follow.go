@@ -85,14 +85,33 @@ func (r *follower) close() {
 	}
 }
 
-// early is the upload of one file that began while the file was written.
-type early struct {
-	name    string
+// writing is a file an exporter is writing, for those who read it as it
+// grows: finish tells them that the exporter returned, and how.
+type writing struct {
 	written chan struct{} // closed by finish: the exporter returned
 	werr    error         // the exporter's error, set before written is closed
-	stored  chan struct{} // closed when the upload ended
-	file    File          // what the destination stored, once stored is closed
-	err     error         // the upload's error, once stored is closed
+}
+
+func newWriting() writing { return writing{written: make(chan struct{})} }
+
+// finish tells the followers that the exporter returned, with err.
+func (w *writing) finish(err error) {
+	w.werr = err
+	close(w.written)
+}
+
+// follow reads the file at path as the exporter writes it.
+func (w *writing) follow(ctx context.Context, path string) *follower {
+	return &follower{ctx: ctx, path: path, done: w.written, err: &w.werr}
+}
+
+// early is the upload of one file that began while the file was written.
+type early struct {
+	writing
+	name   string
+	stored chan struct{} // closed when the upload ended
+	file   File          // what the destination stored, once stored is closed
+	err    error         // the upload's error, once stored is closed
 }
 
 // follows tells whether the file name of format f is uploaded while it is
@@ -106,26 +125,20 @@ func (r *Runner) follows(st *staging, name string, f Format) bool {
 	if info, _ := lookup(f); info.PgDump {
 		return false
 	}
-	return st.encoder == nil || st.encoder.Encoding(name, f) == (Encoding{})
+	return st.storedAsWritten(name, f)
 }
 
 // upload starts the upload of the file name while it is written. Neither
 // its size nor its md5 is known yet: the destination stores what it reads.
 func (r *Runner) upload(ctx context.Context, st *staging, name string, f Format) *early {
-	e := &early{name: name, written: make(chan struct{}), stored: make(chan struct{})}
+	e := &early{writing: newWriting(), name: name, stored: make(chan struct{})}
 	go func() {
 		defer close(e.stored)
-		in := &follower{ctx: ctx, path: st.path(name), done: e.written, err: &e.werr}
+		in := e.follow(ctx, st.path(name))
 		defer in.close()
 		e.file, e.err = r.Dest.Put(ctx, File{Name: name, SetID: st.setID, Job: st.job, Database: st.database, Format: f}, in)
 	}()
 	return e
-}
-
-// finish tells the upload that the exporter returned, with err.
-func (e *early) finish(err error) {
-	e.werr = err
-	close(e.written)
 }
 
 // keep waits for the upload to end and returns what it stored if that is

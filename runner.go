@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/dbbackup/dbbackup/internal/fsutil"
 )
 
 // Stage names a step of a run, so a failure says where it happened. These
@@ -305,7 +307,7 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 	if err != nil {
 		return File{}, fmt.Errorf("schema: write %s: %w", name, err)
 	}
-	return st.seal(name, FormatSchema)
+	return st.seal(name, FormatSchema, nil)
 }
 
 // hashesRows tells whether the export fingerprints the rows beside the
@@ -548,12 +550,22 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 // exportOne writes the file of one exporter and seals it.
 func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, name string, src Source, tables []Table, log *slog.Logger) (exported, error) {
 	started := r.Now()
+	var m *summing
+	if r.sumsWhileWriting(st, name, e.Format()) {
+		m = st.sum(ctx, name)
+	}
+	stopWriteBack := fsutil.WriteBack(st.path(name))
 	res, err := e.Export(ctx, src, tables, st.path(name))
+	stopWriteBack()
+	if m != nil {
+		m.finish(err)
+		defer func() { <-m.done }() // a failed export's checksums end at once
+	}
 	if err != nil {
 		return exported{}, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
 	}
 	written := r.Now()
-	f, err := st.seal(name, e.Format())
+	f, err := st.seal(name, e.Format(), m)
 	if err != nil {
 		return exported{}, &StageError{StageExport, err}
 	}

@@ -92,16 +92,15 @@ func (r *Runner) lastSize(ctx context.Context, existing []File) int64 {
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
-// seal fsyncs a written file and checksums its bytes. The checksums are
-// computed while the disk writes the file back, as both take a while for
-// a large file and need different resources. With an encoder, every file
-// but the manifest is encoded first (see encode): the File returned is
-// the stored one.
-func (s *staging) seal(name string, format Format) (File, error) {
-	if s.encoder != nil && format != FormatManifest {
-		if e := s.encoder.Encoding(name, format); e != (Encoding{}) {
-			return s.encode(name, format, e)
-		}
+// seal fsyncs a written file and checksums its bytes, or takes the
+// checksums m took while it was written (nil: none were). The checksums
+// are computed while the disk writes the file back, as both take a while
+// for a large file and need different resources. With an encoder, every
+// file but the manifest is encoded first (see encode): the File returned
+// is the stored one.
+func (s *staging) seal(name string, format Format, m *summing) (File, error) {
+	if !s.storedAsWritten(name, format) {
+		return s.encode(name, format, s.encoder.Encoding(name, format))
 	}
 	f, err := os.Open(s.path(name))
 	if err != nil {
@@ -110,16 +109,44 @@ func (s *staging) seal(name string, format Format) (File, error) {
 	defer f.Close()
 	synced := make(chan error, 1)
 	go func() { synced <- f.Sync() }()
-	sha, sum := sha256.New(), md5.New()
-	n, err := io.Copy(parallelWriter{sha, sum}, f)
+	var sum sums
+	if m == nil {
+		sum, err = checksum(f)
+	} else {
+		sum, err = m.result(f)
+	}
 	if serr := <-synced; serr != nil {
 		return File{}, fmt.Errorf("sync %s: %w", name, serr)
 	}
 	if err != nil {
 		return File{}, fmt.Errorf("checksum %s: %w", name, err)
 	}
-	return File{Name: name, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: n,
-		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil))}, nil
+	return File{Name: name, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: sum.n,
+		SHA256: sum.sha256, MD5: sum.md5}, nil
+}
+
+// storedAsWritten tells whether the file name of format is stored as its
+// exporter wrote it, not encoded into another file first. The manifest
+// always is.
+func (s *staging) storedAsWritten(name string, format Format) bool {
+	return s.encoder == nil || format == FormatManifest || s.encoder.Encoding(name, format) == (Encoding{})
+}
+
+// sums are a file's length and checksums, in hex.
+type sums struct {
+	n           int64
+	sha256, md5 string
+}
+
+// checksum reads r to its end and returns its sums. The two hashes run
+// on two cores.
+func checksum(r io.Reader) (sums, error) {
+	sha, sum := sha256.New(), md5.New()
+	n, err := io.Copy(parallelWriter{sha, sum}, r)
+	if err != nil {
+		return sums{}, err
+	}
+	return sums{n: n, sha256: hex.EncodeToString(sha.Sum(nil)), md5: hex.EncodeToString(sum.Sum(nil))}, nil
 }
 
 func (s *staging) writeManifest(m *Manifest) (File, error) {
@@ -136,7 +163,7 @@ func (s *staging) writeManifest(m *Manifest) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("write %s: %w", name, err)
 	}
-	return s.seal(name, FormatManifest)
+	return s.seal(name, FormatManifest, nil)
 }
 
 // remove removes the folder with the run's record: nothing of the run is
