@@ -3,14 +3,18 @@ package ziputil
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"io"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // ReuseDeflate makes zw compress every entry with one flate writer at
-// level, reset between entries, instead of allocating a compressor (about
-// a megabyte of state) per entry: archive/zip closes an entry before it
-// starts the next, so one serves them all.
+// level, reset between entries, instead of allocating a compressor
+// (about a megabyte of state) per entry: archive/zip closes an entry
+// before it starts the next, so one serves them all. The writer is
+// klauspost/compress's flate: plain DEFLATE that every zip reader reads,
+// made faster than compress/flate's (the exporters' deflateLevel says by
+// how much).
 func ReuseDeflate(zw *zip.Writer, level int) {
 	var fw *flate.Writer
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {

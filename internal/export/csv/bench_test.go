@@ -2,7 +2,6 @@ package csv
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
 	"io"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/exporttest"
+	"github.com/klauspost/compress/flate"
 )
 
 // appendCSVRow writes a row as COPY … CSV does.
