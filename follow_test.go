@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,4 +170,48 @@ func TestStoreWhileWritingFailedExportStoresNothing(t *testing.T) {
 	}
 	assertDestEmpty(t, dir)
 	assertStagingEmpty(t, r)
+}
+
+// meetDest is a local folder whose Puts of the files named in wait each
+// wait, for a while, until all of them have begun.
+type meetDest struct {
+	*localdir.Dir
+	wait    map[string]bool
+	arrived chan string
+	all     chan struct{}
+	once    sync.Once
+	alone   atomic.Bool // a Put waited in vain
+}
+
+func (d *meetDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if d.wait[f.Name] {
+		d.arrived <- f.Name
+		if len(d.arrived) == len(d.wait) {
+			d.once.Do(func() { close(d.all) })
+		}
+		select {
+		case <-d.all:
+		case <-time.After(3 * time.Second):
+			d.alone.Store(true)
+		}
+	}
+	return d.Dir.Put(ctx, f, r)
+}
+
+// TestLocalStoresGoAtOnce: the local folder reads every file again to
+// check it, so files sealed together are stored at once, not one after
+// the other: the csv's and the json's Puts are both under way before
+// either ends.
+func TestLocalStoresGoAtOnce(t *testing.T) {
+	r, dir := newRunner(t)
+	d := &meetDest{Dir: dir, wait: map[string]bool{}, arrived: make(chan string, 2), all: make(chan struct{})}
+	d.wait["backup_20260210_020000.csv"], d.wait["backup_20260210_020000.json"] = true, true
+	r.Dest = d
+	if _, err := r.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if d.alone.Load() {
+		t.Error("the csv and the json were stored one after the other")
+	}
+	assertStoredAsManifested(t, dir, "backup_20260210_020000")
 }

@@ -448,22 +448,33 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	for i, f := range first {
 		order[f.Name] = i - len(first)
 	}
-	stored := make(chan struct{})
-	go func() {
-		defer close(stored)
-		for s := range sealed {
-			if ctx.Err() != nil {
-				continue // the run failed: store no more
+	// Files are stored as they are sealed. A network destination's
+	// uploads share one line and go one at a time; the local folder
+	// reads each file again to check it, which takes a core: its files
+	// are stored at once.
+	storers := 1
+	if !r.StoreWhileWriting {
+		storers = cap(sealed)
+	}
+	var storing sync.WaitGroup
+	for range storers {
+		storing.Go(func() {
+			for s := range sealed {
+				if ctx.Err() != nil {
+					continue // the run failed: store no more
+				}
+				f, err := r.store(ctx, st, s)
+				if err != nil {
+					fail(&StageError{StageStore, err})
+					continue
+				}
+				mu.Lock()
+				rep.Files = append(rep.Files, f)
+				mu.Unlock()
+				log.Info("stored", "file", f.Name, "size", f.Size, "sha256", f.SHA256)
 			}
-			f, err := r.store(ctx, st, s)
-			if err != nil {
-				fail(&StageError{StageStore, err})
-				continue
-			}
-			rep.Files = append(rep.Files, f)
-			log.Info("stored", "file", f.Name, "size", f.Size, "sha256", f.SHA256)
-		}
-	}()
+		})
+	}
 	sums := map[[2]string]string{} // the fingerprints taken during the export
 	if hash {
 		var from Source = snap // alone: read once more, beside pg_dump
@@ -518,7 +529,7 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	}
 	mu.Unlock()
 	close(sealed)
-	<-stored
+	storing.Wait()
 	uploads.Wait() // a failed run's uploads end (cancelled) before it is cleaned up
 	if err := exportFailure(ctx, errs); err != nil {
 		return nil, err
