@@ -215,3 +215,51 @@ func TestLocalStoresGoAtOnce(t *testing.T) {
 	}
 	assertStoredAsManifested(t, dir, "backup_20260210_020000")
 }
+
+// lateDest is a local folder whose upload of a file while it is written,
+// when cut off, still stores the file a moment later, as a server does
+// that had all of a file when the client gave up on the answer.
+type lateDest struct {
+	*localdir.Dir
+	late  sync.WaitGroup
+	begun chan struct{} // closed when the json's upload has begun
+}
+
+func (d *lateDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
+	if !strings.HasSuffix(f.Name, ".json") || f.Size != 0 { // not the json's upload while written
+		return d.Dir.Put(ctx, f, r)
+	}
+	close(d.begun)
+	b, _ := io.ReadAll(r) // until the run fails
+	d.late.Go(func() {
+		time.Sleep(300 * time.Millisecond)
+		d.Dir.Put(context.Background(), dbbackup.File{Name: f.Name}, bytes.NewReader(b))
+	})
+	return dbbackup.File{}, errors.New("the answer was lost")
+}
+
+// TestAFailedRunRemovesAnUploadTheServerFinishedLate: an upload cut off
+// by the run's failure that the server still finishes after the run
+// listed its set is found by a second look, and removed.
+func TestAFailedRunRemovesAnUploadTheServerFinishedLate(t *testing.T) {
+	d := &lateDest{begun: make(chan struct{})}
+	failed := make(chan struct{})
+	csv := &lineExporter{format: "csv", pause: func(*os.File, string) error {
+		defer close(failed)
+		if err := waitFor(d.begun, "the json's upload"); err != nil {
+			return err
+		}
+		return errors.New("no space left on device")
+	}}
+	json := &lineExporter{format: "json", pause: func(*os.File, string) error {
+		<-failed
+		return errors.New("stopped")
+	}}
+	r, dir, _, _ := followingRunner(t, csv, json)
+	d.Dir, r.Dest = dir, d
+	if _, err := r.Run(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "no space") {
+		t.Fatalf("got %v, want the csv's failure", err)
+	}
+	d.late.Wait()
+	assertDestEmpty(t, dir)
+}

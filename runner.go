@@ -717,5 +717,23 @@ func (r *Runner) discard(ctx context.Context, rep *Report, st *staging) error {
 	}
 	_, err := deleteAll(ctx, r.Dest, files)
 	rep.Files = nil
+	if lerr == nil && r.StoreWhileWriting {
+		// An upload cut off by the failure may still be finished by the
+		// server after it: Drive stores a file whose last bytes it had,
+		// and the answer is what was lost. Look again once it had time.
+		select {
+		case <-time.After(discardSettle):
+		case <-ctx.Done():
+		}
+		listed, lerr = r.Dest.List(ctx)
+		if lerr == nil {
+			_, derr := deleteAll(ctx, r.Dest, filesOf(listed, rep.SetID))
+			err = errors.Join(err, derr)
+		}
+	}
 	return errors.Join(lerr, err)
 }
+
+// discardSettle is how long a failed run that uploaded files waits before
+// it lists its set once more (see discard).
+const discardSettle = time.Second
