@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/dbbackup/dbbackup"
@@ -12,16 +13,18 @@ import (
 )
 
 // holdingDest holds every Put until the run is stopped: putting is closed
-// when the first Put begins, returned when it gives up.
+// when the first Put begins, returned when the first gives up (files are
+// stored at once in a local folder).
 type holdingDest struct {
 	*localdir.Dir
 	putting, returned chan struct{}
+	began, ended      *sync.Once
 }
 
 func (d holdingDest) Put(ctx context.Context, _ dbbackup.File, _ io.Reader) (dbbackup.File, error) {
-	close(d.putting)
+	d.began.Do(func() { close(d.putting) })
 	<-ctx.Done()
-	defer close(d.returned)
+	defer d.ended.Do(func() { close(d.returned) })
 	return dbbackup.File{}, ctx.Err()
 }
 
@@ -62,7 +65,7 @@ func TestAStoppedRunNamesTheStageItInterrupted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, dir := newRunner(t)
-			dest := holdingDest{Dir: dir, putting: make(chan struct{}), returned: make(chan struct{})}
+			dest := holdingDest{Dir: dir, putting: make(chan struct{}), returned: make(chan struct{}), began: new(sync.Once), ended: new(sync.Once)}
 			r.Dest = dest
 			storing := make(chan struct{}) // every format is written
 			observe := func(p dbbackup.Progress) {

@@ -3,6 +3,7 @@ package dbbackup_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -494,5 +495,44 @@ func assertFileNames(t *testing.T, rep *dbbackup.Report, want string) {
 	}
 	if strings.Join(names, " ") != want {
 		t.Fatalf("files %v, want %s", names, want)
+	}
+}
+
+// md5Dest is a local folder that says it keeps an md5 of every file, as
+// Google Drive does.
+type md5Dest struct{ *localdir.Dir }
+
+func (md5Dest) KeepsMD5() {}
+
+// TestAFileGetsAnMD5OnlyWhereItIsKept: the local folder checks files by
+// their sha256 and keeps no md5, so a run to it computes none (md5 costs
+// more CPU than the rest of sealing a file); a destination that keeps
+// one gets every file's, in the manifest too.
+func TestAFileGetsAnMD5OnlyWhereItIsKept(t *testing.T) {
+	for _, keeps := range []bool{false, true} {
+		r, dir := newRunner(t)
+		if keeps {
+			r.Dest = md5Dest{dir}
+		}
+		rep, err := r.Run(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := readManifest(t, dir, rep.SetID).Files
+		for _, f := range append(listed, rep.Files...) {
+			b, err := os.ReadFile(filepath.Join(dir.Path(), f.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ""
+			if keeps {
+				sum := md5.Sum(b)
+				want = hex.EncodeToString(sum[:])
+			}
+			if f.MD5 != want || f.SHA256 == "" {
+				t.Errorf("keeps md5 %v: %s has md5 %q and sha256 %q, want md5 %q and a sha256", keeps, f.Name, f.MD5, f.SHA256, want)
+			}
+		}
+		assertStoredAsManifested(t, dir, rep.SetID)
 	}
 }

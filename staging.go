@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -27,6 +28,10 @@ type staging struct {
 	putTried atomic.Bool // a file was handed to the destination; set by the exporting and the storing goroutines
 	observe  Observer
 	encoder  Encoder // nil: files are stored as exported
+	// md5: files get an md5 as well as a sha256, for a destination that
+	// keeps one (keepsMD5) and for uploads while files are written, which
+	// are kept when their md5 is the sealed file's (follow.go).
+	md5 bool
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -59,7 +64,8 @@ func (r *Runner) stage(ctx context.Context, start time.Time) (*staging, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create staging folder: %w", err)
 		}
-		st := &staging{setID: id, job: r.job(), dir: dir, lastSize: lastSize, encoder: r.Encoder}
+		st := &staging{setID: id, job: r.job(), dir: dir, lastSize: lastSize, encoder: r.Encoder,
+			md5: keepsMD5(r.Dest) || r.StoreWhileWriting}
 		if err := r.writeRecord(st, ""); err != nil {
 			st.remove()
 			return nil, err
@@ -111,7 +117,7 @@ func (s *staging) seal(name string, format Format, m *summing) (File, error) {
 	go func() { synced <- f.Sync() }()
 	var sum sums
 	if m == nil {
-		sum, err = checksum(f)
+		sum, err = checksum(f, s.md5)
 	} else {
 		sum, err = m.result(f)
 	}
@@ -138,15 +144,51 @@ type sums struct {
 	sha256, md5 string
 }
 
-// checksum reads r to its end and returns its sums. The two hashes run
-// on two cores.
-func checksum(r io.Reader) (sums, error) {
-	sha, sum := sha256.New(), md5.New()
-	n, err := io.Copy(parallelWriter{sha, sum}, r)
-	if err != nil {
+// checksum reads r to its end and returns its sums, the md5 only with
+// withMD5.
+func checksum(r io.Reader, withMD5 bool) (sums, error) {
+	h := newHasher(withMD5)
+	if _, err := io.Copy(h, r); err != nil {
 		return sums{}, err
 	}
-	return sums{n: n, sha256: hex.EncodeToString(sha.Sum(nil)), md5: hex.EncodeToString(sum.Sum(nil))}, nil
+	return h.sums(), nil
+}
+
+// hasher takes the sums of the bytes written to it: the sha256, and the
+// md5 on another core when it takes one.
+type hasher struct {
+	sha, md5 hash.Hash // md5 nil: none
+	w        io.Writer
+	n        int64
+}
+
+func newHasher(withMD5 bool) *hasher {
+	h := &hasher{sha: sha256.New()}
+	h.w = h.sha
+	if withMD5 {
+		h.md5 = md5.New()
+		h.w = parallelWriter{h.sha, h.md5}
+	}
+	return h
+}
+
+func (h *hasher) Write(p []byte) (int, error) {
+	h.n += int64(len(p))
+	return h.w.Write(p)
+}
+
+// ReadFrom reads in large blocks, so that the two hashes run in parallel
+// over long stretches.
+func (h *hasher) ReadFrom(r io.Reader) (int64, error) {
+	return readBlocks(r, h)
+}
+
+func (h *hasher) sums() sums {
+	s := sums{n: h.n, sha256: hex.EncodeToString(h.sha.Sum(nil))}
+	if h.md5 != nil {
+		s.md5 = hex.EncodeToString(h.md5.Sum(nil))
+	}
+	return s
 }
 
 func (s *staging) writeManifest(m *Manifest) (File, error) {
@@ -195,13 +237,18 @@ func (w parallelWriter) Write(p []byte) (int, error) {
 
 // ReadFrom reads in large blocks so that the hashes run in parallel over
 // long stretches.
-func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) {
+func (w parallelWriter) ReadFrom(r io.Reader) (int64, error) { return readBlocks(r, w) }
+
+// readBlocks copies r to w in blocks of 1 MiB.
+func readBlocks(r io.Reader, w io.Writer) (int64, error) {
 	buf := make([]byte, 1<<20)
 	var total int64
 	for {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
-			w.Write(buf[:n])
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return total, werr
+			}
 			total += int64(n)
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {

@@ -1,7 +1,6 @@
 package dbbackup
 
 import (
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -33,9 +32,8 @@ func (s *staging) encode(name string, format Format, e Encoding) (f File, err er
 			os.Remove(tmp)
 		}
 	}()
-	sha, sum := sha256.New(), md5.New()
-	stored := &countWriter{w: io.MultiWriter(out, parallelWriter{sha, sum})}
-	w, err := s.encoder.Encode(name, format, stored)
+	stored := newHasher(s.md5)
+	w, err := s.encoder.Encode(name, format, io.MultiWriter(out, stored))
 	if err != nil {
 		return File{}, fmt.Errorf("encode %s: %w", name, err)
 	}
@@ -57,19 +55,8 @@ func (s *staging) encode(name string, format Format, e Encoding) (f File, err er
 		return File{}, err
 	}
 	os.Remove(s.path(name))
-	return File{Name: storedName, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: stored.n,
-		SHA256: hex.EncodeToString(sha.Sum(nil)), MD5: hex.EncodeToString(sum.Sum(nil)),
+	sum := stored.sums()
+	return File{Name: storedName, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: sum.n,
+		SHA256: sum.sha256, MD5: sum.md5,
 		Compression: e.Compression, Encrypted: e.Encrypted, PlainSHA256: hex.EncodeToString(plain.Sum(nil)), PlainSize: n}, nil
-}
-
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

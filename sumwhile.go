@@ -43,7 +43,7 @@ func (st *staging) sum(ctx context.Context, name string) *summing {
 		defer close(m.done)
 		in := m.follow(ctx, st.path(name))
 		defer in.close()
-		m.sums, m.err = checksum(in)
+		m.sums, m.err = checksum(in, st.md5)
 	}()
 	return m
 }

@@ -67,7 +67,11 @@ type Dest struct {
 	log          *slog.Logger
 }
 
-var _ dbbackup.Destination = (*Dest)(nil)
+var _ dbbackup.MD5Keeper = (*Dest)(nil)
+
+// KeepsMD5 implements dbbackup.MD5Keeper: Drive computes the md5 of every
+// file it stores, and Put compares it with the run's.
+func (d *Dest) KeepsMD5() {}
 
 // New connects to Drive. It makes no call yet: Check does.
 func New(ctx context.Context, o Options) (*Dest, error) {

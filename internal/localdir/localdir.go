@@ -63,13 +63,15 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
 	}
 	defer tmp.Abort()
-	sum := md5.New()
-	n, err := io.Copy(io.MultiWriter(tmp, sum), contextReader{ctx, r})
+	// Every sum given is checked: the md5 (a local folder keeps none of
+	// its own, but returns the one it checked) and the sha256.
+	sum, sha := md5.New(), sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, sum, sha), contextReader{ctx, r})
 	if err != nil {
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
 	}
 	got := hex.EncodeToString(sum.Sum(nil))
-	if err := check(f, n, "md5", got, f.MD5); err != nil {
+	if err := errors.Join(check(f, n, "md5", got, f.MD5), check(f, n, "sha256", hex.EncodeToString(sha.Sum(nil)), f.SHA256)); err != nil {
 		return dbbackup.File{}, err
 	}
 	if err := tmp.Commit(); err != nil {
@@ -96,12 +98,12 @@ func check(f dbbackup.File, n int64, algo, got, want string) error {
 // link stores a sealed file (fsynced by the caller) by giving it a second
 // name, when it is an *os.File read from its start on the same file system:
 // its bytes are not written again. They are read once more, to check the
-// md5 the caller gives rather than trust it (a file the caller just
-// checksummed is read from the page cache). ok is false, with a nil error,
+// sum the caller gives rather than trust it: the sha256 when it gives one,
+// else the md5 (a file the caller just wrote is read from the page cache). ok is false, with a nil error,
 // when linking is not possible and Put must copy.
 func (d *Dir) link(ctx context.Context, f dbbackup.File, r io.Reader, final string) (stored dbbackup.File, ok bool, err error) {
 	src, isFile := r.(*os.File)
-	if !isFile || f.MD5 == "" {
+	if !isFile || (f.MD5 == "" && f.SHA256 == "") {
 		return dbbackup.File{}, false, nil
 	}
 	st, err := src.Stat()
