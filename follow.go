@@ -33,27 +33,24 @@ const followPoll = 20 * time.Millisecond
 // exporter has returned without error and every byte is read, and fails
 // with the exporter's error if it failed.
 type follower struct {
-	ctx  context.Context
-	path string
-	f    *os.File
-	// done is closed when the exporter returned; err is its error then.
-	done <-chan struct{}
-	err  *error
+	ctx context.Context
+	w   *writing // the file, and whether its exporter returned
+	f   *os.File
 }
 
 func (r *follower) Read(p []byte) (int, error) {
 	for {
 		finished := false
 		select {
-		case <-r.done:
-			if *r.err != nil {
-				return 0, fmt.Errorf("the file was not written: %w", *r.err)
+		case <-r.w.written:
+			if r.w.werr != nil {
+				return 0, fmt.Errorf("the file was not written: %w", r.w.werr)
 			}
 			finished = true
 		default:
 		}
 		if r.f == nil {
-			f, err := os.Open(r.path)
+			f, err := os.Open(r.w.path)
 			switch {
 			case err == nil:
 				r.f = f
@@ -73,7 +70,7 @@ func (r *follower) Read(p []byte) (int, error) {
 		select {
 		case <-r.ctx.Done():
 			return 0, context.Cause(r.ctx)
-		case <-r.done:
+		case <-r.w.written:
 		case <-time.After(followPoll):
 		}
 	}
@@ -85,14 +82,16 @@ func (r *follower) close() {
 	}
 }
 
-// writing is a file an exporter is writing, for those who read it as it
-// grows: finish tells them that the exporter returned, and how.
+// writing is a file an exporter is writing, for the work that reads it
+// as it grows (an upload, checksums): finish tells it that the exporter
+// returned, and how.
 type writing struct {
+	path    string
 	written chan struct{} // closed by finish: the exporter returned
 	werr    error         // the exporter's error, set before written is closed
 }
 
-func newWriting() writing { return writing{written: make(chan struct{})} }
+func newWriting(path string) *writing { return &writing{path: path, written: make(chan struct{})} }
 
 // finish tells the followers that the exporter returned, with err.
 func (w *writing) finish(err error) {
@@ -100,19 +99,36 @@ func (w *writing) finish(err error) {
 	close(w.written)
 }
 
-// follow reads the file at path as the exporter writes it.
-func (w *writing) follow(ctx context.Context, path string) *follower {
-	return &follower{ctx: ctx, path: path, done: w.written, err: &w.werr}
+// following is work done on a file while its exporter writes it: work
+// reads the growing file on a goroutine of its own, and done is closed
+// once it returned out and err.
+type following[T any] struct {
+	done chan struct{}
+	out  T
+	err  error
 }
 
-// early is the upload of one file that began while the file was written.
-type early struct {
-	writing
-	name   string
-	stored chan struct{} // closed when the upload ended
-	file   File          // what the destination stored, once stored is closed
-	err    error         // the upload's error, once stored is closed
+// follow starts work on the file w is writing.
+func follow[T any](ctx context.Context, w *writing, work func(io.Reader) (T, error)) *following[T] {
+	f := &following[T]{done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		in := &follower{ctx: ctx, w: w}
+		defer in.close()
+		f.out, f.err = work(in)
+	}()
+	return f
 }
+
+// wait waits for the work to end and returns what it returned.
+func (f *following[T]) wait() (T, error) {
+	<-f.done
+	return f.out, f.err
+}
+
+// early is the upload of one file that began while the file was written:
+// what the destination stored.
+type early = following[File]
 
 // follows tells whether the file name of format f is uploaded while it is
 // written: only with a network destination, only the formats that write
@@ -128,37 +144,32 @@ func (r *Runner) follows(st *staging, name string, f Format) bool {
 	return st.storedAsWritten(name, f)
 }
 
-// upload starts the upload of the file name while it is written. Neither
-// its size nor its md5 is known yet: the destination stores what it reads.
-func (r *Runner) upload(ctx context.Context, st *staging, name string, f Format) *early {
-	e := &early{writing: newWriting(), name: name, stored: make(chan struct{})}
-	go func() {
-		defer close(e.stored)
-		in := e.follow(ctx, st.path(name))
-		defer in.close()
-		e.file, e.err = r.Dest.Put(ctx, File{Name: name, SetID: st.setID, Job: st.job, Database: st.database, Format: f}, in)
-	}()
-	return e
+// upload starts the upload of the file w is writing. Neither its size
+// nor its md5 is known yet: the destination stores what it reads.
+func (r *Runner) upload(ctx context.Context, st *staging, w *writing, name string, f Format) *early {
+	return follow(ctx, w, func(in io.Reader) (File, error) {
+		return r.Dest.Put(ctx, File{Name: name, SetID: st.setID, Job: st.job, Database: st.database, Format: f}, in)
+	})
 }
 
 // keep waits for the upload to end and returns what it stored if that is
 // the sealed file f. Otherwise it deletes whatever it stored and returns
 // ok false: the caller stores f anew. A cancelled run is an error.
 func (r *Runner) keep(ctx context.Context, e *early, f File) (stored File, ok bool, err error) {
-	<-e.stored
+	up, uerr := e.wait()
 	if ctx.Err() != nil {
 		return File{}, false, context.Cause(ctx)
 	}
-	if e.err == nil && e.file.MD5 != "" && e.file.MD5 == f.MD5 && e.file.Size == f.Size {
-		return e.file, true, nil
+	if uerr == nil && up.MD5 != "" && up.MD5 == f.MD5 && up.Size == f.Size {
+		return up, true, nil
 	}
 	why := "its size or md5 differs from the finished file's"
-	if e.err != nil {
-		why = e.err.Error()
+	if uerr != nil {
+		why = uerr.Error()
 	}
 	r.Log.Warn("the upload that followed the file as it was written is not kept: storing the finished file", "file", f.Name, "why", why)
-	if e.file.ID != "" {
-		if err := r.Dest.Delete(ctx, e.file); err != nil {
+	if up.ID != "" {
+		if err := r.Dest.Delete(ctx, up); err != nil {
 			return File{}, false, fmt.Errorf("delete %s, uploaded while it was written: %w", f.Name, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -495,21 +496,19 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	for i, e := range r.Exporters {
 		st.observe.call(Progress{Stage: StageExport, Format: e.Format()})
 		name := st.setID + e.Extension(tables)
+		w := newWriting(st.path(name))
 		var up *early
 		if r.follows(st, name, e.Format()) {
 			st.putTried.Store(true)
-			up = r.upload(ctx, st, name, e.Format())
-			uploads.Go(func() { <-up.stored })
+			up = r.upload(ctx, st, w, name, e.Format())
+			uploads.Go(func() { up.wait() })
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			x, err := r.exportOne(ctx, st, e, name, sources[i], tables, log)
+			x, err := r.exportOne(ctx, st, e, w, sources[i], tables, log)
 			if v, ok := sources[i].(*FanView); ok {
 				v.Leave()
-			}
-			if up != nil {
-				up.finish(err)
 			}
 			if err != nil {
 				fail(err)
@@ -558,20 +557,20 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 	return files, nil
 }
 
-// exportOne writes the file of one exporter and seals it.
-func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, name string, src Source, tables []Table, log *slog.Logger) (exported, error) {
+// exportOne writes the file w of one exporter and seals it; w's followers
+// learn when the exporter returned.
+func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, w *writing, src Source, tables []Table, log *slog.Logger) (exported, error) {
 	started := r.Now()
+	name := filepath.Base(w.path)
 	var m *summing
 	if r.sumsWhileWriting(st, name, e.Format()) {
-		m = st.sum(ctx, name)
+		m = st.sum(ctx, w)
+		defer m.wait() // a failed export's checksums end at once
 	}
-	stopWriteBack := fsutil.WriteBack(st.path(name))
-	res, err := e.Export(ctx, src, tables, st.path(name))
+	stopWriteBack := fsutil.WriteBack(w.path)
+	res, err := e.Export(ctx, src, tables, w.path)
 	stopWriteBack()
-	if m != nil {
-		m.finish(err)
-		defer func() { <-m.done }() // a failed export's checksums end at once
-	}
+	w.finish(err)
 	if err != nil {
 		return exported{}, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
 	}
@@ -694,8 +693,12 @@ func (r *Runner) manifest(rep *Report) *Manifest {
 
 // discard removes what a failed run stored, so that nothing of it looks
 // like a backup: the files it knows of, and those the destination lists
-// under the set's id, such as an upload whose answer was lost. It works on
-// even when ctx was canceled.
+// under the set's id, such as an upload whose answer was lost. A run that
+// uploaded files while they were written looks twice: an upload cut off
+// by the failure may still be finished by the server after it (Drive
+// stores a file whose last bytes it had; the answer is what was lost), so
+// it lists its set again once that had time. It works on even when ctx
+// was canceled.
 func (r *Runner) discard(ctx context.Context, rep *Report, st *staging) error {
 	if !st.putTried.Load() {
 		return nil
@@ -703,35 +706,32 @@ func (r *Runner) discard(ctx context.Context, rep *Report, st *staging) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	files := rep.Files
-	listed, lerr := r.Dest.List(ctx)
-	if lerr == nil {
-		known := map[string]bool{}
-		for _, f := range files {
-			known[f.ID] = true
-		}
-		for _, f := range filesOf(listed, rep.SetID) {
-			if !known[f.ID] {
-				files = append(files, f)
+	rep.Files = nil
+	var errs []error
+	for look := 1; ; look++ {
+		listed, lerr := r.Dest.List(ctx)
+		if lerr == nil {
+			known := map[string]bool{}
+			for _, f := range files {
+				known[f.ID] = true
+			}
+			for _, f := range filesOf(listed, rep.SetID) {
+				if !known[f.ID] {
+					files = append(files, f)
+				}
 			}
 		}
-	}
-	_, err := deleteAll(ctx, r.Dest, files)
-	rep.Files = nil
-	if lerr == nil && r.StoreWhileWriting {
-		// An upload cut off by the failure may still be finished by the
-		// server after it: Drive stores a file whose last bytes it had,
-		// and the answer is what was lost. Look again once it had time.
+		_, err := deleteAll(ctx, r.Dest, files)
+		errs = append(errs, lerr, err)
+		if lerr != nil || look == 2 || !r.StoreWhileWriting {
+			return errors.Join(errs...)
+		}
 		select {
 		case <-time.After(discardSettle):
 		case <-ctx.Done():
 		}
-		listed, lerr = r.Dest.List(ctx)
-		if lerr == nil {
-			_, derr := deleteAll(ctx, r.Dest, filesOf(listed, rep.SetID))
-			err = errors.Join(err, derr)
-		}
+		files = nil
 	}
-	return errors.Join(lerr, err)
 }
 
 // discardSettle is how long a failed run that uploaded files waits before

@@ -119,7 +119,7 @@ func (s *staging) seal(name string, format Format, m *summing) (File, error) {
 	if m == nil {
 		sum, err = checksum(f, s.md5)
 	} else {
-		sum, err = m.result(f)
+		sum, err = sumsOf(m, f)
 	}
 	if serr := <-synced; serr != nil {
 		return File{}, fmt.Errorf("sync %s: %w", name, serr)

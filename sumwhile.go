@@ -3,6 +3,7 @@ package dbbackup
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -22,12 +23,7 @@ import (
 // would compare the sealed one with them.
 
 // summing checksums one file while its exporter writes it.
-type summing struct {
-	writing
-	done chan struct{} // closed when the sums are taken or failed
-	sums sums
-	err  error
-}
+type summing = following[sums]
 
 // sumsWhileWriting tells whether the file name of format f is
 // checksummed while it is written.
@@ -36,31 +32,24 @@ func (r *Runner) sumsWhileWriting(st *staging, name string, f Format) bool {
 	return info.Appends && st.storedAsWritten(name, f) && !r.follows(st, name, f)
 }
 
-// sum starts checksumming the file name as it is written.
-func (st *staging) sum(ctx context.Context, name string) *summing {
-	m := &summing{writing: newWriting(), done: make(chan struct{})}
-	go func() {
-		defer close(m.done)
-		in := m.follow(ctx, st.path(name))
-		defer in.close()
-		m.sums, m.err = checksum(in, st.md5)
-	}()
-	return m
+// sum starts checksumming the file w is writing.
+func (st *staging) sum(ctx context.Context, w *writing) *summing {
+	return follow(ctx, w, func(in io.Reader) (sums, error) { return checksum(in, st.md5) })
 }
 
-// result waits for the sums of the written file f: the file must be as
-// long as what was checksummed.
-func (m *summing) result(f *os.File) (sums, error) {
-	<-m.done
-	if m.err != nil {
-		return sums{}, m.err
+// sumsOf waits for the sums m took of the written file f: the file must
+// be as long as what was checksummed.
+func sumsOf(m *summing, f *os.File) (sums, error) {
+	sum, err := m.wait()
+	if err != nil {
+		return sums{}, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		return sums{}, err
 	}
-	if st.Size() != m.sums.n {
-		return sums{}, fmt.Errorf("%d bytes were checksummed as the file was written, it holds %d", m.sums.n, st.Size())
+	if st.Size() != sum.n {
+		return sums{}, fmt.Errorf("%d bytes were checksummed as the file was written, it holds %d", sum.n, st.Size())
 	}
-	return m.sums, nil
+	return sum, nil
 }

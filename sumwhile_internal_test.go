@@ -16,7 +16,8 @@ import (
 func summedFile(t *testing.T, name string, content []byte) (*staging, *summing) {
 	t.Helper()
 	st := &staging{dir: t.TempDir(), setID: "backup_20260210_020000"}
-	m := st.sum(context.Background(), name)
+	w := newWriting(st.path(name))
+	m := st.sum(context.Background(), w)
 	f, err := os.OpenFile(st.path(name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		t.Fatal(err)
@@ -29,8 +30,8 @@ func summedFile(t *testing.T, name string, content []byte) (*staging, *summing) 
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	m.finish(nil)
-	<-m.done
+	w.finish(nil)
+	m.wait()
 	return st, m
 }
 
@@ -72,10 +73,10 @@ func TestAFileThatGrewAfterItWasSummedDoesNotSeal(t *testing.T) {
 // exporter failed ends at once with that failure.
 func TestSumWhileWritingEndsWithAFailedExport(t *testing.T) {
 	st := &staging{dir: t.TempDir()}
-	m := st.sum(context.Background(), "never.csv")
-	m.finish(errors.New("disk full"))
-	<-m.done
-	if m.err == nil || !strings.Contains(m.err.Error(), "disk full") {
-		t.Errorf("summing of a failed export: %v", m.err)
+	w := newWriting(st.path("never.csv"))
+	m := st.sum(context.Background(), w)
+	w.finish(errors.New("disk full"))
+	if _, err := m.wait(); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("summing of a failed export: %v", err)
 	}
 }

@@ -64,9 +64,13 @@ func (d *Dir) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.F
 	}
 	defer tmp.Abort()
 	// Every sum given is checked: the md5 (a local folder keeps none of
-	// its own, but returns the one it checked) and the sha256.
+	// its own, but returns the one it checked) and the sha256 when given.
 	sum, sha := md5.New(), sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, sum, sha), contextReader{ctx, r})
+	w := io.MultiWriter(tmp, sum)
+	if f.SHA256 != "" {
+		w = io.MultiWriter(tmp, sum, sha)
+	}
+	n, err := io.Copy(w, contextReader{ctx, r})
 	if err != nil {
 		return dbbackup.File{}, fmt.Errorf("put %s: %w", f.Name, err)
 	}

@@ -113,3 +113,23 @@ func TestALinkedFileIsCheckedByItsSHA256(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestACopiedFileIsCheckedByEverySumGiven: a file that cannot be linked
+// (any reader) is copied and checked by its sha256 as well as its md5:
+// bytes that match the md5 given but not the sha256 are refused, and
+// nothing is stored.
+func TestACopiedFileIsCheckedByEverySumGiven(t *testing.T) {
+	d, err := localdir.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("id,name\n1,x\n")
+	m, s := md5.Sum(data), sha256.Sum256([]byte("other bytes"))
+	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(s[:])}
+	if _, err := d.Put(context.Background(), in, strings.NewReader(string(data))); !errors.Is(err, dbbackup.ErrChecksumMismatch) || !strings.Contains(err.Error(), "sha256") {
+		t.Fatalf("Put with a wrong sha256: %v, want a sha256 mismatch", err)
+	}
+	if entries, _ := os.ReadDir(d.Path()); len(entries) != 0 {
+		t.Fatalf("a file that failed its check was stored: %v", entries)
+	}
+}
