@@ -82,9 +82,8 @@ func (r *follower) close() {
 	}
 }
 
-// writing is a file an exporter is writing, for the work that reads it
-// as it grows (an upload, checksums): finish tells it that the exporter
-// returned, and how.
+// writing is a file an exporter is writing, for the upload that reads it
+// as it grows: finish tells it that the exporter returned, and how.
 type writing struct {
 	path    string
 	written chan struct{} // closed by finish: the exporter returned
@@ -93,42 +92,24 @@ type writing struct {
 
 func newWriting(path string) *writing { return &writing{path: path, written: make(chan struct{})} }
 
-// finish tells the followers that the exporter returned, with err.
+// finish tells the upload that the exporter returned, with err.
 func (w *writing) finish(err error) {
 	w.werr = err
 	close(w.written)
 }
 
-// following is work done on a file while its exporter writes it: work
-// reads the growing file on a goroutine of its own, and done is closed
-// once it returned out and err.
-type following[T any] struct {
-	done chan struct{}
-	out  T
-	err  error
+// early is the upload of one file that began while the file was written.
+type early struct {
+	done chan struct{} // closed once the upload ended
+	file File          // what the destination stored, once done is closed
+	err  error         // the upload's error, once done is closed
 }
 
-// follow starts work on the file w is writing.
-func follow[T any](ctx context.Context, w *writing, work func(io.Reader) (T, error)) *following[T] {
-	f := &following[T]{done: make(chan struct{})}
-	go func() {
-		defer close(f.done)
-		in := &follower{ctx: ctx, w: w}
-		defer in.close()
-		f.out, f.err = work(in)
-	}()
-	return f
+// wait waits for the upload to end and returns what it stored.
+func (e *early) wait() (File, error) {
+	<-e.done
+	return e.file, e.err
 }
-
-// wait waits for the work to end and returns what it returned.
-func (f *following[T]) wait() (T, error) {
-	<-f.done
-	return f.out, f.err
-}
-
-// early is the upload of one file that began while the file was written:
-// what the destination stored.
-type early = following[File]
 
 // follows tells whether the file name of format f is uploaded while it is
 // written: only with a network destination, only the formats that write
@@ -147,9 +128,14 @@ func (r *Runner) follows(st *staging, name string, f Format) bool {
 // upload starts the upload of the file w is writing. Neither its size
 // nor its md5 is known yet: the destination stores what it reads.
 func (r *Runner) upload(ctx context.Context, st *staging, w *writing, name string, f Format) *early {
-	return follow(ctx, w, func(in io.Reader) (File, error) {
-		return r.Dest.Put(ctx, File{Name: name, SetID: st.setID, Job: st.job, Database: st.database, Format: f}, in)
-	})
+	e := &early{done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		in := &follower{ctx: ctx, w: w}
+		defer in.close()
+		e.file, e.err = r.Dest.Put(ctx, File{Name: name, SetID: st.setID, Job: st.job, Database: st.database, Format: f}, in)
+	}()
+	return e
 }
 
 // keep waits for the upload to end and returns what it stored if that is

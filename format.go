@@ -37,11 +37,6 @@ type FormatInfo struct {
 	// pg_dump installed for it; the exporter reads no rows through the
 	// Source and counts none.
 	PgDump bool
-	// Appends: the exporter writes its file from the first byte to the
-	// last and never goes back to change one, so the file can be
-	// checksummed while it is written (see sumWhileWriting). pg_dump and
-	// the xlsx writer go back to patch what they wrote.
-	Appends bool
 }
 
 // FileType is one ending of a format's files.
@@ -56,12 +51,12 @@ type FileType struct {
 // registry holds every format, export formats in the order a run writes
 // them, then the schema and the manifest, which are no export formats.
 var registry = []FormatInfo{
-	{Format: FormatCSV, Appends: true, Files: []FileType{
+	{Format: FormatCSV, Files: []FileType{
 		{Suffix: ".csv", MIME: "text/csv", OneTable: true},
 		{Suffix: ".csv.zip", MIME: "application/zip"}}},
 	{Format: FormatXLSX, Files: []FileType{
 		{Suffix: ".xlsx", MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}},
-	{Format: FormatJSON, Appends: true, Files: []FileType{{Suffix: ".json", MIME: "application/json"}}},
+	{Format: FormatJSON, Files: []FileType{{Suffix: ".json", MIME: "application/json"}}},
 	{Format: FormatDump, PgDump: true, Files: []FileType{{Suffix: ".dump", MIME: "application/octet-stream"}}},
 	{Format: FormatSchema, Files: []FileType{{Suffix: ".schema.sql", MIME: "application/sql"}}},
 	{Format: FormatManifest, Files: []FileType{{Suffix: ".manifest.json", MIME: "application/json"}}},

@@ -308,7 +308,7 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 	if err != nil {
 		return File{}, fmt.Errorf("schema: write %s: %w", name, err)
 	}
-	return st.seal(name, FormatSchema, nil)
+	return st.seal(name, FormatSchema)
 }
 
 // hashesRows tells whether the export fingerprints the rows beside the
@@ -562,11 +562,6 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, w *writing, src Source, tables []Table, log *slog.Logger) (exported, error) {
 	started := r.Now()
 	name := filepath.Base(w.path)
-	var m *summing
-	if r.sumsWhileWriting(st, name, e.Format()) {
-		m = st.sum(ctx, w)
-		defer m.wait() // a failed export's checksums end at once
-	}
 	stopWriteBack := fsutil.WriteBack(w.path)
 	res, err := e.Export(ctx, src, tables, w.path)
 	stopWriteBack()
@@ -575,7 +570,7 @@ func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, w *writ
 		return exported{}, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
 	}
 	written := r.Now()
-	f, err := st.seal(name, e.Format(), m)
+	f, err := st.seal(name, e.Format())
 	if err != nil {
 		return exported{}, &StageError{StageExport, err}
 	}
@@ -640,7 +635,7 @@ func (r *Runner) put(ctx context.Context, st *staging, f File) (File, error) {
 	}
 	defer in.Close()
 	st.putTried.Store(true)
-	stored, err := r.Dest.Put(ctx, f, in)
+	stored, err := r.Dest.Put(ctx, f, st.forPut(in, f))
 	if err != nil {
 		return File{}, fmt.Errorf("put %s into %s: %w", f.Name, r.Dest, err)
 	}

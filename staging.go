@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -31,7 +32,9 @@ type staging struct {
 	// md5: files get an md5 as well as a sha256, for a destination that
 	// keeps one (keepsMD5) and for uploads while files are written, which
 	// are kept when their md5 is the sealed file's (follow.go).
-	md5 bool
+	md5      bool
+	sealedMu sync.Mutex
+	sealed   map[string]sealedAs // by file name: the files seal read
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -98,13 +101,13 @@ func (r *Runner) lastSize(ctx context.Context, existing []File) int64 {
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
-// seal fsyncs a written file and checksums its bytes, or takes the
-// checksums m took while it was written (nil: none were). The checksums
-// are computed while the disk writes the file back, as both take a while
-// for a large file and need different resources. With an encoder, every
-// file but the manifest is encoded first (see encode): the File returned
-// is the stored one.
-func (s *staging) seal(name string, format Format, m *summing) (File, error) {
+// seal fsyncs a written file and checksums its bytes, read whole once its
+// writer closed it: the sums are the sealed file's, and the store may take
+// them (see SealedFile). The checksums are computed while the disk writes
+// the file back, as both take a while for a large file and need different
+// resources. With an encoder, every file but the manifest is encoded first
+// (see encode): the File returned is the stored one.
+func (s *staging) seal(name string, format Format) (File, error) {
 	if !s.storedAsWritten(name, format) {
 		return s.encode(name, format, s.encoder.Encoding(name, format))
 	}
@@ -115,11 +118,13 @@ func (s *staging) seal(name string, format Format, m *summing) (File, error) {
 	defer f.Close()
 	synced := make(chan error, 1)
 	go func() { synced <- f.Sync() }()
+	info, err := f.Stat()
 	var sum sums
-	if m == nil {
+	if err == nil {
 		sum, err = checksum(f, s.md5)
-	} else {
-		sum, err = sumsOf(m, f)
+	}
+	if err == nil && sum.n != info.Size() {
+		err = fmt.Errorf("%d bytes were read of a file of %d: it changed as it was read", sum.n, info.Size())
 	}
 	if serr := <-synced; serr != nil {
 		return File{}, fmt.Errorf("sync %s: %w", name, serr)
@@ -127,8 +132,34 @@ func (s *staging) seal(name string, format Format, m *summing) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("checksum %s: %w", name, err)
 	}
+	s.sealedMu.Lock()
+	if s.sealed == nil {
+		s.sealed = map[string]sealedAs{}
+	}
+	s.sealed[name] = sealedAs{sha256: sum.sha256, info: info}
+	s.sealedMu.Unlock()
 	return File{Name: name, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: sum.n,
 		SHA256: sum.sha256, MD5: sum.md5}, nil
+}
+
+// sealedAs is what seal read of a file: its sha256, and its Stat just
+// before.
+type sealedAs struct {
+	sha256 string
+	info   fs.FileInfo
+}
+
+// forPut is what Put reads of the staged file f, open in in: a
+// SealedFile when seal read it, else in itself (an encoded file, whose
+// sums were taken as it was written).
+func (s *staging) forPut(in *os.File, f File) io.Reader {
+	s.sealedMu.Lock()
+	as, ok := s.sealed[f.Name]
+	s.sealedMu.Unlock()
+	if !ok {
+		return in
+	}
+	return Sealed(in, as.sha256, as.info)
 }
 
 // storedAsWritten tells whether the file name of format is stored as its
@@ -205,7 +236,7 @@ func (s *staging) writeManifest(m *Manifest) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("write %s: %w", name, err)
 	}
-	return s.seal(name, FormatManifest, nil)
+	return s.seal(name, FormatManifest)
 }
 
 // remove removes the folder with the run's record: nothing of the run is

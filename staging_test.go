@@ -176,7 +176,7 @@ type modeDest struct {
 }
 
 func (d modeDest) Put(ctx context.Context, f dbbackup.File, r io.Reader) (dbbackup.File, error) {
-	if file, ok := r.(*os.File); ok {
+	if file, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok { // an *os.File, a SealedFile
 		if st, err := file.Stat(); err == nil {
 			d.see(f.Name+" at Put", st.Mode())
 		}

@@ -100,13 +100,21 @@ func check(f dbbackup.File, n int64, algo, got, want string) error {
 }
 
 // link stores a sealed file (fsynced by the caller) by giving it a second
-// name, when it is an *os.File read from its start on the same file system:
-// its bytes are not written again. They are read once more, to check the
-// sum the caller gives rather than trust it: the sha256 when it gives one,
-// else the md5 (a file the caller just wrote is read from the page cache). ok is false, with a nil error,
-// when linking is not possible and Put must copy.
+// name, when it is a file read from its start on the same file system (an
+// *os.File, or the dbbackup.SealedFile a run hands over): its bytes are
+// not written again. A SealedFile whose sha256 is the one the caller gives
+// and still holds is taken at its word: reading it again would read the
+// bytes the run has just read, at the end of the run. Any other file is
+// read once more, to check the sum the caller gives rather than trust it:
+// the sha256 when it gives one, else the md5 (a file the caller just wrote
+// is read from the page cache). ok is false, with a nil error, when
+// linking is not possible and Put must copy.
 func (d *Dir) link(ctx context.Context, f dbbackup.File, r io.Reader, final string) (stored dbbackup.File, ok bool, err error) {
 	src, isFile := r.(*os.File)
+	sealed, isSealed := r.(*dbbackup.SealedFile)
+	if isSealed {
+		src, isFile = sealed.File, true
+	}
 	if !isFile || (f.MD5 == "" && f.SHA256 == "") {
 		return dbbackup.File{}, false, nil
 	}
@@ -117,19 +125,11 @@ func (d *Dir) link(ctx context.Context, f dbbackup.File, r io.Reader, final stri
 	if pos, err := src.Seek(0, io.SeekCurrent); err != nil || pos != 0 {
 		return dbbackup.File{}, false, nil
 	}
-	// By the sha256 when the caller gives it too: with the CPU's SHA
-	// instructions it is several times faster than md5, and as sure.
-	var sum hash.Hash = md5.New()
-	algo, want := "md5", f.MD5
-	if f.SHA256 != "" {
-		sum, algo, want = sha256.New(), "sha256", f.SHA256
-	}
-	n, err := io.Copy(sum, contextReader{ctx, src})
-	if err != nil {
-		return dbbackup.File{}, false, fmt.Errorf("put %s: %w", f.Name, err)
-	}
-	if err := check(f, n, algo, hex.EncodeToString(sum.Sum(nil)), want); err != nil {
-		return dbbackup.File{}, false, err
+	n := st.Size()
+	if sum, ok := sealedSum(sealed); !ok || sum != f.SHA256 {
+		if n, err = checkSum(ctx, f, src); err != nil {
+			return dbbackup.File{}, false, err
+		}
 	}
 	if n != st.Size() { // the file changed while it was read
 		return dbbackup.File{}, false, fmt.Errorf("put %s: the file changed while it was stored", f.Name)
@@ -148,6 +148,30 @@ func (d *Dir) link(ctx context.Context, f dbbackup.File, r io.Reader, final stri
 		return rewind()
 	}
 	return d.file(f.Name, st, f), true, nil
+}
+
+// sealedSum is the sha256 of a SealedFile if it still holds (nil: none).
+func sealedSum(s *dbbackup.SealedFile) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	return s.SHA256()
+}
+
+// checkSum reads src whole and compares it with the sum f gives: the
+// sha256 when it gives one (with the CPU's SHA instructions several times
+// faster than md5, and as sure), else the md5. It returns the bytes read.
+func checkSum(ctx context.Context, f dbbackup.File, src io.Reader) (int64, error) {
+	var sum hash.Hash = md5.New()
+	algo, want := "md5", f.MD5
+	if f.SHA256 != "" {
+		sum, algo, want = sha256.New(), "sha256", f.SHA256
+	}
+	n, err := io.Copy(sum, contextReader{ctx, src})
+	if err != nil {
+		return n, fmt.Errorf("put %s: %w", f.Name, err)
+	}
+	return n, check(f, n, algo, hex.EncodeToString(sum.Sum(nil)), want)
 }
 
 // List implements dbbackup.Destination. Folders, hidden files and files

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbbackup/dbbackup"
 	"github.com/dbbackup/dbbackup/internal/destinationtest"
@@ -131,5 +132,66 @@ func TestACopiedFileIsCheckedByEverySumGiven(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(d.Path()); len(entries) != 0 {
 		t.Fatalf("a file that failed its check was stored: %v", entries)
+	}
+}
+
+// TestASealedFileIsTakenAtItsWord: a dbbackup.SealedFile, whose sha256
+// the run took by reading it whole, is linked without being read again,
+// so even a sum that is not its bytes' is taken as long as the file is
+// unchanged since it was sealed and the sum is the one given. Once
+// something has written it since (its modification time moved on), or
+// when the sum given is another, it is read and checked as any file.
+func TestASealedFileIsTakenAtItsWord(t *testing.T) {
+	dir := t.TempDir()
+	d, err := localdir.New(filepath.Join(dir, "backups"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("id,name\n1,x\n")
+	word := hex.EncodeToString(make([]byte, sha256.Size)) // not data's sum: it shows no read
+	right := sha256.Sum256(data)
+	put := func(name, sealedSum, given string, change func(path string)) error {
+		t.Helper()
+		src := filepath.Join(dir, name)
+		if err := os.WriteFile(src, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed := dbbackup.Sealed(f, sealedSum, info)
+		if change != nil {
+			change(src)
+		}
+		_, err = d.Put(context.Background(), dbbackup.File{Name: name, Size: int64(len(data)), SHA256: given}, sealed)
+		return err
+	}
+	if err := put("backup_20260210_020000.csv", word, word, nil); err != nil {
+		t.Fatalf("an unchanged sealed file was not taken at its word: %v", err)
+	}
+	touch := func(path string) { // the same bytes, written again a second later
+		later := time.Now().Add(time.Second)
+		if err := os.Chtimes(path, later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := put("backup_20260210_020000.json", word, word, touch); !errors.Is(err, dbbackup.ErrChecksumMismatch) {
+		t.Fatalf("a sealed file written since: %v, want a checksum mismatch", err)
+	}
+	if err := put("backup_20260210_020000.xlsx", word, hex.EncodeToString(right[:]), nil); err != nil {
+		t.Fatalf("a sealed file given another sum, its bytes': %v, want it read and stored", err)
+	}
+	if err := put("backup_20260210_020000.dump", hex.EncodeToString(right[:]), word, nil); !errors.Is(err, dbbackup.ErrChecksumMismatch) {
+		t.Fatalf("a sealed file given another sum, not its bytes': %v, want a checksum mismatch", err)
+	}
+	entries, _ := os.ReadDir(d.Path())
+	if len(entries) != 2 {
+		t.Fatalf("stored %v, want the csv and the xlsx", entries)
 	}
 }
