@@ -103,7 +103,7 @@ func copyCSV(w io.Writer, v *io.SectionReader, buf []byte) error {
 		if n == 0 && err != nil {
 			return err
 		}
-		quote = bytes.ContainsAny(buf[:n], ",\"\r\n")
+		quote = needsQuotes(buf[:n])
 		off += int64(n)
 	}
 	if !quote {
@@ -132,12 +132,27 @@ func copyCSV(w io.Writer, v *io.SectionReader, buf []byte) error {
 // NULL), holds a comma, a quote, CR or LF, or is \. alone in a one-column
 // table (the old end-of-data marker); quotes inside are doubled.
 func appendCSV(dst, v []byte, single bool) []byte {
-	quote := len(v) == 0 || bytes.ContainsAny(v, ",\"\r\n") || (single && string(v) == `\.`)
+	quote := len(v) == 0 || needsQuotes(v) || (single && string(v) == `\.`)
 	if !quote {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
 	return append(appendQuoted(dst, v), '"')
+}
+
+// csvSpecial marks the bytes that make a CSV field quoted.
+var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
+// needsQuotes tells whether v holds a byte that must be quoted. A loop over
+// a table: bytes.ContainsAny built its set anew for every value, and took
+// 5 % of a default run's CPU.
+func needsQuotes(v []byte) bool {
+	for _, c := range v {
+		if csvSpecial[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // appendQuoted appends v with its quotes doubled.
