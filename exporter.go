@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"github.com/dbbackup/dbbackup/internal/fsutil"
 )
 
 // Source is one consistent, read-only view of the database: every call reads
@@ -88,6 +90,44 @@ type Exporter interface {
 	// and returns an error that errors.Is ctx's error; when src fails, an
 	// error that wraps src's and names the table.
 	Export(ctx context.Context, src Source, tables []Table, path string) (ExportResult, error)
+}
+
+// StreamExporter is an Exporter that writes its file from the first byte
+// to the last and never goes back to change one (csv and json; pg_dump
+// and the xlsx writer patch what they wrote). A run then makes the file
+// itself and hands ExportTo a writer to it that checksums every byte on
+// its way to the file: the sums are the file's without reading it again
+// once written, and an exporter holding a writer, not the file, cannot go
+// back. Its Export is ExportFile.
+type StreamExporter interface {
+	Exporter
+	// ExportTo writes to w what Export writes into its file, with the
+	// same promises, all of it before it returns (it flushes its
+	// buffers). It never writes to w after it returned.
+	ExportTo(ctx context.Context, src Source, tables []Table, w io.Writer) (ExportResult, error)
+}
+
+// ExportFile writes e's file at path as Export promises: it creates the
+// file readable by its owner alone, writes it with e.ExportTo, also
+// writing every byte to tee when tee is not nil (the writer is the file's
+// first: tee sees the bytes the file took), and closes it.
+func ExportFile(ctx context.Context, e StreamExporter, src Source, tables []Table, path string, tee io.Writer) (ExportResult, error) {
+	f, err := fsutil.CreatePrivate(path)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	var w io.Writer = f
+	if tee != nil {
+		w = io.MultiWriter(f, tee)
+	}
+	res, err := e.ExportTo(ctx, src, tables, w)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ExportResult{}, err
+	}
+	return res, nil
 }
 
 // ExportResult is what an export saw.

@@ -308,7 +308,7 @@ func (r *Runner) writeSchema(ctx context.Context, sw SchemaWriter, tables []Tabl
 	if err != nil {
 		return File{}, fmt.Errorf("schema: write %s: %w", name, err)
 	}
-	return st.seal(name, FormatSchema)
+	return st.seal(name, FormatSchema, nil)
 }
 
 // hashesRows tells whether the export fingerprints the rows beside the
@@ -563,14 +563,14 @@ func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, w *writ
 	started := r.Now()
 	name := filepath.Base(w.path)
 	stopWriteBack := fsutil.WriteBack(w.path)
-	res, err := e.Export(ctx, src, tables, w.path)
+	res, sum, err := st.export(ctx, e, src, tables, w.path)
 	stopWriteBack()
 	w.finish(err)
 	if err != nil {
 		return exported{}, &StageError{StageExport, fmt.Errorf("%s: %w", e.Format(), err)}
 	}
 	written := r.Now()
-	f, err := st.seal(name, e.Format())
+	f, err := st.seal(name, e.Format(), sum)
 	if err != nil {
 		return exported{}, &StageError{StageExport, err}
 	}

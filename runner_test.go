@@ -92,10 +92,21 @@ func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables [
 		return dbbackup.ExportResult{}, err
 	}
 	defer f.Close()
+	return e.lines(ctx, src, tables, f, func() error {
+		if e.pause == nil {
+			return nil
+		}
+		return e.pause(f, filepath.Base(path))
+	})
+}
+
+// lines writes a line per row to w, and calls paused after the first
+// table.
+func (e *lineExporter) lines(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, w io.Writer, paused func() error) (dbbackup.ExportResult, error) {
 	var res dbbackup.ExportResult
 	for i, t := range tables {
 		n, err := src.Rows(ctx, t, dbbackup.RowsOptions{}, func(v [][]byte, _ []*io.SectionReader) error {
-			_, err := fmt.Fprintf(f, "%s\t%s\n", t, v[0])
+			_, err := fmt.Fprintf(w, "%s\t%s\n", t, v[0])
 			return err
 		})
 		if err != nil {
@@ -108,13 +119,32 @@ func (e *lineExporter) Export(ctx context.Context, src dbbackup.Source, tables [
 			n = e.rows
 		}
 		res.Tables = append(res.Tables, dbbackup.TableCount{Schema: t.Schema, Name: t.Name, Rows: n})
-		if i == 0 && e.pause != nil {
-			if err := e.pause(f, filepath.Base(path)); err != nil {
+		if i == 0 && paused != nil {
+			if err := paused(); err != nil {
 				return res, err
 			}
 		}
 	}
 	return res, nil
+}
+
+// streamExporter writes lineExporter's lines as a StreamExporter, as the
+// csv and json exporters do. It notes whether the writer it was handed
+// could go back in the file.
+type streamExporter struct {
+	lineExporter
+	couldGoBack bool
+}
+
+func (e *streamExporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	return dbbackup.ExportFile(ctx, e, src, tables, path, nil)
+}
+
+func (e *streamExporter) ExportTo(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, w io.Writer) (dbbackup.ExportResult, error) {
+	_, seeks := w.(io.Seeker)
+	_, writesAt := w.(io.WriterAt)
+	e.couldGoBack = seeks || writesAt
+	return e.lines(ctx, src, tables, w, nil)
 }
 
 // eachWay runs test as a subtest called name, once with files stored
@@ -510,7 +540,9 @@ func (md5Dest) KeepsMD5() {}
 // one gets every file's, in the manifest too.
 func TestAFileGetsAnMD5OnlyWhereItIsKept(t *testing.T) {
 	for _, keeps := range []bool{false, true} {
-		r, dir := newRunner(t)
+		// The csv is summed as it is written, the json read once written.
+		csv := &streamExporter{lineExporter: lineExporter{format: "csv"}}
+		r, dir := newRunner(t, csv, &lineExporter{format: "json"})
 		if keeps {
 			r.Dest = md5Dest{dir}
 		}
@@ -534,5 +566,8 @@ func TestAFileGetsAnMD5OnlyWhereItIsKept(t *testing.T) {
 			}
 		}
 		assertStoredAsManifested(t, dir, rep.SetID)
+		if csv.couldGoBack {
+			t.Error("a StreamExporter was handed a writer that can go back in its file")
+		}
 	}
 }

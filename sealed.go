@@ -7,8 +7,9 @@ import (
 )
 
 // SealedFile is a staged file as a run hands it to Destination.Put: its
-// writer closed and fsynced it, then the run took its sha256 by reading it
-// whole, and noted its size and modification time just before. A
+// writer closed it, the run fsynced it and has its sha256, taken of every
+// byte on its way to the file (StreamExporter) or by reading the file
+// whole, and noted its size and modification time once it was written. A
 // destination that stores it without copying its bytes (the local folder
 // gives the file a second name) may take that sum for the stored file's
 // rather than read the file again: it would read the same bytes, at the
@@ -25,9 +26,9 @@ type SealedFile struct {
 	modTime time.Time
 }
 
-// Sealed returns f as a SealedFile: the caller read the whole of f, after
-// its writer closed it, and its sha256 is sum; info is what f's Stat said
-// just before that read.
+// Sealed returns f as a SealedFile: sum is the sha256 of its bytes, which
+// the caller wrote or read whole once they were written, and info is what
+// f's Stat said once they were written (before the caller read them).
 func Sealed(f *os.File, sum string, info fs.FileInfo) *SealedFile {
 	return &SealedFile{File: f, sha256: sum, size: info.Size(), modTime: info.ModTime()}
 }

@@ -55,17 +55,22 @@ func rewriteFirstByte(path string) error {
 
 // TestAFileChangedAfterItWasSealedFailsTheRun: the local folder takes the
 // sums of a sealed file without reading it again only while nothing has
-// written it since. A json changed between its seal and its store fails
-// the run at store with a checksum mismatch and leaves nothing, never a
-// file under sums that are not its own.
+// written it since. A file changed between its seal and its store, whether
+// summed as it was written (the csv, streamed) or read once written (the
+// json), fails the run at store with a checksum mismatch and leaves
+// nothing, never a file under sums that are not its own.
 func TestAFileChangedAfterItWasSealedFailsTheRun(t *testing.T) {
-	r, dest := newRunner(t)
-	r.Dest = tamperingDest{Destination: dest, suffix: ".json"}
-	_, err := r.Run(context.Background(), nil)
-	var se *dbbackup.StageError
-	if !errors.As(err, &se) || se.Stage != dbbackup.StageStore || !errors.Is(err, dbbackup.ErrChecksumMismatch) {
-		t.Fatalf("got %v, want a checksum mismatch at store", err)
+	for _, suffix := range []string{".csv", ".json"} {
+		t.Run(suffix, func(t *testing.T) {
+			r, dest := newRunner(t, &streamExporter{lineExporter: lineExporter{format: "csv"}}, &lineExporter{format: "json"})
+			r.Dest = tamperingDest{Destination: dest, suffix: suffix}
+			_, err := r.Run(context.Background(), nil)
+			var se *dbbackup.StageError
+			if !errors.As(err, &se) || se.Stage != dbbackup.StageStore || !errors.Is(err, dbbackup.ErrChecksumMismatch) {
+				t.Fatalf("got %v, want a checksum mismatch at store", err)
+			}
+			assertDestEmpty(t, dest)
+			assertStagingEmpty(t, r)
+		})
 	}
-	assertDestEmpty(t, dest)
-	assertStagingEmpty(t, r)
 }

@@ -101,13 +101,31 @@ func (r *Runner) lastSize(ctx context.Context, existing []File) int64 {
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
-// seal fsyncs a written file and checksums its bytes, read whole once its
-// writer closed it: the sums are the sealed file's, and the store may take
-// them (see SealedFile). The checksums are computed while the disk writes
-// the file back, as both take a while for a large file and need different
-// resources. With an encoder, every file but the manifest is encoded first
-// (see encode): the File returned is the stored one.
-func (s *staging) seal(name string, format Format) (File, error) {
+// export writes the file of e at path. A StreamExporter's file stored as
+// written is written here, its sums taken as it is (sum); any other file
+// is its exporter's, checksummed by seal (sum nil).
+func (s *staging) export(ctx context.Context, e Exporter, src Source, tables []Table, path string) (res ExportResult, sum *sums, err error) {
+	se, ok := e.(StreamExporter)
+	if !ok || !s.storedAsWritten(filepath.Base(path), e.Format()) {
+		res, err = e.Export(ctx, src, tables, path)
+		return res, nil, err
+	}
+	h := newHasher(s.md5)
+	if res, err = ExportFile(ctx, se, src, tables, path, h); err != nil {
+		return ExportResult{}, nil, err
+	}
+	written := h.sums()
+	return res, &written, nil
+}
+
+// seal fsyncs a written file and takes its sums: written, those of every
+// byte written to it (see export), or nil, and seal reads the file whole
+// for them. Either way they are the sealed file's, and the store may take
+// them (see SealedFile). Reading the file for its sums goes on while the
+// disk writes it back, as both take a while for a large file and need
+// different resources. With an encoder, every file but the manifest is
+// encoded first (see encode): the File returned is the stored one.
+func (s *staging) seal(name string, format Format, written *sums) (File, error) {
 	if !s.storedAsWritten(name, format) {
 		return s.encode(name, format, s.encoder.Encoding(name, format))
 	}
@@ -120,11 +138,15 @@ func (s *staging) seal(name string, format Format) (File, error) {
 	go func() { synced <- f.Sync() }()
 	info, err := f.Stat()
 	var sum sums
-	if err == nil {
+	switch {
+	case err != nil:
+	case written != nil:
+		sum = *written
+	default:
 		sum, err = checksum(f, s.md5)
 	}
 	if err == nil && sum.n != info.Size() {
-		err = fmt.Errorf("%d bytes were read of a file of %d: it changed as it was read", sum.n, info.Size())
+		err = fmt.Errorf("%d bytes were checksummed of a file of %d: it changed", sum.n, info.Size())
 	}
 	if serr := <-synced; serr != nil {
 		return File{}, fmt.Errorf("sync %s: %w", name, serr)
@@ -142,16 +164,16 @@ func (s *staging) seal(name string, format Format) (File, error) {
 		SHA256: sum.sha256, MD5: sum.md5}, nil
 }
 
-// sealedAs is what seal read of a file: its sha256, and its Stat just
-// before.
+// sealedAs is what seal knew of a file: its sha256, and its Stat once
+// it was written (before seal read it, when it did).
 type sealedAs struct {
 	sha256 string
 	info   fs.FileInfo
 }
 
 // forPut is what Put reads of the staged file f, open in in: a
-// SealedFile when seal read it, else in itself (an encoded file, whose
-// sums were taken as it was written).
+// SealedFile when seal took its sums, else in itself (an encoded file,
+// whose sums its encoder took).
 func (s *staging) forPut(in *os.File, f File) io.Reader {
 	s.sealedMu.Lock()
 	as, ok := s.sealed[f.Name]
@@ -236,7 +258,7 @@ func (s *staging) writeManifest(m *Manifest) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("write %s: %w", name, err)
 	}
-	return s.seal(name, FormatManifest)
+	return s.seal(name, FormatManifest, nil)
 }
 
 // remove removes the folder with the run's record: nothing of the run is

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/fsutil"
 	"github.com/dbbackup/dbbackup/internal/ziputil"
 	"github.com/klauspost/compress/flate"
 )
@@ -34,7 +33,7 @@ const bufferSize = 128 << 10
 // Exporter writes FormatCSV. The zero value is ready to use.
 type Exporter struct{}
 
-var _ dbbackup.Exporter = Exporter{}
+var _ dbbackup.StreamExporter = Exporter{}
 
 // Format returns dbbackup.FormatCSV.
 func (Exporter) Format() dbbackup.Format { return dbbackup.FormatCSV }
@@ -48,12 +47,14 @@ func (Exporter) Extension(tables []dbbackup.Table) string {
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.
 func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
-	f, err := fsutil.CreatePrivate(path)
-	if err != nil {
-		return dbbackup.ExportResult{}, err
-	}
-	w := bufio.NewWriterSize(f, bufferSize)
+	return dbbackup.ExportFile(ctx, e, src, tables, path, nil)
+}
+
+// ExportTo writes tables to w, as Export writes them to its file.
+func (Exporter) ExportTo(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, out io.Writer) (dbbackup.ExportResult, error) {
+	w := bufio.NewWriterSize(out, bufferSize)
 	var counts []dbbackup.TableCount
+	var err error
 	if len(tables) == 1 {
 		var c dbbackup.TableCount
 		c, err = copyTable(ctx, src, tables[0], w)
@@ -63,9 +64,6 @@ func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbba
 	}
 	if err == nil {
 		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return dbbackup.ExportResult{}, err

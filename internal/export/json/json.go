@@ -67,7 +67,6 @@ import (
 	"time"
 
 	"github.com/dbbackup/dbbackup"
-	"github.com/dbbackup/dbbackup/internal/fsutil"
 )
 
 // DocumentFormat names the document's layout, in its "format" member.
@@ -76,7 +75,7 @@ const DocumentFormat = "dbbackup/1"
 // Exporter writes FormatJSON. The zero value is ready to use.
 type Exporter struct{}
 
-var _ dbbackup.Exporter = Exporter{}
+var _ dbbackup.StreamExporter = Exporter{}
 
 // Format returns dbbackup.FormatJSON.
 func (Exporter) Format() dbbackup.Format { return dbbackup.FormatJSON }
@@ -88,18 +87,16 @@ func (Exporter) Extension(tables []dbbackup.Table) string {
 
 // Export writes tables to a new file at path. It neither syncs nor renames
 // it: the caller does.
-func (Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
-	f, err := fsutil.CreatePrivate(path)
-	if err != nil {
-		return dbbackup.ExportResult{}, err
-	}
-	e := &encoder{w: bufio.NewWriterSize(f, 128<<10)}
+func (e Exporter) Export(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, path string) (dbbackup.ExportResult, error) {
+	return dbbackup.ExportFile(ctx, e, src, tables, path, nil)
+}
+
+// ExportTo writes tables to w, as Export writes them to its file.
+func (Exporter) ExportTo(ctx context.Context, src dbbackup.Source, tables []dbbackup.Table, w io.Writer) (dbbackup.ExportResult, error) {
+	e := &encoder{w: bufio.NewWriterSize(w, 128<<10)}
 	res, err := e.document(ctx, src, tables)
 	if err == nil {
 		err = e.w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return dbbackup.ExportResult{}, err
