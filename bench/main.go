@@ -12,7 +12,9 @@
 // When the formats include csv, xlsx and json, each size also times the
 // default run, BACKUP_FORMATS=csv,xlsx,json (one read of each table, the
 // three files written at once), and prints it in a second table against
-// the slowest of the three alone: the target is at most 1.15 times as long.
+// the slowest of the three alone, timed again turn about with it (the
+// machine's speed drifts over minutes): the target is at most 1.15 times as
+// long.
 // A third table runs it to a fake Google Drive (internal/googlefake, served
 // by this process) whose uploads are read at -drive-mbps MB/s (default 50,
 // all uploads together): the run to the local folder (export alone), the
@@ -165,15 +167,28 @@ func row(n int, what string, secs, rate float64, size int64, ratio float64, rss 
 // median runs fn n times and returns the median time and the largest RSS:
 // one machine's noise moves single runs by ±20 %.
 func median(n int, fn func() (float64, int64)) (float64, int64) {
-	times := make([]float64, n)
-	var rss int64
-	for i := range times {
-		var r int64
-		times[i], r = fn()
-		rss = max(rss, r)
+	secs, rss := turnAbout(n, fn)
+	return secs[0], rss[0]
+}
+
+// turnAbout runs each of fns in turn, n times over, and returns the median
+// time and the largest RSS of each: figures to be compared see the same
+// machine, whose speed drifts over minutes.
+func turnAbout(n int, fns ...func() (float64, int64)) (secs []float64, rss []int64) {
+	times := make([][]float64, len(fns))
+	rss = make([]int64, len(fns))
+	for range n {
+		for i, fn := range fns {
+			t, r := fn()
+			times[i] = append(times[i], t)
+			rss[i] = max(rss[i], r)
+		}
 	}
-	sort.Float64s(times)
-	return times[n/2], rss
+	for _, t := range times {
+		sort.Float64s(t)
+		secs = append(secs, t[n/2])
+	}
+	return secs, rss
 }
 
 // measure runs cmd under GNU time and returns its wall time and the peak
