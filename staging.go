@@ -34,7 +34,7 @@ type staging struct {
 	// are kept when their md5 is the sealed file's (follow.go).
 	md5      bool
 	sealedMu sync.Mutex
-	sealed   map[string]sealedAs // by file name: the files seal read
+	sealed   map[string]sealedAs // by file name: the files seal took the sums of
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
