@@ -450,9 +450,10 @@ func (r *Runner) exportAll(ctx context.Context, rep *Report, st *staging, snap S
 		order[f.Name] = i - len(first)
 	}
 	// Files are stored as they are sealed. A network destination's
-	// uploads share one line and go one at a time; the local folder
-	// reads each file again to check it, which takes a core: its files
-	// are stored at once.
+	// uploads share one line and go one at a time; the local folder's
+	// stores go at once, so that one it must read again or copy (a file
+	// changed since it was sealed, another file system) holds up no
+	// other.
 	storers := 1
 	if !r.StoreWhileWriting {
 		storers = cap(sealed)
@@ -563,7 +564,7 @@ func (r *Runner) exportOne(ctx context.Context, st *staging, e Exporter, w *writ
 	started := r.Now()
 	name := filepath.Base(w.path)
 	stopWriteBack := fsutil.WriteBack(w.path)
-	res, sum, err := st.export(ctx, e, src, tables, w.path)
+	res, sum, err := st.export(ctx, e, src, tables, name)
 	stopWriteBack()
 	w.finish(err)
 	if err != nil {

@@ -244,6 +244,9 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 		{"database down", fakeDB{openErr: errors.New("connection refused")}, nil, dbbackup.StageConnect, nil},
 		{"disk full in the second format", nil, []dbbackup.Exporter{&lineExporter{format: "csv"}, &lineExporter{format: "json", fail: diskFull}},
 			dbbackup.StageExport, syscall.ENOSPC},
+		{"disk full in a format the run writes itself", nil, []dbbackup.Exporter{&lineExporter{format: "csv"},
+			&streamExporter{lineExporter: lineExporter{format: "json", fail: diskFull}}},
+			dbbackup.StageExport, syscall.ENOSPC},
 		{"formats disagree on a row count", nil, []dbbackup.Exporter{&lineExporter{format: "csv"}, &lineExporter{format: "json", rows: 3}},
 			dbbackup.StageExport, nil},
 	}

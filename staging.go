@@ -34,7 +34,9 @@ type staging struct {
 	// are kept when their md5 is the sealed file's (follow.go).
 	md5      bool
 	sealedMu sync.Mutex
-	sealed   map[string]sealedAs // by file name: the files seal took the sums of
+	// sealed holds, by name, each file seal took the sums of: its Stat
+	// once it was written (before seal read it, when it did).
+	sealed map[string]fs.FileInfo
 }
 
 // stage reserves a set id that no other run, finished or running, has: the
@@ -101,17 +103,17 @@ func (r *Runner) lastSize(ctx context.Context, existing []File) int64 {
 
 func (s *staging) path(name string) string { return filepath.Join(s.dir, name) }
 
-// export writes the file of e at path. A StreamExporter's file stored as
+// export writes the file name of e. A StreamExporter's file stored as
 // written is written here, its sums taken as it is (sum); any other file
 // is its exporter's, checksummed by seal (sum nil).
-func (s *staging) export(ctx context.Context, e Exporter, src Source, tables []Table, path string) (res ExportResult, sum *sums, err error) {
+func (s *staging) export(ctx context.Context, e Exporter, src Source, tables []Table, name string) (res ExportResult, sum *sums, err error) {
 	se, ok := e.(StreamExporter)
-	if !ok || !s.storedAsWritten(filepath.Base(path), e.Format()) {
-		res, err = e.Export(ctx, src, tables, path)
+	if !ok || !s.storedAsWritten(name, e.Format()) {
+		res, err = e.Export(ctx, src, tables, s.path(name))
 		return res, nil, err
 	}
 	h := newHasher(s.md5)
-	if res, err = ExportFile(ctx, se, src, tables, path, h); err != nil {
+	if res, err = ExportFile(ctx, se, src, tables, s.path(name), h); err != nil {
 		return ExportResult{}, nil, err
 	}
 	written := h.sums()
@@ -156,32 +158,25 @@ func (s *staging) seal(name string, format Format, written *sums) (File, error) 
 	}
 	s.sealedMu.Lock()
 	if s.sealed == nil {
-		s.sealed = map[string]sealedAs{}
+		s.sealed = map[string]fs.FileInfo{}
 	}
-	s.sealed[name] = sealedAs{sha256: sum.sha256, info: info}
+	s.sealed[name] = info
 	s.sealedMu.Unlock()
 	return File{Name: name, SetID: s.setID, Job: s.job, Database: s.database, Format: format, Size: sum.n,
 		SHA256: sum.sha256, MD5: sum.md5}, nil
 }
 
-// sealedAs is what seal knew of a file: its sha256, and its Stat once
-// it was written (before seal read it, when it did).
-type sealedAs struct {
-	sha256 string
-	info   fs.FileInfo
-}
-
 // forPut is what Put reads of the staged file f, open in in: a
-// SealedFile when seal took its sums, else in itself (an encoded file,
-// whose sums its encoder took).
+// SealedFile of f's sha256 when seal took f's sums, else in itself (an
+// encoded file, whose sums its encoder took).
 func (s *staging) forPut(in *os.File, f File) io.Reader {
 	s.sealedMu.Lock()
-	as, ok := s.sealed[f.Name]
+	info, ok := s.sealed[f.Name]
 	s.sealedMu.Unlock()
 	if !ok {
 		return in
 	}
-	return Sealed(in, as.sha256, as.info)
+	return Sealed(in, f.SHA256, info)
 }
 
 // storedAsWritten tells whether the file name of format is stored as its

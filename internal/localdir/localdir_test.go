@@ -51,17 +51,36 @@ func TestRefusesPathsOutsideTheFolder(t *testing.T) {
 	}
 }
 
-func TestPutOfASealedFileLinksIt(t *testing.T) {
+// newStaging is a local folder beside a staging folder, as a run has
+// them: stage writes data to a staged file and opens it, to be closed at
+// the test's end.
+func newStaging(t *testing.T) (d *localdir.Dir, stage func(name string, data []byte) *os.File) {
+	t.Helper()
 	dir := t.TempDir()
 	d, err := localdir.New(filepath.Join(dir, "backups"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := filepath.Join(dir, "staged")
+	return d, func(name string, data []byte) *os.File {
+		t.Helper()
+		src := filepath.Join(dir, name)
+		if err := os.WriteFile(src, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+}
+
+func TestPutOfASealedFileLinksIt(t *testing.T) {
+	d, stage := newStaging(t)
 	data := []byte("id,name\n1,x\n")
-	os.WriteFile(src, data, 0o600)
-	f, _ := os.Open(src)
-	defer f.Close()
+	f := stage("staged", data)
+	src := f.Name()
 	sum := md5.Sum(data)
 	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: hex.EncodeToString(sum[:])}
 	stored, err := d.Put(context.Background(), in, f)
@@ -89,28 +108,18 @@ func TestPutOfASealedFileLinksIt(t *testing.T) {
 // is checked by it (faster than md5) before it is linked; one whose bytes
 // changed after it was sealed is refused and nothing is stored.
 func TestALinkedFileIsCheckedByItsSHA256(t *testing.T) {
-	dir := t.TempDir()
-	d, err := localdir.New(filepath.Join(dir, "backups"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, stage := newStaging(t)
 	data := []byte("id,name\n1,x\n")
 	m, s := md5.Sum(data), sha256.Sum256(data)
 	in := dbbackup.File{Name: "backup_20260210_020000.csv", Size: int64(len(data)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(s[:])}
-	src := filepath.Join(dir, "staged")
-	os.WriteFile(src, []byte("id,name\n1,y\n"), 0o600) // same size, other bytes
-	f, _ := os.Open(src)
-	defer f.Close()
+	f := stage("staged", []byte("id,name\n1,y\n")) // same size, other bytes
 	if _, err := d.Put(context.Background(), in, f); !errors.Is(err, dbbackup.ErrChecksumMismatch) || !strings.Contains(err.Error(), "sha256") {
 		t.Fatalf("Put of a changed file: %v, want a sha256 mismatch", err)
 	}
 	if entries, _ := os.ReadDir(d.Path()); len(entries) != 0 {
 		t.Fatalf("a file that failed its check was stored: %v", entries)
 	}
-	os.WriteFile(src, data, 0o600)
-	g, _ := os.Open(src)
-	defer g.Close()
-	if _, err := d.Put(context.Background(), in, g); err != nil {
+	if _, err := d.Put(context.Background(), in, stage("staged", data)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -136,38 +145,27 @@ func TestACopiedFileIsCheckedByEverySumGiven(t *testing.T) {
 }
 
 // TestASealedFileIsTakenAtItsWord: a dbbackup.SealedFile, whose sha256
-// the run took by reading it whole, is linked without being read again,
+// the run took as it wrote it or by reading it whole, is linked without
+// being read again,
 // so even a sum that is not its bytes' is taken as long as the file is
 // unchanged since it was sealed and the sum is the one given. Once
 // something has written it since (its modification time moved on), or
 // when the sum given is another, it is read and checked as any file.
 func TestASealedFileIsTakenAtItsWord(t *testing.T) {
-	dir := t.TempDir()
-	d, err := localdir.New(filepath.Join(dir, "backups"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, stage := newStaging(t)
 	data := []byte("id,name\n1,x\n")
 	word := hex.EncodeToString(make([]byte, sha256.Size)) // not data's sum: it shows no read
 	right := sha256.Sum256(data)
 	put := func(name, sealedSum, given string, change func(path string)) error {
 		t.Helper()
-		src := filepath.Join(dir, name)
-		if err := os.WriteFile(src, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Open(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
+		f := stage(name, data)
 		info, err := f.Stat()
 		if err != nil {
 			t.Fatal(err)
 		}
 		sealed := dbbackup.Sealed(f, sealedSum, info)
 		if change != nil {
-			change(src)
+			change(f.Name())
 		}
 		_, err = d.Put(context.Background(), dbbackup.File{Name: name, Size: int64(len(data)), SHA256: given}, sealed)
 		return err
